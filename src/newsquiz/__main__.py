@@ -1,0 +1,3 @@
+from newsquiz.cli import main
+
+raise SystemExit(main())
