@@ -1,0 +1,158 @@
+"""The `newsquiz` command.
+
+Sub-commands import what they need lazily, so `newsquiz validate` never pays for
+Textual and the app starts as fast as it can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from newsquiz import __version__
+
+
+def bundled_scenarios_dir() -> Path:
+    """The scenarios shipped with newsquiz: inside the wheel, or the repo's `scenarios/`."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_bundled_scenarios"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "scenarios"
+
+
+def _colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+# ------------------------------------------------------------------- validate
+
+
+def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | None:
+    if path not in cache:
+        try:
+            raw = Path(path).read_bytes()
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            cache[path] = raw.decode("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            cache[path] = []
+    lines = cache[path]
+    if 1 <= line <= len(lines):
+        from newsquiz.scenario.yamltree import _BAD_CHARS
+
+        return _BAD_CHARS.sub("?", lines[line - 1].rstrip("\r"))
+    return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from newsquiz.scenario.diagnostics import Severity
+    from newsquiz.scenario.loader import check_file, find_scenario_files
+
+    out: TextIO = sys.stdout
+    files = list(find_scenario_files(args.paths))
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"newsquiz validate: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    if not files:
+        print("newsquiz validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+        return 2
+    results = [check_file(f) for f in files]
+    errors = warnings = 0
+    report = []
+    for result in results:
+        for d in result.diagnostics:
+            is_error = d.severity is Severity.ERROR or args.strict
+            errors += is_error
+            warnings += not is_error
+            report.append((d, is_error))
+    if args.format == "json":
+        payload = {
+            "files": [
+                {
+                    "file": r.file,
+                    "ok": r.ok,
+                    "id": r.scenario.id if r.scenario else None,
+                    "diagnostics": [d.to_dict() for d in r.diagnostics],
+                }
+                for r in results
+            ],
+            "errors": errors,
+            "warnings": warnings,
+        }
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        colour = _colour(out)
+        cache: dict[str, list[str]] = {}
+        for d, is_error in report:
+            label = "error" if is_error else "warning"
+            if colour:
+                tint = "\x1b[1;31m" if is_error else "\x1b[1;33m"
+                label = f"{tint}{label}\x1b[0m"
+            out.write(f"{d.location()}: {label} {d.code}: {d.message}\n")
+            source = _source_line(d.file, d.line, cache) if d.line else None
+            if source is not None:
+                out.write(f"  {d.line:>4} | {source}\n")
+                caret_col = max(1, d.col)
+                out.write("       | " + " " * (caret_col - 1) + "^\n")
+            for note in d.notes:
+                out.write(f"       = note: {note}\n")
+        ok_files = sum(1 for r in results if r.ok)
+        out.write(
+            f"{len(results)} file(s) checked, {ok_files} valid: "
+            f"{errors} error(s), {warnings} warning(s)\n"
+        )
+    return 1 if errors else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from newsquiz.scenario.schema import json_schema_text, markdown_reference
+
+    sys.stdout.write(markdown_reference() if args.markdown else json_schema_text())
+    return 0
+
+
+# ------------------------------------------------------------------------ main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsquiz",
+        description="Play and write branching, source-grounded quizzes about news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsquiz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p.add_argument("--markdown", action="store_true", help="print the field reference instead")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        args = parser.parse_args(["validate", str(bundled_scenarios_dir())])
+        func = args.func
+    try:
+        code: int = func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code

@@ -1,0 +1,312 @@
+"""Convert a positioned YAML tree into model objects, reading the model's own fields.
+
+Every problem is collected (not raised) so a teacher sees all of them in one pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import difflib
+import re
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, Union
+
+from newsquiz.scenario import model
+from newsquiz.scenario.diagnostics import Diagnostic
+from newsquiz.scenario.model import Branch, Evidence, Expr, Node, Pos, Route, Variable
+from newsquiz.scenario.yamltree import YMap, YNode, YScalar, YSeq, kind_name
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class _Bad:
+    """Marks a value that could not be converted (already reported)."""
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "<bad>"
+
+
+BAD: Any = _Bad()
+
+_LABELS: dict[type, str] = {model.Node: "node", model.Choice: "choice", model.Ending: "ending"}
+
+
+@dataclasses.dataclass(frozen=True)
+class _FieldPlan:
+    name: str
+    tp: Any
+    required: bool
+    meta: Mapping[str, Any]
+
+
+_PLANS: dict[type, list[_FieldPlan]] = {}
+
+
+def field_plan(cls: type) -> list[_FieldPlan]:
+    """The public (non-internal) fields of a model class, with resolved types."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls, vars(model))
+        plan = []
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("internal"):
+                continue
+            required = (
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            )
+            plan.append(_FieldPlan(f.name, hints[f.name], required, f.metadata))
+        _PLANS[cls] = plan
+    return plan
+
+
+def unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def did_you_mean(word: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def report(self, code: str, message: str, node: YNode | Pos, *notes: str) -> None:
+        line, col = node.line, node.col
+        self.diagnostics.append(Diagnostic.make(code, message, self.file, line, col, notes))
+
+    def wrong_type(self, node: YNode, expected: str, where: str) -> Any:
+        got = kind_name(node)
+        if isinstance(node, YScalar) and not node.is_null:
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
+            got = f"'{shown}'"
+        self.report("NQ100", f"{where}: expected {expected}, got {got}", node)
+        return BAD
+
+    # --------------------------------------------------------------- conversion
+
+    def convert(self, node: YNode, tp: Any, where: str, meta: Mapping[str, Any]) -> Any:
+        tp, _optional = unwrap_optional(tp)
+        if tp is Evidence and isinstance(node, YScalar):
+            return Evidence(quote=node.value, pos=Pos(node.line, node.col))
+        if tp is Branch and isinstance(node, YScalar):
+            return Branch(goto=node.value, pos=Pos(node.line, node.col))
+        if tp is Expr:
+            if not isinstance(node, YScalar) or node.is_null:
+                return self.wrong_type(node, "an expression (text)", where)
+            # Point inside the quotes, so offsets into the source land on the token.
+            shift = 1 if node.style in ('"', "'") else 0
+            return Expr(node.value, Pos(node.line, node.col + shift))
+        if tp is str:
+            if not isinstance(node, YScalar):
+                return self.wrong_type(node, "text", where)
+            pattern = meta.get("pattern")
+            if pattern and not re.match(pattern, node.value):
+                self.report(
+                    "NQ103",
+                    f"{where}: '{node.value}' is not a valid id; use letters, digits, "
+                    "'-', '_' and '.', starting with a letter or digit",
+                    node,
+                )
+                return BAD
+            return node.value
+        if tp is bool:
+            if isinstance(node, YScalar) and node.value in ("true", "false"):
+                return node.value == "true"
+            return self.wrong_type(node, "true or false", where)
+        if tp is int:
+            if isinstance(node, YScalar) and _INT.fullmatch(node.value):
+                return self.check_range(int(node.value), node, where, meta)
+            return self.wrong_type(node, "a whole number", where)
+        if tp is float:
+            if isinstance(node, YScalar) and _NUMBER.fullmatch(node.value):
+                return self.check_range(float(node.value), node, where, meta)
+            return self.wrong_type(node, "a number", where)
+        if tp is _dt.date:
+            if isinstance(node, YScalar):
+                m = _DATE.fullmatch(node.value)
+                if m:
+                    try:
+                        return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+                    except ValueError:
+                        pass
+            return self.wrong_type(node, "a date as YYYY-MM-DD", where)
+        origin = typing.get_origin(tp)
+        if origin is Literal:
+            options = [str(a) for a in typing.get_args(tp)]
+            if isinstance(node, YScalar) and node.value in options:
+                return node.value
+            if isinstance(node, YScalar) and not node.is_null:
+                self.report(
+                    "NQ103",
+                    f"{where}: '{node.value}' is not one of {', '.join(options)}"
+                    + did_you_mean(node.value, options),
+                    node,
+                )
+                return BAD
+            return self.wrong_type(node, "one of " + ", ".join(options), where)
+        if origin is tuple:
+            (item_tp, _ellipsis) = typing.get_args(tp)
+            if where.endswith(".next") and item_tp is Route and isinstance(node, YScalar):
+                return (Route(goto=node.value, pos=Pos(node.line, node.col)),)
+            if isinstance(node, YScalar) and item_tp is str and not node.is_null:
+                return (node.value,)  # a single item may be written without a list
+            if not isinstance(node, YSeq):
+                return self.wrong_type(node, "a list", where)
+            items = []
+            for i, item in enumerate(node.items):
+                if item_tp is Route and isinstance(item, YScalar):
+                    items.append(Route(goto=item.value, pos=Pos(item.line, item.col)))
+                    continue
+                value = self.convert(item, item_tp, f"{where}[{i + 1}]", {})
+                if value is not BAD:
+                    items.append(value)
+            min_items = meta.get("min_items")
+            if min_items and len(node.items) < min_items:
+                self.report("NQ103", f"{where}: needs at least {min_items} item(s)", node)
+            return tuple(items)
+        if origin in (Mapping, dict, typing.Mapping):
+            _key_tp, value_tp = typing.get_args(tp)
+            if not isinstance(node, YMap):
+                return self.wrong_type(node, "a mapping", where)
+            result: dict[str, Any] = {}
+            for key, value_node in node.items:
+                if value_tp is Variable:
+                    value = self.variable(key, value_node, f"{where}.{key.value}")
+                else:
+                    value = self.convert(value_node, value_tp, f"{where}.{key.value}", {})
+                if value is not BAD:
+                    result[key.value] = value
+            return result
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self.build(node, tp, where)
+        raise TypeError(f"model field type not supported: {tp!r}")  # pragma: no cover
+
+    def check_range(self, value: float, node: YNode, where: str, meta: Mapping[str, Any]) -> Any:
+        lo, hi = meta.get("minimum"), meta.get("maximum")
+        if lo is not None and value < lo:
+            self.report("NQ103", f"{where}: {node_text(node)} is below the minimum {lo:g}", node)
+            return BAD
+        if hi is not None and value > hi:
+            self.report("NQ103", f"{where}: {node_text(node)} is above the maximum {hi:g}", node)
+            return BAD
+        return value
+
+    def variable(self, key: YScalar, node: YNode, where: str) -> Any:
+        if isinstance(node, YScalar):
+            value = node.value
+            pos = Pos(node.line, node.col)
+            if node.quoted:
+                return Variable(type="str", initial=value, pos=pos)
+            if value in ("true", "false"):
+                return Variable(type="bool", initial=value, pos=pos)
+            if _INT.fullmatch(value):
+                return Variable(type="int", initial=value, pos=pos)
+            if node.is_null:
+                self.report(
+                    "NQ404",
+                    f"{where}: give an initial value (0, false or \"text\") or "
+                    "{type: …, initial: …}",
+                    node,
+                )
+                return BAD
+            return Variable(type="str", initial=value, pos=pos)
+        return self.build(node, Variable, where)
+
+    def build(self, node: YNode, cls: type, where: str) -> Any:
+        if not isinstance(node, YMap):
+            return self.wrong_type(node, "a mapping", where)
+        label = _LABELS.get(cls)
+        ident = node.get("id")
+        if label and isinstance(ident, YScalar) and ident.value:
+            where = f"{label} '{ident.value}'"
+        plan = field_plan(cls)
+        by_name = {p.name: p for p in plan}
+        values: dict[str, Any] = {}
+        positions: dict[str, Pos] = {}
+        ok = True
+        for key, value_node in node.items:
+            fp = by_name.get(key.value)
+            if fp is None:
+                self.report(
+                    "NQ102",
+                    f"unknown field '{key.value}' in {where}" + did_you_mean(key.value, by_name),
+                    key,
+                )
+                continue
+            positions[fp.name] = Pos(value_node.line, value_node.col)
+            _inner, optional = unwrap_optional(fp.tp)
+            if isinstance(value_node, YScalar) and value_node.is_null:
+                if fp.required:
+                    self.report("NQ101", f"{where}.{fp.name} must not be empty", value_node)
+                    ok = False
+                elif not optional and typing.get_origin(_inner) is not tuple and _inner is str:
+                    values[fp.name] = ""
+                continue
+            value = self.convert(value_node, fp.tp, f"{where}.{fp.name}", fp.meta)
+            if value is BAD:
+                if fp.required:
+                    ok = False
+                continue
+            values[fp.name] = value
+        for fp in plan:
+            if fp.required and fp.name not in values and fp.name not in positions:
+                self.report(
+                    "NQ101",
+                    f"{where} is missing required field '{fp.name}'",
+                    node,
+                    f"example: {fp.name}: {fp.meta.get('example', '…')}",
+                )
+                ok = False
+        if not ok:
+            return BAD
+        if cls is Variable and "initial" not in values:
+            values["initial"] = {"int": "0", "bool": "false", "str": ""}[values["type"]]
+        return cls(**values, pos=Pos(node.line, node.col), positions=positions)
+
+
+def node_text(node: YNode) -> str:
+    return node.value if isinstance(node, YScalar) else kind_name(node)
+
+
+def build_scenario(root: YNode, file: str) -> tuple[model.Scenario | None, list[Diagnostic]]:
+    builder = Builder(file)
+    if not isinstance(root, YMap):
+        builder.report(
+            "NQ100",
+            f"a scenario file must be a mapping of fields (format, id, title, …), "
+            f"not {kind_name(root)}",
+            root,
+        )
+        return None, builder.diagnostics
+    fmt = root.get("format")
+    if isinstance(fmt, YScalar) and fmt.value != str(model.FORMAT_VERSION):
+        builder.report(
+            "NQ104",
+            f"format {fmt.value} is not supported; this newsquiz reads format "
+            f"{model.FORMAT_VERSION}",
+            fmt,
+        )
+        return None, builder.diagnostics
+    scenario = builder.build(root, model.Scenario, "scenario")
+    if scenario is BAD:
+        return None, builder.diagnostics
+    assert isinstance(scenario, model.Scenario)
+    return scenario, builder.diagnostics
+
+
+__all__ = ["BAD", "Builder", "Node", "build_scenario", "did_you_mean", "field_plan"]

@@ -1,0 +1,611 @@
+"""Semantic checks on a built scenario: ids, graph, questions, variables, evidence, endings.
+
+Every check appends to one list, so a teacher sees every problem in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from newsquiz.scenario import expr as ex
+from newsquiz.scenario.build import did_you_mean
+from newsquiz.scenario.diagnostics import Diagnostic
+from newsquiz.scenario.model import (
+    BUILTIN_NAMES,
+    END,
+    Branch,
+    Choice,
+    Ending,
+    Evidence,
+    Expr,
+    Node,
+    Pos,
+    Question,
+    Scenario,
+    choice_ids,
+)
+from newsquiz.scenario.quotes import MatchKind, find_quote, normalise
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_TODO = re.compile(r"\b(TODO|FIXME|TBD|XXX)\b")
+
+#: Fields that belong to only some question kinds.
+_KIND_FIELDS: dict[str, frozenset[str]] = {
+    "choices": frozenset({"single", "multiple"}),
+    "answer": frozenset({"truefalse", "numeric"}),
+    "answers": frozenset({"text"}),
+    "typos": frozenset({"text"}),
+    "tolerance": frozenset({"numeric"}),
+    "unit": frozenset({"numeric"}),
+    "items": frozenset({"order"}),
+    "on_partial": frozenset({"multiple", "order"}),
+}
+
+_VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
+
+
+class Validator:
+    def __init__(self, scenario: Scenario, file: str) -> None:
+        self.s = scenario
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+        self.types: dict[str, ex.VarType] = {
+            name: _VAR_TYPES[t] for name, t in BUILTIN_NAMES.items()
+        }
+        self.read_vars: set[str] = set()
+        self.ids: set[str] = set()
+
+    def report(self, code: str, message: str, pos: Pos, *notes: str) -> None:
+        self.diagnostics.append(
+            Diagnostic.make(code, message, self.file, pos.line, pos.col, tuple(notes))
+        )
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> list[Diagnostic]:
+        self.check_variables()
+        self.check_ids()
+        self.check_article()
+        for node in self.s.nodes:
+            self.check_node(node)
+        self.check_endings()
+        self.check_graph()
+        self.check_unused_variables()
+        self.check_drafts()
+        return self.diagnostics
+
+    # --------------------------------------------------------------- variables
+
+    def check_variables(self) -> None:
+        for name, var in self.s.variables.items():
+            if not _IDENT.fullmatch(name) or name in ("and", "or", "not", "true", "false"):
+                self.report(
+                    "NQ404",
+                    f"'{name}' cannot be a variable name; use letters, digits and '_', "
+                    "starting with a letter",
+                    var.pos,
+                )
+                continue
+            if name in BUILTIN_NAMES:
+                self.report(
+                    "NQ404",
+                    f"'{name}' is a built-in name ({', '.join(BUILTIN_NAMES)}); "
+                    "choose another variable name",
+                    var.pos,
+                )
+                continue
+            ok = {
+                "int": re.fullmatch(r"[+-]?[0-9]+", var.initial) is not None,
+                "bool": var.initial in ("true", "false"),
+                "str": True,
+            }[var.type]
+            if not ok:
+                self.report(
+                    "NQ404",
+                    f"variable '{name}' is {var.type} but its initial value is "
+                    f"'{var.initial}'",
+                    var.at("initial"),
+                )
+            self.types[name] = _VAR_TYPES[var.type]
+
+    def expression(self, e: Expr, want: ex.VarType | None, what: str) -> None:
+        try:
+            tree = ex.parse(e.source)
+        except ex.ExprError as err:
+            self.report("NQ400", f"{what}: {err.message}", self._at(e, err.offset))
+            return
+        self.read_vars.update(ex.names(tree))
+        try:
+            got = ex.check(tree, self.types)
+        except ex.UndeclaredName as err:
+            self.report("NQ401", f"{what}: {err.message}", self._at(e, err.offset),
+                        "declare it under 'variables:'")
+            return
+        except ex.ExprError as err:
+            self.report("NQ402", f"{what}: {err.message}", self._at(e, err.offset))
+            return
+        if want is not None and got is not want:
+            self.report(
+                "NQ402",
+                f"{what}: '{e.source}' is {_type_word(got)}, but {_type_word(want)} is needed",
+                e.pos,
+            )
+
+    @staticmethod
+    def _at(e: Expr, offset: int) -> Pos:
+        # Plain one-line scalars start at the expression; point at the offending token.
+        if e.pos.line and "\n" not in e.source:
+            return Pos(e.pos.line, e.pos.col + offset)
+        return e.pos
+
+    def condition(self, e: Expr | None, what: str) -> None:
+        if e is not None:
+            self.expression(e, ex.VarType.BOOL, what)
+
+    def assignments(self, assignments: Mapping[str, Expr], where: Pos, what: str) -> None:
+        for name, value in assignments.items():
+            if name in BUILTIN_NAMES:
+                self.report("NQ404", f"{what}: '{name}' is built in and cannot be set", value.pos)
+                continue
+            var_type = self.types.get(name)
+            if var_type is None:
+                self.report(
+                    "NQ401",
+                    f"{what}: sets undeclared variable '{name}'"
+                    + did_you_mean(name, self.s.variables),
+                    value.pos if value.pos.line else where,
+                    "declare it under 'variables:'",
+                )
+                continue
+            self.expression(value, var_type, f"{what}: value for '{name}'")
+
+    def check_unused_variables(self) -> None:
+        for name, var in self.s.variables.items():
+            if name in self.types and name not in self.read_vars:
+                self.report(
+                    "NQ403",
+                    f"variable '{name}' is never read by any condition",
+                    var.pos,
+                    "use it in a 'when' or remove it",
+                )
+
+    # --------------------------------------------------------------------- ids
+
+    def check_ids(self) -> None:
+        seen: dict[str, Pos] = {}
+        items: list[tuple[str, Pos, str]] = [(n.id, n.at("id"), "node") for n in self.s.nodes]
+        items += [(e.id, e.at("id"), "ending") for e in self.s.endings]
+        for ident, pos, what in items:
+            if ident == END:
+                self.report("NQ103", f"'{END}' is reserved (it means: choose an ending); "
+                            f"rename this {what}", pos)
+                continue
+            first = seen.get(ident)
+            if first is not None:
+                self.report(
+                    "NQ200", f"id '{ident}' is used twice; first on line {first.line}", pos
+                )
+            else:
+                seen[ident] = pos
+        self.ids = set(seen)
+        if self.s.start and self.s.start not in self.s.node_map:
+            self.report(
+                "NQ201",
+                f"start node '{self.s.start}' does not exist"
+                + did_you_mean(self.s.start, self.s.node_map),
+                self.s.at("start"),
+            )
+
+    def target(self, goto: str | None, pos: Pos, what: str) -> None:
+        if goto is None or goto == END or goto in self.ids:
+            return
+        self.report(
+            "NQ201",
+            f"{what} goes to '{goto}', which does not exist"
+            + did_you_mean(goto, [*self.ids, END]),
+            pos,
+        )
+
+    # ----------------------------------------------------------------- article
+
+    def check_article(self) -> None:
+        if not self.s.article.paragraphs:
+            self.report(
+                "NQ500",
+                "the article has no text; paste it under 'text: |' or name a file",
+                self.s.article.pos if self.s.article.pos.line else self.s.at("article"),
+            )
+
+    def evidence(self, ev: Evidence, what: str) -> None:
+        paragraphs = self.s.article.paragraphs
+        if not paragraphs:
+            return
+        if ev.paragraph is not None and not 1 <= ev.paragraph <= len(paragraphs):
+            self.report(
+                "NQ503",
+                f"{what}: paragraph {ev.paragraph} does not exist; the article has "
+                f"{len(paragraphs)} paragraphs",
+                ev.at("paragraph"),
+            )
+            return
+        if not ev.quote.strip():
+            if ev.paragraph is None:
+                self.report("NQ101", f"{what}: evidence needs a quote or a paragraph", ev.pos)
+            return
+        match = find_quote(paragraphs, ev.quote, ev.paragraph)
+        pos = ev.at("quote")
+        if match.kind is MatchKind.NOT_FOUND:
+            notes = []
+            if match.closest:
+                notes.append(
+                    f"closest passage, paragraph {match.paragraph} "
+                    f"({match.similarity:.0%} similar): \"{_clip(match.closest)}\""
+                )
+            self.report(
+                "NQ501",
+                f"{what}: the quote \"{_clip(ev.quote)}\" is not in the article",
+                pos,
+                *notes,
+            )
+            return
+        if match.kind is MatchKind.NORMALISED:
+            self.report(
+                "NQ502",
+                f"{what}: the quote matches paragraph {match.paragraph} only when "
+                f"{' and '.join(match.differences)} are treated alike",
+                pos,
+                f"the article has: \"{_clip(match.closest)}\"",
+                "this is accepted; copy the article's text to silence the warning",
+            )
+        if ev.paragraph is not None and match.paragraph != ev.paragraph:
+            self.report(
+                "NQ504",
+                f"{what}: the quote is in paragraph {match.paragraph}, not {ev.paragraph}",
+                ev.at("paragraph"),
+            )
+
+    # ------------------------------------------------------------------- nodes
+
+    def check_node(self, node: Node) -> None:
+        what = f"node '{node.id}'"
+        self.condition(node.when, f"{what} 'when'")
+        self.assignments(node.set, node.at("set"), what)
+        for route in node.next:
+            self.target(route.goto, route.at("goto"), what)
+            self.condition(route.when, f"{what} route to '{route.goto}'")
+        if node.question is not None:
+            self.check_question(node, node.question)
+
+    def check_question(self, node: Node, q: Question) -> None:
+        what = f"question '{node.id}'"
+        for name, kinds in _KIND_FIELDS.items():
+            if name in q.positions and q.kind not in kinds:
+                self.report(
+                    "NQ105",
+                    f"{what}: '{name}' is not used by a {q.kind} question "
+                    f"(only by {', '.join(sorted(kinds))})",
+                    q.at(name),
+                )
+        for outcome in ("on_correct", "on_partial", "on_wrong"):
+            branch: Branch | None = getattr(q, outcome)
+            if branch is not None:
+                self.target(branch.goto, branch.at("goto"), f"{what} {outcome}")
+                self.assignments(branch.set, branch.pos, f"{what} {outcome}")
+        if q.evidence is not None:
+            self.evidence(q.evidence, what)
+        if q.kind in ("single", "multiple"):
+            self.check_choices(node, q)
+        elif q.kind == "truefalse":
+            if q.answer not in ("true", "false"):
+                self.report(
+                    "NQ103" if q.answer else "NQ101",
+                    f"{what}: a truefalse question needs 'answer: true' or 'answer: false'",
+                    q.at("answer"),
+                )
+        elif q.kind == "numeric":
+            if not _NUMBER.fullmatch(q.answer.strip()):
+                self.report(
+                    "NQ103" if q.answer else "NQ101",
+                    f"{what}: a numeric question needs 'answer:' with a number"
+                    + (f", not '{q.answer}'" if q.answer else ""),
+                    q.at("answer"),
+                )
+        elif q.kind == "text":
+            if not any(a.strip() for a in q.answers):
+                self.report("NQ101", f"{what}: a text question needs 'answers:'", q.pos,
+                            "example: answers: [Delhi, New Delhi]")
+        elif q.kind == "order":
+            if len(q.items) < 2:
+                self.report("NQ303", f"{what}: an order question needs at least 2 items",
+                            q.at("items"))
+            self.duplicates(q.items, q.at("items"), what, "item")
+        if q.kind not in ("single", "multiple") and q.evidence is None:
+            self.report("NQ304", f"{what}: the correct answer has no evidence from the article",
+                        q.pos, "add evidence: \"a quote from the article\"")
+        for hint in q.hints:
+            if not hint.text.strip():
+                self.report("NQ101", f"{what}: a hint has no text", hint.pos)
+
+    def check_choices(self, node: Node, q: Question) -> None:
+        what = f"question '{node.id}'"
+        if len(q.choices) < 2:
+            self.report("NQ303", f"{what}: a {q.kind} question needs at least 2 choices",
+                        q.at("choices"))
+        correct = [c for c in q.choices if c.correct]
+        if q.choices and not correct:
+            self.report("NQ300", f"{what}: no choice is marked 'correct: true'", q.at("choices"))
+        if q.kind == "single" and len(correct) > 1:
+            lines = ", ".join(str(c.pos.line) for c in correct)
+            self.report(
+                "NQ301",
+                f"{what}: {len(correct)} choices are correct (lines {lines}); a single-choice "
+                "question has one",
+                correct[1].pos,
+                "use 'kind: multiple' if several answers are right",
+            )
+        ids_seen: dict[str, Pos] = {}
+        for cid, choice in zip(choice_ids(q), q.choices):
+            if cid in ids_seen:
+                self.report("NQ200", f"{what}: choice id '{cid}' is used twice", choice.at("id"))
+            ids_seen[cid] = choice.pos
+            self.check_choice(node, q, choice, cid)
+        self.duplicates([c.text for c in q.choices], q.at("choices"), what, "choice",
+                        [c.pos for c in q.choices])
+
+    def check_choice(self, node: Node, q: Question, c: Choice, cid: str) -> None:
+        what = f"question '{node.id}' choice '{cid}'"
+        if c.goto is not None and q.kind == "multiple":
+            self.report(
+                "NQ105",
+                f"{what}: 'goto' on a choice works for single-choice questions only; use "
+                "on_correct / on_partial / on_wrong",
+                c.at("goto"),
+            )
+        self.target(c.goto, c.at("goto"), what)
+        self.condition(c.when, f"{what} 'when'")
+        self.assignments(c.set, c.at("set"), what)
+        if c.evidence is not None:
+            self.evidence(c.evidence, what)
+        elif c.correct and q.evidence is None:
+            self.report("NQ304", f"{what}: the correct answer has no evidence from the article",
+                        c.pos, "add evidence: \"a quote from the article\"")
+
+    def duplicates(
+        self,
+        texts: Iterable[str],
+        pos: Pos,
+        what: str,
+        noun: str,
+        positions: list[Pos] | None = None,
+    ) -> None:
+        seen: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            key = normalise(text).casefold()
+            if key in seen:
+                at = positions[i] if positions else pos
+                self.report(
+                    "NQ302", f"{what}: {noun} \"{_clip(text)}\" appears twice "
+                    f"({noun}s {seen[key] + 1} and {i + 1})", at
+                )
+            else:
+                seen[key] = i
+
+    # ----------------------------------------------------------------- endings
+
+    def check_endings(self) -> None:
+        bands: list[Ending] = []
+        fallback: Ending | None = None
+        for ending in self.s.endings:
+            what = f"ending '{ending.id}'"
+            self.condition(ending.when, f"{what} 'when'")
+            if fallback is not None:
+                self.report(
+                    "NQ602",
+                    f"{what} can never be chosen: ending '{fallback.id}' before it has no "
+                    "condition",
+                    ending.pos,
+                    "endings are tried in order; put the unconditional one last",
+                )
+            if ending.score is not None:
+                if ending.score.min >= ending.score.max:
+                    self.report(
+                        "NQ103",
+                        f"{what}: score band min {ending.score.min:g} must be below max "
+                        f"{ending.score.max:g}",
+                        ending.score.pos,
+                    )
+                elif ending.when is None:
+                    bands.append(ending)
+            elif ending.when is None and fallback is None:
+                fallback = ending
+        if bands:
+            self.check_bands(bands, fallback)
+
+    def check_bands(self, bands: list[Ending], fallback: Ending | None) -> None:
+        ordered = sorted(bands, key=lambda e: (e.score.min if e.score else 0))
+        covered = 0.0
+        previous: Ending | None = None
+        for ending in ordered:
+            band = ending.score
+            assert band is not None
+            if band.min < covered and previous is not None:
+                self.report(
+                    "NQ600",
+                    f"ending '{ending.id}' band {band.min:g}–{band.max:g}% overlaps ending "
+                    f"'{previous.id}' ({_band(previous)})",
+                    band.pos,
+                )
+            elif band.min > covered and fallback is None:
+                self.report(
+                    "NQ601",
+                    f"no ending covers scores from {covered:g}% to {band.min:g}%",
+                    band.pos,
+                    "make the bands meet, or add a last ending without a condition",
+                )
+            covered = max(covered, band.max)
+            previous = ending
+        if covered < 100 and fallback is None:
+            last = ordered[-1]
+            self.report(
+                "NQ601",
+                f"no ending covers scores from {covered:g}% to 100%",
+                last.score.pos if last.score else last.pos,
+                "make the bands reach max: 100, or add a last ending without a condition",
+            )
+
+    # ------------------------------------------------------------------- graph
+
+    def exits(self, node: Node) -> tuple[list[str], list[str]]:
+        """(targets, problems): where play can go from ``node``, and any missing way out."""
+        targets = [r.goto for r in node.next]
+        problems: list[str] = []
+        fallback = bool(node.next) and node.next[-1].when is None
+        if node.next and not fallback:
+            problems.append("every route has a 'when'; add a last route without one")
+        q = node.question
+        if q is None:
+            if not node.next:
+                problems.append("add 'next:' with a node id or 'end'")
+            return targets, problems
+        outcomes = {"on_correct": q.on_correct, "on_wrong": q.on_wrong}
+        if q.kind in ("multiple", "order"):
+            outcomes["on_partial"] = q.on_partial
+        for branch in outcomes.values():
+            if branch is not None and branch.goto:
+                targets.append(branch.goto)
+        if q.kind == "single":
+            for cid, choice in zip(choice_ids(q), q.choices):
+                branch = q.on_correct if choice.correct else q.on_wrong
+                goto = choice.goto or (branch.goto if branch else None)
+                if goto:
+                    targets.append(goto)
+                elif not node.next:
+                    problems.append(f"choice '{cid}' leads nowhere; give it 'goto:' or give "
+                                    "the node 'next:'")
+        elif not node.next:
+            for name, branch in outcomes.items():
+                if branch is None or not branch.goto:
+                    problems.append(f"'{name}' has no 'goto' and the node has no 'next:'")
+        if q.skippable if q.skippable is not None else self.s.skippable:
+            targets.extend(r.goto for r in node.next)
+        return targets, problems
+
+    def check_graph(self) -> None:
+        nodes = self.s.node_map
+        endings = self.s.ending_map
+        start = self.s.start_id
+        if start not in nodes:
+            return
+        edges: dict[str, list[str]] = {}
+        for node in self.s.nodes:
+            targets, problems = self.exits(node)
+            edges[node.id] = [t for t in targets if t in nodes or t in endings or t == END]
+            for problem in problems:
+                self.report("NQ204", f"node '{node.id}' has no way out: {problem}", node.pos)
+        reachable = set(_walk(start, edges))
+        for node in self.s.nodes:
+            if node.id not in reachable:
+                self.report(
+                    "NQ202",
+                    f"node '{node.id}' can never be reached from the start ('{start}')",
+                    node.pos,
+                )
+        # Nodes from which an ending can be reached: walk the edges backwards.
+        reverse: dict[str, list[str]] = {}
+        for src, dsts in edges.items():
+            for dst in dsts:
+                reverse.setdefault(dst, []).append(src)
+        finishing = set(_walk(END, reverse))
+        for ending_id in endings:
+            finishing.update(_walk(ending_id, reverse))
+        for node in self.s.nodes:
+            if node.id in reachable and node.id not in finishing:
+                self.report(
+                    "NQ203",
+                    f"node '{node.id}' is a trap: no ending can be reached from it",
+                    node.pos,
+                    "every path from here loops back without reaching 'end' or an ending",
+                )
+
+    # ------------------------------------------------------------------ drafts
+
+    def check_drafts(self) -> None:
+        s = self.s
+        if s.draft:
+            self.report("NQ700", "the scenario is marked draft", s.at("draft"))
+        for where, text, pos in self.texts():
+            m = _TODO.search(text)
+            if m:
+                self.report("NQ700", f"{where} contains '{m.group()}'", pos)
+        for node in s.nodes:
+            if node.draft:
+                self.report("NQ700", f"node '{node.id}' is marked draft", node.at("draft"))
+            q = node.question
+            if q is None:
+                continue
+            if q.draft:
+                self.report("NQ700", f"question '{node.id}' is marked draft", q.at("draft"))
+            for cid, c in zip(choice_ids(q), q.choices):
+                if c.draft:
+                    self.report("NQ700", f"question '{node.id}' choice '{cid}' is marked draft",
+                                c.at("draft"))
+        for ending in s.endings:
+            if ending.draft:
+                self.report("NQ700", f"ending '{ending.id}' is marked draft", ending.at("draft"))
+
+    def texts(self) -> Iterator[tuple[str, str, Pos]]:
+        s = self.s
+        yield "the title", s.title, s.at("title")
+        yield "the summary", s.summary, s.at("summary")
+        for node in s.nodes:
+            yield f"node '{node.id}'", node.title, node.at("title")
+            yield f"node '{node.id}'", node.text, node.at("text")
+            q = node.question
+            if q is None:
+                continue
+            where = f"question '{node.id}'"
+            yield where, q.prompt, q.at("prompt")
+            yield where, q.explanation, q.at("explanation")
+            for c in q.choices:
+                yield where, c.text, c.at("text")
+                yield where, c.feedback, c.at("feedback")
+            for hint in q.hints:
+                yield where, hint.text, hint.at("text")
+            for branch in (q.on_correct, q.on_partial, q.on_wrong):
+                if branch is not None:
+                    yield where, branch.feedback, branch.at("feedback")
+        for ending in s.endings:
+            yield f"ending '{ending.id}'", ending.title, ending.at("title")
+            yield f"ending '{ending.id}'", ending.text, ending.at("text")
+
+
+def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        yield current
+        for nxt in edges.get(current, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _band(ending: Ending) -> str:
+    band = ending.score
+    return f"{band.min:g}–{band.max:g}%" if band else "no band"
+
+
+def _type_word(t: ex.VarType) -> str:
+    return {"int": "a whole number", "bool": "true/false", "str": "text"}[t.value]
+
+
+def validate(scenario: Scenario, file: str) -> list[Diagnostic]:
+    return Validator(scenario, file).run()

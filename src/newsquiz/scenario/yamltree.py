@@ -1,0 +1,379 @@
+"""A strict YAML reader: bytes in, a small tree of positioned text nodes out.
+
+Scenario files are written by hand and shared between people, so this reader trusts
+nothing:
+
+* only the safe libyaml parser (the C one when available) is used, and only its
+  *event* stream — nothing is ever constructed by YAML itself, so no tag can build an
+  object and no alias can be expanded;
+* every scalar stays the exact text the teacher typed (``no`` stays ``"no"``,
+  ``1:30`` stays ``"1:30"``); the schema layer converts it, knowing whether it was
+  quoted;
+* anchors, aliases and explicit tags are refused; duplicate keys are errors naming
+  both lines; depth and size are capped;
+* the bytes must be UTF-8 (a BOM is fine) and may hold no control characters,
+  terminal escapes or bidirectional overrides — in the raw text or produced by an
+  escape such as ``"\\x1b"`` or ``"\\e"`` inside a quoted string.
+
+Whatever the bytes, :func:`parse_yaml` returns a :class:`YMap`/:class:`YSeq`/
+:class:`YScalar` tree or raises :class:`ScenarioError` with file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError
+
+try:  # pragma: no branch - depends on how PyYAML was built
+    _Parser: type = yaml.CSafeLoader
+    HAVE_LIBYAML = True
+except AttributeError:  # pragma: no cover - pure-Python fallback
+    _Parser = yaml.SafeLoader
+    HAVE_LIBYAML = False
+
+#: Largest scenario file accepted, in bytes.  A long article plus a hundred questions is
+#: well under 1 MB.
+MAX_BYTES = 2 * 1024 * 1024
+#: Deepest nesting of mappings and sequences accepted.  A scenario needs about 8.
+MAX_DEPTH = 64
+
+# C0 controls except tab, LF and CR; DEL; C1 controls; bidi embeddings, overrides and
+# isolates (the "Trojan Source" characters).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(eq=False)
+class YScalar:
+    value: str
+    line: int
+    col: int
+    #: True when the text was quoted or a block scalar: it is text, whatever it looks like.
+    quoted: bool = False
+    #: How it was written: '' plain, '"' or "'" quoted, '|' or '>' block.
+    style: str = ""
+
+    @property
+    def is_null(self) -> bool:
+        """A plain empty, ``~`` or ``null`` value: YAML's way of writing "nothing"."""
+        return not self.quoted and self.value in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(eq=False)
+class YSeq:
+    line: int
+    col: int
+    items: list[YNode] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class YMap:
+    line: int
+    col: int
+    items: list[tuple[YScalar, YNode]] = field(default_factory=list)
+
+    def get(self, key: str) -> YNode | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def keys(self) -> list[str]:
+        return [k.value for k, _ in self.items]
+
+
+YNode = Union[YScalar, YSeq, YMap]
+
+
+def kind_name(node: YNode) -> str:
+    """How a node reads to a teacher: 'text', 'a list', 'a mapping'."""
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    return "nothing" if node.is_null else "text"
+
+
+def _line_col(data: bytes, pos: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, pos) + 1
+    start = data.rfind(b"\n", 0, pos) + 1
+    return line, pos - start + 1
+
+
+def _describe_char(ch: str) -> str:
+    code = ord(ch)
+    if code == 0x1B:
+        return "ESC (U+001B, starts terminal escape sequences)"
+    if code == 0:
+        return "NUL (U+0000)"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"bidirectional override U+{code:04X}"
+    return f"control character U+{code:04X}"
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 bytes (optional BOM) to text, or a ScenarioError pointing at the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise ScenarioError(
+            [
+                Diagnostic.make(
+                    "NQ001",
+                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8; "
+                    "save the file as UTF-8",
+                    file,
+                    line,
+                    col,
+                )
+            ]
+        ) from None
+    return text
+
+
+def check_text(text: str, file: str, line: int = 1, col: int = 1) -> list[Diagnostic]:
+    """Diagnostics for control characters, escapes and bidi overrides in ``text``."""
+    found: list[Diagnostic] = []
+    for match in _BAD_CHARS.finditer(text):
+        before = text[: match.start()]
+        nl = before.count("\n")
+        if nl:
+            at_line, at_col = line + nl, match.start() - before.rfind("\n")
+        else:
+            at_line, at_col = line, col + match.start()
+        found.append(
+            Diagnostic.make(
+                "NQ010",
+                f"{_describe_char(match.group())} is not allowed in a scenario; "
+                "remove it (it could reach the terminal)",
+                file,
+                at_line,
+                at_col,
+            )
+        )
+        if len(found) >= 20:
+            break
+    return found
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    if mark is None:  # pragma: no cover - libyaml always sets marks
+        return 0, 0
+    return mark.line + 1, mark.column + 1
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
+
+
+def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
+    line = col = 0
+    message = "not valid YAML"
+    notes: list[str] = []
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None:
+            line, col = mark.line + 1, mark.column + 1
+        problem = (exc.problem or "").strip()
+        context = (exc.context or "").strip()
+        message = problem or context or message
+        if context and problem:
+            message = f"{problem} ({context})"
+        if _char_at(text, line, col) == "\t" or "'\\t'" in message:
+            message = "a tab character cannot indent YAML"
+            notes.append("indent with spaces; most editors can convert tabs to spaces")
+        elif "nesting depth" in message:
+            return Diagnostic.make(
+                "NQ008", f"nesting is deeper than {MAX_DEPTH} levels", file, line, col
+            )
+    elif str(exc):
+        message = str(exc).splitlines()[0]
+    return Diagnostic.make("NQ004", message, file, line, col, tuple(notes))
+
+
+def parse_yaml(
+    data: bytes | str,
+    file: str = "<scenario>",
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> YNode:
+    """Parse one YAML document into a positioned tree.  Raises :class:`ScenarioError`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > max_bytes:
+        raise ScenarioError(
+            [
+                Diagnostic.make(
+                    "NQ002",
+                    f"the file is {len(data):,} bytes; a scenario may be at most "
+                    f"{max_bytes:,} bytes",
+                    file,
+                )
+            ]
+        )
+    text = decode(data, file)
+    bad = check_text(text, file)
+    if bad:
+        raise ScenarioError(bad)
+    if not text.strip():
+        raise ScenarioError([Diagnostic.make("NQ003", "the file is empty", file, 1, 1)])
+
+    problems: list[Diagnostic] = []
+    root: YNode | None = None
+    # Each open container with, for mappings, the key waiting for its value and the
+    # line of every key seen so far (for duplicate-key messages).
+    stack: list[tuple[YMap | YSeq, list[YScalar | None], dict[str, int]]] = []
+    documents = 0
+
+    def attach(node: YNode) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        container, pending, seen = stack[-1]
+        if isinstance(container, YSeq):
+            container.items.append(node)
+            return
+        key = pending[0]
+        if key is None:
+            if not isinstance(node, YScalar):
+                problems.append(
+                    Diagnostic.make(
+                        "NQ100",
+                        f"a key must be plain text, not {kind_name(node)}",
+                        file,
+                        node.line,
+                        node.col,
+                    )
+                )
+                node = YScalar("", node.line, node.col)
+            pending[0] = node
+            return
+        pending[0] = None
+        first = seen.get(key.value)
+        if first is not None:
+            problems.append(
+                Diagnostic.make(
+                    "NQ009",
+                    f"duplicate key '{key.value}': first defined on line {first}",
+                    file,
+                    key.line,
+                    key.col,
+                    (f"line {first} and line {key.line} both set '{key.value}'; keep one",),
+                )
+            )
+            return
+        seen[key.value] = key.line
+        container.items.append((key, node))
+
+    def refuse_anchor_and_tag(event: yaml.NodeEvent, line: int, col: int) -> None:
+        if event.anchor is not None:
+            problems.append(
+                Diagnostic.make(
+                    "NQ006",
+                    f"anchor '&{event.anchor}' is not allowed; write the value out in full",
+                    file,
+                    line,
+                    col,
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(
+                Diagnostic.make(
+                    "NQ007",
+                    f"tag '{shown}' is not allowed; scenario files hold plain text, lists "
+                    "and mappings only",
+                    file,
+                    line,
+                    col,
+                )
+            )
+
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            cls = type(event)
+            if cls is yaml.ScalarEvent:
+                line, col = _mark(event)
+                refuse_anchor_and_tag(event, line, col)
+                plain = event.implicit[0] and not event.style
+                value = event.value
+                if not plain:
+                    bad = check_text(value, file, line, col)
+                    if bad:
+                        problems.extend(bad)
+                        value = _BAD_CHARS.sub("", value)
+                attach(YScalar(value, line, col, quoted=not plain, style=event.style or ""))
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                line, col = _mark(event)
+                refuse_anchor_and_tag(event, line, col)
+                if len(stack) >= max_depth:
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ008",
+                            f"nesting is deeper than {max_depth} levels",
+                            file,
+                            line,
+                            col,
+                        )
+                    )
+                    raise ScenarioError(problems)
+                container: YMap | YSeq = (
+                    YMap(line, col) if cls is yaml.MappingStartEvent else YSeq(line, col)
+                )
+                stack.append((container, [None], {}))
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                done = stack.pop()[0]
+                attach(done)
+            elif cls is yaml.AliasEvent:
+                line, col = _mark(event)
+                problems.append(
+                    Diagnostic.make(
+                        "NQ006",
+                        f"alias '*{event.anchor}' is not allowed; write the value out in full",
+                        file,
+                        line,
+                        col,
+                    )
+                )
+                attach(YScalar("", line, col))
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line, col = _mark(event)
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ005",
+                            "a scenario file holds one YAML document; remove the second "
+                            "'---' or split the file",
+                            file,
+                            line,
+                            col,
+                        )
+                    )
+                    raise ScenarioError(problems)
+    except yaml.YAMLError as exc:
+        problems.append(_yaml_error(exc, file, text))
+        raise ScenarioError(problems) from None
+    except RecursionError:  # pragma: no cover - the event loop is iterative
+        problems.append(Diagnostic.make("NQ008", "nesting is too deep", file))
+        raise ScenarioError(problems) from None
+
+    if problems:
+        raise ScenarioError(problems)
+    if root is None:
+        raise ScenarioError([Diagnostic.make("NQ003", "the file holds no YAML content", file)])
+    return root
