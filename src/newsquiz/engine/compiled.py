@@ -1,0 +1,253 @@
+"""What the engine precomputes once per scenario: compiled expressions, the play graph,
+maximum reachable score, evidence spans.
+
+A :class:`Compiled` is cached on the (immutable) scenario object, so building many
+sessions of one scenario — a play-test does thousands — costs nothing extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from newsquiz.scenario import expr as ex
+from newsquiz.scenario.model import (
+    BUILTIN_NAMES,
+    END,
+    Branch,
+    Evidence,
+    Expr,
+    Node,
+    Question,
+    Scenario,
+    choice_ids,
+)
+from newsquiz.scenario.quotes import MatchKind, find_quote
+
+_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """Evidence resolved against the article, ready to show."""
+
+    quote: str
+    paragraph: int  # 1-based; 0 when unknown
+    paragraph_text: str
+    start: int  # span of the quote inside paragraph_text (0, 0 when no quote)
+    end: int
+    before: str  # the previous paragraph ('' at the start)
+    after: str  # the next paragraph ('' at the end)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "quote": self.quote,
+            "paragraph": self.paragraph,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+class Compiled:
+    """Per-scenario data the engine needs at every step."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.types: dict[str, ex.VarType] = {n: _TYPES[t] for n, t in BUILTIN_NAMES.items()}
+        for name, var in scenario.variables.items():
+            self.types[name] = _TYPES[var.type]
+        self._exprs: dict[int, ex.Expr] = {}
+        self._evidence: dict[int, EvidenceView] = {}
+        self.initial: dict[str, ex.Value] = {
+            name: _initial(var.type, var.initial) for name, var in scenario.variables.items()
+        }
+        self.nodes = scenario.node_map
+        self.endings = scenario.ending_map
+        self.edges: dict[str, list[str]] = {n.id: sorted(set(exits(n, scenario))) for n in
+                                            scenario.nodes}
+        self.node_points: dict[str, float] = {n.id: max_points(n.question) for n in
+                                              scenario.nodes}
+        self.max_score = self._longest(scenario.start_id, self.node_points, frozenset())
+
+    # ---------------------------------------------------------- expressions
+
+    def expr(self, e: Expr) -> ex.Expr:
+        tree = self._exprs.get(id(e))
+        if tree is None:
+            tree = ex.parse(e.source)
+            ex.check(tree, self.types)
+            self._exprs[id(e)] = tree
+        return tree
+
+    def holds(self, e: Expr | None, env: Mapping[str, ex.Value]) -> bool:
+        return e is None or ex.evaluate(self.expr(e), env) is True
+
+    def value(self, e: Expr, env: Mapping[str, ex.Value]) -> ex.Value:
+        return ex.evaluate(self.expr(e), env)
+
+    # -------------------------------------------------------------- evidence
+
+    def evidence(self, ev: Evidence) -> EvidenceView:
+        view = self._evidence.get(id(ev))
+        if view is None:
+            view = _resolve(self.scenario.article.paragraphs, ev)
+            self._evidence[id(ev)] = view
+        return view
+
+    # ----------------------------------------------------------------- graph
+
+    def _longest(self, start: str, weight: Mapping[str, float], skip: frozenset[str]) -> float:
+        """Heaviest path from ``start`` to an ending, counting each node once.
+
+        Cycles (teach-and-retry loops) are condensed into strongly connected
+        components whose nodes can all be visited, so this is an upper bound that is
+        exact on graphs without conditions.
+        """
+        if start not in self.nodes:
+            return 0.0
+        comp, order = _condense(start, self.edges, self.nodes)
+        best: dict[int, float] = {}
+        comp_weight: dict[int, float] = {}
+        for node_id, c in comp.items():
+            if node_id not in skip:
+                comp_weight[c] = comp_weight.get(c, 0.0) + weight.get(node_id, 0.0)
+        succ: dict[int, set[int]] = {}
+        for node_id, c in comp.items():
+            for nxt in self.edges.get(node_id, ()):
+                d = comp.get(nxt)
+                if d is not None and d != c:
+                    succ.setdefault(c, set()).add(d)
+        for c in order:  # reverse topological: successors first
+            best[c] = comp_weight.get(c, 0.0) + max((best[d] for d in succ.get(c, ())),
+                                                    default=0.0)
+        return best[comp[start]]
+
+    def remaining_questions(self, node_id: str, answered: frozenset[str]) -> int:
+        weights = {n: 1.0 for n, node in self.nodes.items() if node.question is not None}
+        return int(self._longest(node_id, weights, answered))
+
+
+def compiled(scenario: Scenario) -> Compiled:
+    """The cached :class:`Compiled` of ``scenario``."""
+    cached = scenario.__dict__.get("_compiled")
+    if not isinstance(cached, Compiled):
+        cached = Compiled(scenario)
+        object.__setattr__(scenario, "_compiled", cached)
+    return cached
+
+
+def _initial(type_name: str, text: str) -> ex.Value:
+    if type_name == "int":
+        return int(text or "0")
+    if type_name == "bool":
+        return text == "true"
+    return text
+
+
+def max_points(q: Question | None) -> float:
+    """The most a question can earn on its first answer."""
+    if q is None:
+        return 0.0
+    if q.kind == "single":
+        return max(
+            (float(c.points if c.points is not None else (q.points if c.correct else 0))
+             for c in q.choices),
+            default=0.0,
+        )
+    return float(q.points)
+
+
+def branch_targets(branches: Iterable[Branch | None]) -> list[str]:
+    return [b.goto for b in branches if b is not None and b.goto]
+
+
+def exits(node: Node, scenario: Scenario) -> list[str]:
+    """Every node or ending play can go to from ``node`` (``end`` expands to all endings)."""
+    targets = [r.goto for r in node.next]
+    q = node.question
+    if q is not None:
+        targets += branch_targets((q.on_correct, q.on_partial, q.on_wrong))
+        targets += [c.goto for c in q.choices if c.goto]
+    out: list[str] = []
+    for t in targets:
+        if t == END:
+            out.extend(e.id for e in scenario.endings)
+        else:
+            out.append(t)
+    return out
+
+
+def _condense(
+    start: str, edges: Mapping[str, list[str]], nodes: Mapping[str, Node]
+) -> tuple[dict[str, int], list[int]]:
+    """Tarjan's SCCs of the graph reachable from ``start`` (iterative).
+
+    Returns node → component number, and the components in reverse topological order
+    (every component after all components it leads to).
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    comp: dict[str, int] = {}
+    order: list[int] = []
+    counter = 0
+    work: list[tuple[str, int]] = [(start, 0)]
+    while work:
+        v, i = work.pop()
+        if i == 0:
+            index[v] = low[v] = counter
+            counter += 1
+            stack.append(v)
+            on_stack.add(v)
+        succ = [w for w in edges.get(v, ()) if w in nodes]
+        recurse = False
+        while i < len(succ):
+            w = succ[i]
+            i += 1
+            if w not in index:
+                work.append((v, i))
+                work.append((w, 0))
+                recurse = True
+                break
+            if w in on_stack:
+                low[v] = min(low[v], index[w])
+        if recurse:
+            continue
+        if low[v] == index[v]:
+            c = len(order)
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp[w] = c
+                if w == v:
+                    break
+            order.append(c)
+        if work:
+            parent = work[-1][0]
+            low[parent] = min(low[parent], low[v])
+    return comp, order
+
+
+def _resolve(paragraphs: tuple[str, ...], ev: Evidence) -> EvidenceView:
+    def around(n: int) -> tuple[str, str, str]:
+        text = paragraphs[n - 1] if 1 <= n <= len(paragraphs) else ""
+        before = paragraphs[n - 2] if 2 <= n <= len(paragraphs) + 1 else ""
+        after = paragraphs[n] if 0 < n < len(paragraphs) else ""
+        return text, before, after
+
+    if ev.quote.strip():
+        match = find_quote(paragraphs, ev.quote, ev.paragraph)
+        if match.kind is not MatchKind.NOT_FOUND:
+            text, before, after = around(match.paragraph)
+            return EvidenceView(ev.quote, match.paragraph, text, match.start, match.end,
+                                before, after)
+    n = ev.paragraph or 0
+    text, before, after = around(n)
+    return EvidenceView(ev.quote, n if text else 0, text, 0, 0, before, after)
+
+
+def question_choice_ids(q: Question) -> list[str]:
+    if q.kind == "truefalse":
+        return ["true", "false"]
+    return choice_ids(q)

@@ -1,0 +1,377 @@
+"""Finding evidence quotes in an article.
+
+Every correct answer is backed by a quote that must appear verbatim in the article.  News
+text is typeset (curly quotes, en/em dashes, non-breaking spaces, hard line breaks) while
+teachers type plain ASCII, so a quote is looked up in three steps:
+
+1. **exact** -- a plain substring of one paragraph;
+2. **normalised** -- a substring once both sides are passed through :func:`normalise`
+   (typographic quotes, dashes, the ellipsis character and whitespace runs); the reported
+   span still points into the *original* paragraph text and :attr:`QuoteMatch.differences`
+   says which kinds of typography differed;
+3. **not found** -- the closest passage of the article is reported instead, so the
+   diagnostic can show the teacher what they probably meant.
+
+Case is never folded: a quote must be verbatim apart from the typography listed above.
+Leading and trailing whitespace of the quote is ignored.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import Enum
+from functools import lru_cache
+from typing import NamedTuple
+
+__all__ = [
+    "MatchKind",
+    "QuoteMatch",
+    "find_quote",
+    "normalise",
+    "split_paragraphs",
+]
+
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032`\u00b4"  # ‘ ’ ‚ ‛ ′ ` ´
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033"  # “ ” „ ‟ ″
+_DASHES = "\u2013\u2014\u2012\u2212\u2015"  # – — ‒ − ―
+_ELLIPSIS = "\u2026"  # …
+
+_REPLACEMENTS: dict[str, str] = {
+    **dict.fromkeys(_SINGLE_QUOTES, "'"),
+    **dict.fromkeys(_DOUBLE_QUOTES, '"'),
+    **dict.fromkeys(_DASHES, "-"),
+    _ELLIPSIS: "...",
+}
+_TRANSLATION = str.maketrans(_REPLACEMENTS)
+_WHITESPACE_RE = re.compile(r"\s+")
+
+# What needs rewriting while normalising with an offset map: a typographic character, a
+# whitespace run that is not a single plain space, or a run starting with another space.
+_SPECIAL_RE = re.compile(
+    "[" + re.escape("".join(_REPLACEMENTS)) + r"]| \s+|[^\S ]\s*",
+)
+
+# The kind of difference reported when a normalised character came from different source
+# text in the article and in the quote.
+_DIFFERENCE_KIND: dict[str, str] = {
+    "'": "quotes",
+    '"': "quotes",
+    "-": "dashes",
+    " ": "whitespace",
+    ".": "ellipsis",
+}
+
+# Paragraph separator: a line break followed by one or more whitespace-only lines.
+_LINE_BREAK = r"(?:\r\n|\r(?!\n)|\n)"
+_PARAGRAPH_BREAK_RE = re.compile(_LINE_BREAK + r"(?:[^\S\r\n]*" + _LINE_BREAK + ")+")
+
+_WORD_RE = re.compile(r"[^ ]+")
+
+#: How many of the best prefiltered windows get a full :mod:`difflib` comparison.
+_CANDIDATES = 12
+#: How many hill-climbing steps refine the boundaries of the closest window.
+_REFINE_STEPS = 6
+
+
+class MatchKind(str, Enum):
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """Where (or how nearly) a quote was found.
+
+    ``paragraph`` is 1-based (0 when the article or quote is empty); ``start``/``end`` are
+    offsets into the original text of that paragraph, so ``paragraphs[p - 1][start:end]``
+    is the matched (or, for ``NOT_FOUND``, the closest) passage, which is also ``closest``.
+    """
+
+    kind: MatchKind
+    paragraph: int
+    start: int
+    end: int
+    differences: tuple[str, ...]
+    closest: str
+    similarity: float
+
+    @property
+    def found(self) -> bool:
+        return self.kind is not MatchKind.NOT_FOUND
+
+
+_NOTHING = QuoteMatch(MatchKind.NOT_FOUND, 0, 0, 0, (), "", 0.0)
+
+
+class _Mapped(NamedTuple):
+    """Normalised text plus, per normalised character, its source span in the original."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split an article into paragraphs.
+
+    Paragraphs are separated by one or more blank lines (lines holding only whitespace);
+    each paragraph is stripped of surrounding whitespace, single line breaks inside a
+    paragraph are kept, and empty paragraphs are dropped (so ``""`` gives ``[]``).
+    """
+    pieces = (piece.strip() for piece in _PARAGRAPH_BREAK_RE.split(text))
+    return [piece for piece in pieces if piece]
+
+
+def normalise(text: str) -> str:
+    """Normalise typography so a typed quote can be compared with typeset text.
+
+    ``‘ ’ ‚ ‛ ′ ` ´`` become ``'``; ``“ ” „ ‟ ″`` become ``"``; ``– — ‒ − ―`` become ``-``;
+    ``…`` becomes ``...``; every run of whitespace (including non-breaking spaces and line
+    breaks) becomes one space; the result is stripped.  Case is left alone.
+    """
+    return _WHITESPACE_RE.sub(" ", text.translate(_TRANSLATION)).strip()
+
+
+@lru_cache(maxsize=256)
+def _normalise_mapped(text: str) -> _Mapped:
+    """:func:`normalise`, also recording where each output character came from."""
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for match in _SPECIAL_RE.finditer(text):
+        a, b = match.span()
+        if a > pos:
+            parts.append(text[pos:a])
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+        # Only typographic characters are in the table; anything else matched is whitespace.
+        replacement = _REPLACEMENTS.get(match.group(), " ")
+        parts.append(replacement)
+        starts.extend([a] * len(replacement))
+        ends.extend([b] * len(replacement))
+        pos = b
+    if pos < len(text):
+        parts.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
+    out = "".join(parts)
+    # Spaces in the output only ever come from whitespace, so this is ``str.strip``.
+    lo, hi = 0, len(out)
+    if out.startswith(" "):
+        lo = 1
+    if hi > lo and out.endswith(" "):
+        hi -= 1
+    return _Mapped(out[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]))
+
+
+def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = None) -> QuoteMatch:
+    """Find ``quote`` in the article given as ``paragraphs``.
+
+    Search order: when ``paragraph`` (1-based) names an existing paragraph, that paragraph
+    is tried first (exact, then normalised), so a citation that is right is honoured; then
+    every paragraph exactly, in order, then every paragraph normalised, first hit winning.
+    A hint outside ``1..len(paragraphs)`` is ignored.  When the quote is found in another
+    paragraph than the hint, that match is returned: compare ``.paragraph`` to report it.
+
+    Empty quote (after stripping) or empty article: ``NOT_FOUND`` with paragraph 0.
+    """
+    needle = quote.strip()
+    if not needle or not paragraphs:
+        return _NOTHING
+    count = len(paragraphs)
+    hint = paragraph - 1 if paragraph is not None and 1 <= paragraph <= count else None
+    if hint is not None:
+        found = _find_exact(paragraphs[hint], hint, needle) or _find_normalised(
+            paragraphs[hint], hint, needle
+        )
+        if found is not None:
+            return found
+    for index, text in enumerate(paragraphs):
+        if index != hint and (found := _find_exact(text, index, needle)) is not None:
+            return found
+    for index, text in enumerate(paragraphs):
+        if index != hint and (found := _find_normalised(text, index, needle)) is not None:
+            return found
+    return _find_closest(paragraphs, normalise(needle))
+
+
+def _find_exact(text: str, index: int, needle: str) -> QuoteMatch | None:
+    start = text.find(needle)
+    if start < 0:
+        return None
+    end = start + len(needle)
+    return QuoteMatch(MatchKind.EXACT, index + 1, start, end, (), text[start:end], 1.0)
+
+
+def _find_normalised(text: str, index: int, needle: str) -> QuoteMatch | None:
+    mapped = _normalise_mapped(text)
+    wanted = _normalise_mapped(needle)
+    at = mapped.text.find(wanted.text)
+    if at < 0 or not wanted.text:
+        return None
+    differences: set[str] = set()
+    for k, char in enumerate(wanted.text):
+        ours = text[mapped.starts[at + k] : mapped.ends[at + k]]
+        theirs = needle[wanted.starts[k] : wanted.ends[k]]
+        if ours != theirs and char in _DIFFERENCE_KIND:
+            differences.add(_DIFFERENCE_KIND[char])
+    start = mapped.starts[at]
+    end = mapped.ends[at + len(wanted.text) - 1]
+    return QuoteMatch(
+        MatchKind.NORMALISED,
+        index + 1,
+        start,
+        end,
+        tuple(sorted(differences)),
+        text[start:end],
+        1.0,
+    )
+
+
+def _trigrams(word: str) -> list[str]:
+    padded = f" {word.casefold()} "
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
+class _Window(NamedTuple):
+    score: float
+    order: int  # negative position, so that earlier windows win ties in nlargest
+    paragraph: int
+    first: int  # first word
+    stop: int  # one past the last word
+
+
+def _find_closest(paragraphs: Sequence[str], wanted: str) -> QuoteMatch:
+    """The passage of the article most like ``wanted`` (already normalised).
+
+    Windows of about the quote's length, snapped to word boundaries, are scored cheaply by
+    the overlap of their character trigrams with the quote's (updated incrementally as the
+    window slides); the best few are compared with :class:`difflib.SequenceMatcher`
+    (``quick_ratio`` prefilter, then ``ratio``) and the winner's boundaries are refined a
+    word at a time.  Everything is compared in normalised form.
+    """
+    wanted_counts: dict[str, int] = {}
+    for word in wanted.split(" "):
+        for gram in _trigrams(word):
+            wanted_counts[gram] = wanted_counts.get(gram, 0) + 1
+    wanted_total = sum(wanted_counts.values())
+    length = len(wanted)
+
+    mapped_paragraphs: list[_Mapped] = []
+    word_spans: list[list[tuple[int, int]]] = []
+    windows: list[_Window] = []
+    memo: dict[str, tuple[list[str], int]] = {}
+    order = 0
+    for index, text in enumerate(paragraphs):
+        mapped = _normalise_mapped(text)
+        spans = [m.span() for m in _WORD_RE.finditer(mapped.text)]
+        mapped_paragraphs.append(mapped)
+        word_spans.append(spans)
+        if not spans:
+            continue
+        # Per word: the trigrams the quote shares (the only ones that can raise the
+        # overlap) and the total number of trigrams (for the denominator).
+        useful: list[list[str]] = []
+        sizes: list[int] = []
+        for a, b in spans:
+            word = mapped.text[a:b]
+            if (known := memo.get(word)) is None:
+                grams = _trigrams(word)
+                known = memo[word] = ([g for g in grams if g in wanted_counts], len(grams))
+            useful.append(known[0])
+            sizes.append(known[1])
+        window_counts: dict[str, int] = {}
+        overlap = 0
+        size = 0
+        stop = 0
+        for first in range(len(spans)):
+            while stop < len(spans) and (
+                stop <= first or spans[stop - 1][1] - spans[first][0] < length
+            ):
+                for gram in useful[stop]:
+                    have = window_counts.get(gram, 0)
+                    if have < wanted_counts[gram]:
+                        overlap += 1
+                    window_counts[gram] = have + 1
+                size += sizes[stop]
+                stop += 1
+            score = 2.0 * overlap / (wanted_total + size) if wanted_total + size else 0.0
+            windows.append(_Window(score, -order, index, first, stop))
+            order += 1
+            if stop == len(spans):
+                break  # later windows would only be shorter tails of this one
+            for gram in useful[first]:
+                have = window_counts[gram]
+                if have <= wanted_counts[gram]:
+                    overlap -= 1
+                window_counts[gram] = have - 1
+            size -= sizes[first]
+
+    if not windows:
+        return _NOTHING
+
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(wanted)
+
+    def window_text(paragraph: int, first: int, stop: int) -> str:
+        spans = word_spans[paragraph]
+        return mapped_paragraphs[paragraph].text[spans[first][0] : spans[stop - 1][1]]
+
+    def similarity(paragraph: int, first: int, stop: int, beat: float) -> float:
+        """The ratio, or -1.0 when the quick bounds show it cannot beat ``beat``."""
+        matcher.set_seq1(window_text(paragraph, first, stop))
+        if matcher.real_quick_ratio() <= beat or matcher.quick_ratio() <= beat:
+            return -1.0
+        return matcher.ratio()
+
+    best_ratio = -1.0
+    best = (0, 0, 0)
+    for window in heapq.nlargest(_CANDIDATES, windows):
+        ratio = similarity(window.paragraph, window.first, window.stop, best_ratio)
+        if ratio > best_ratio:
+            best_ratio = ratio
+            best = (window.paragraph, window.first, window.stop)
+
+    # Hill-climb on the boundaries: move either end by one word while it helps.
+    for _ in range(_REFINE_STEPS):
+        paragraph, first, stop = best
+        words = len(word_spans[paragraph])
+        improved = False
+        for new_first, new_stop in (
+            (first - 1, stop),
+            (first + 1, stop),
+            (first, stop - 1),
+            (first, stop + 1),
+            (first - 1, stop - 1),
+            (first + 1, stop + 1),
+        ):
+            if not (0 <= new_first < new_stop <= words):
+                continue
+            ratio = similarity(paragraph, new_first, new_stop, best_ratio)
+            if ratio > best_ratio:
+                best_ratio = ratio
+                best = (paragraph, new_first, new_stop)
+                improved = True
+        if not improved:
+            break
+
+    paragraph, first, stop = best
+    mapped = mapped_paragraphs[paragraph]
+    spans = word_spans[paragraph]
+    start = mapped.starts[spans[first][0]]
+    end = mapped.ends[spans[stop - 1][1] - 1]
+    return QuoteMatch(
+        MatchKind.NOT_FOUND,
+        paragraph + 1,
+        start,
+        end,
+        (),
+        paragraphs[paragraph][start:end],
+        max(0.0, min(1.0, best_ratio)),
+    )
