@@ -47,7 +47,17 @@ from newsquiz.engine.errors import (
 )
 from newsquiz.engine.matching import match_numeric, match_text, normalise_answer
 from newsquiz.scenario import expr as ex
-from newsquiz.scenario.model import END, Branch, Choice, Ending, Hint, Node, Question, Scenario
+from newsquiz.scenario.model import (
+    END,
+    Branch,
+    Choice,
+    Ending,
+    Expr,
+    Hint,
+    Node,
+    Question,
+    Scenario,
+)
 from newsquiz.scenario.model import choice_ids as _choice_ids
 
 STATE_VERSION = 1
@@ -496,10 +506,35 @@ class Session:
 
     # -------------------------------------------------------------- movement
 
+    #: Called with every condition evaluated and its result (play-testing uses it).
+    on_condition: Callable[[Expr, bool], None] | None = None
+
+    def _holds(self, e: Expr | None, env: Mapping[str, ex.Value]) -> bool:
+        if e is None:
+            return True
+        result = self.c.holds(e, env)
+        if self.on_condition is not None:
+            self.on_condition(e, result)
+        return result
+
+    def clone(self) -> Session:
+        """An independent copy (cheap: the scenario and its compiled data are shared)."""
+        other = object.__new__(Session)
+        other.__dict__.update(self.__dict__)
+        other.variables = dict(self.variables)
+        other.visits = dict(self.visits)
+        other.records = list(self.records)
+        other.answered = set(self.answered)
+        other.actions = list(self.actions)
+        other.path = list(self.path)
+        other.visit = _Visit(self.visit.node_id, list(self.visit.order), self.visit.hints,
+                             self.visit.hint_cost, self.visit.started_at)
+        return other
+
     def _route(self, node: Node) -> str:
         env = self.env()
         for route in node.next:
-            if self.c.holds(route.when, env):
+            if self._holds(route.when, env):
                 return route.goto
         raise NoRoute(node.id, node.pos.line)
 
@@ -518,7 +553,7 @@ class Session:
                 raise LoopLimitExceeded(target, self.visit_limit, node.pos.line)
             self.visits[target] = count
             self.path.append(target)
-            if not self.c.holds(node.when, self.env()):
+            if not self._holds(node.when, self.env()):
                 target = self._route(node)
                 continue
             self._assign(node.set)
@@ -537,7 +572,7 @@ class Session:
                 order = order[1:] + order[:1]  # never show the answer
             return order
         env = self.env()
-        ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self.c.holds(c.when, env)]
+        ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self._holds(c.when, env)]
         shuffle = q.shuffle if q.shuffle is not None else self.scenario.shuffle
         if shuffle:
             rng.shuffle(ids)
@@ -547,7 +582,7 @@ class Session:
         env = self.env()
         pct = self.percent
         for ending in self.scenario.endings:
-            if not self.c.holds(ending.when, env):
+            if not self._holds(ending.when, env):
                 continue
             band = ending.score
             if band is not None and not (band.min <= pct < band.max or
