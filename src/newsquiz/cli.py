@@ -112,6 +112,45 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    from newsquiz.engine.playtest import DEFAULT_MAX_STATES, exhaustive, random_runs
+    from newsquiz.scenario.loader import check_file, find_scenario_files
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"newsquiz test: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    files = list(find_scenario_files(args.paths))
+    if not files:
+        print("newsquiz test: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+        return 2
+    failed = False
+    reports = []
+    for f in files:
+        result = check_file(f)
+        if not result.ok or result.scenario is None:
+            failed = True
+            for d in result.errors:
+                print(d.format(), file=sys.stderr)
+            print(f"{f}: not play-tested: fix the errors above first "
+                  f"(newsquiz validate {f})", file=sys.stderr)
+            continue
+        if args.random:
+            report = random_runs(result.scenario, args.random, seed=args.seed)
+        else:
+            report = exhaustive(result.scenario, seed=args.seed,
+                                max_states=args.max_states or DEFAULT_MAX_STATES)
+        failed |= not report.ok
+        reports.append(report)
+        if args.format == "text":
+            print(report.format())
+    if args.format == "json":
+        json.dump({"ok": not failed, "reports": [r.to_dict() for r in reports]}, sys.stdout,
+                  indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 1 if failed else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from newsquiz.scenario.schema import json_schema_text, markdown_reference
 
@@ -135,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("test", help="play-test scenarios: every path, or N random games")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    p.add_argument("--random", type=int, metavar="N", default=0,
+                   help="play N seeded random games instead of trying every path")
+    p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
+    p.add_argument("--max-states", type=int, default=0, metavar="N",
+                   help="bound on distinct states for the exhaustive test")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.add_argument("--markdown", action="store_true", help="print the field reference instead")

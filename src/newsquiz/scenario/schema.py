@@ -37,7 +37,8 @@ def _type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> dict[st
 
 def _plain_type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if tp is str:
-        s: dict[str, Any] = {"type": "string"}
+        # Any YAML scalar is read as the text it was typed as: `answer: true`, `title: 1984`.
+        s: dict[str, Any] = {"type": ["string", "number", "boolean"]}
         if "pattern" in meta:
             s["pattern"] = meta["pattern"]
         return s

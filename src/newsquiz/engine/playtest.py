@@ -1,0 +1,397 @@
+"""Automated play-testing, like ChoiceScript's quicktest and randomtest.
+
+* :func:`exhaustive` tries every choice at every node (and, for free answers, a right
+  and a wrong one; for ordering, right, reversed and one swap), exploring distinct game
+  states depth-first up to a bound.  It reports nodes, choices and endings never reached,
+  conditions that never came out true or never false, and runtime errors.
+* :func:`random_runs` plays N seeded games that prefer the least-used option at each
+  question, and reports coverage, the score distribution, how often each ending is
+  reached and the longest path.
+
+Both return a :class:`Report`; ``report.ok`` is False when anything failed.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsquiz.engine.errors import EngineError, LoopLimitExceeded, NoRoute
+from newsquiz.engine.session import VISIT_LIMIT, Session
+from newsquiz.scenario.model import Expr, Question, Scenario
+
+#: Distinct states an exhaustive play-test explores before it stops (and says so).
+DEFAULT_MAX_STATES = 20_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning"
+    message: str
+    line: int = 0
+    col: int = 0
+
+    def format(self, file: str) -> str:
+        where = f"{file}:{self.line}:{self.col or 1}" if self.line else file
+        return f"{where}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "message": self.message, "line": self.line,
+                "col": self.col}
+
+
+@dataclass
+class Report:
+    file: str
+    scenario_id: str
+    mode: str  # "exhaustive" | "random"
+    findings: list[Finding] = field(default_factory=list)
+    playthroughs: int = 0
+    states: int = 0
+    bounded: bool = False
+    endings: Counter[str] = field(default_factory=Counter)
+    scores: list[float] = field(default_factory=list)
+    max_score: float = 0.0
+    longest_path: list[str] = field(default_factory=list)
+    nodes_total: int = 0
+    nodes_reached: int = 0
+    choices_total: int = 0
+    choices_picked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def histogram(self, bins: int = 10, width: int = 30) -> list[str]:
+        if not self.scores:
+            return []
+        top = self.max_score or max(self.scores) or 1.0
+        counts = [0] * bins
+        for s in self.scores:
+            counts[min(bins - 1, int(bins * s / top))] += 1
+        peak = max(counts) or 1
+        lines = []
+        for i, n in enumerate(counts):
+            lo, hi = top * i / bins, top * (i + 1) / bins
+            bar = "█" * round(width * n / peak)
+            lines.append(f"  {lo:6.1f}–{hi:<6.1f} {bar} {n}")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        scores = sorted(self.scores)
+        return {
+            "file": self.file,
+            "scenario": self.scenario_id,
+            "mode": self.mode,
+            "ok": self.ok,
+            "playthroughs": self.playthroughs,
+            "states": self.states,
+            "bounded": self.bounded,
+            "coverage": {
+                "nodes": [self.nodes_reached, self.nodes_total],
+                "choices": [self.choices_picked, self.choices_total],
+            },
+            "endings": dict(self.endings),
+            "score": {
+                "max_possible": self.max_score,
+                "min": scores[0] if scores else None,
+                "median": statistics.median(scores) if scores else None,
+                "max": scores[-1] if scores else None,
+            },
+            "longest_path": self.longest_path,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def format(self) -> str:
+        out = [
+            f"{self.file}: {self.mode} play-test of '{self.scenario_id}': "
+            f"{self.playthroughs:,} playthrough(s)"
+            + (f", {self.states:,} distinct states" if self.states else "")
+            + (" (stopped at the state limit: not every path was tried)" if self.bounded
+               else "")
+        ]
+        out.append(
+            f"  coverage: {self.nodes_reached}/{self.nodes_total} nodes, "
+            f"{self.choices_picked}/{self.choices_total} choices"
+        )
+        if self.endings:
+            total = sum(self.endings.values())
+            parts = [f"{k} ×{v:,} ({v / total:.1%})" for k, v in self.endings.most_common()]
+            out.append("  endings: " + ", ".join(parts))
+        if self.scores:
+            s = sorted(self.scores)
+            out.append(
+                f"  score (of {self.max_score:g}): min {s[0]:g}, median "
+                f"{statistics.median(s):g}, max {s[-1]:g}"
+            )
+            if self.mode == "random":
+                out.extend(self.histogram())
+        if self.longest_path:
+            out.append(f"  longest path: {len(self.longest_path)} steps")
+        for f in self.findings:
+            out.append("  " + f.format(self.file))
+        out.append("  OK" if self.ok else "  FAILED")
+        return "\n".join(out)
+
+
+# ----------------------------------------------------------------- options
+
+
+def options(session: Session) -> list[tuple[str, Any]]:
+    """Every distinct thing a player can do at the current node: (key, response)."""
+    q = session.question
+    if q is None:
+        return [("continue", None)]
+    opts = list(_answers(session, q))
+    if session.skippable:
+        opts.append(("skip", None))
+    return opts
+
+
+def _answers(session: Session, q: Question) -> Iterator[tuple[str, Any]]:
+    shown = session.choices()
+    if q.kind in ("single", "truefalse"):
+        for c in shown:
+            yield f"choice:{c.id}", c.id
+    elif q.kind == "multiple":
+        from newsquiz.scenario.model import choice_ids
+
+        correct = {cid for cid, c in zip(choice_ids(q), q.choices) if c.correct}
+        right = [c.id for c in shown if c.id in correct]
+        if right:
+            yield "all-correct", right
+        for c in shown:
+            yield f"choice:{c.id}", [c.id]
+        yield "all", [c.id for c in shown]
+    elif q.kind == "text":
+        yield "right", q.answers[0]
+        yield "wrong", "\u2063no such answer 0xq"
+    elif q.kind == "numeric":
+        yield "right", q.answer
+        yield "wrong", str(float(q.answer) + q.tolerance + 1000.5)
+    else:
+        n = len(q.items)
+        yield "right", list(range(n))
+        yield "reversed", list(reversed(range(n)))
+        if n >= 3:
+            yield "one-swap", [1, 0, *range(2, n)]
+
+
+def _act(session: Session, key: str, response: Any) -> None:
+    if key == "continue":
+        session.advance()
+    elif key == "skip":
+        session.skip()
+    else:
+        session.answer(response)
+
+
+# --------------------------------------------------------------- coverage
+
+
+class _Tracker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.nodes: set[str] = set()
+        self.choices: set[tuple[str, str]] = set()
+        self.endings: Counter[str] = Counter()
+        self.conditions: dict[int, tuple[Expr, set[bool]]] = {}
+        self.errors: dict[str, Finding] = {}
+
+    def condition(self, e: Expr, result: bool) -> None:
+        entry = self.conditions.get(id(e))
+        if entry is None:
+            self.conditions[id(e)] = (e, {result})
+        else:
+            entry[1].add(result)
+
+    def watch(self, session: Session) -> Session:
+        session.on_condition = self.condition
+        return session
+
+    def see(self, session: Session) -> None:
+        self.nodes.update(session.path)
+
+    def picked(self, node_id: str, key: str) -> None:
+        if key.startswith("choice:"):
+            self.choices.add((node_id, key[7:]))
+
+    def error(self, err: EngineError) -> None:
+        line = getattr(err, "line", 0)
+        self.errors.setdefault(str(err), Finding("error", str(err), line))
+
+    def fill(self, report: Report) -> None:
+        s = self.scenario
+        report.endings = self.endings
+        all_choices: list[tuple[str, str, int]] = []
+        for node in s.nodes:
+            q = node.question
+            if q is not None and q.kind in ("single", "multiple", "truefalse"):
+                from newsquiz.engine.compiled import question_choice_ids
+
+                lines = [c.pos.line for c in q.choices] if q.kind != "truefalse" else [
+                    q.pos.line, q.pos.line]
+                for cid, line in zip(question_choice_ids(q), lines):
+                    all_choices.append((node.id, cid, line))
+        report.nodes_total = len(s.nodes)
+        report.nodes_reached = sum(1 for n in s.nodes if n.id in self.nodes)
+        report.choices_total = len(all_choices)
+        report.choices_picked = sum(1 for n, c, _ in all_choices if (n, c) in self.choices)
+        report.findings.extend(self.errors.values())
+        if report.bounded:
+            return  # what was not reached may lie beyond the bound: no claims
+        # Exhaustive play proves a part unreachable; random play only did not happen on it.
+        severity = "error" if report.mode == "exhaustive" else "warning"
+        for node in s.nodes:
+            if node.id not in self.nodes:
+                report.findings.append(
+                    Finding(severity, f"node '{node.id}' is never reached", node.pos.line,
+                            node.pos.col)
+                )
+        for node_id, cid, line in all_choices:
+            if node_id in self.nodes and (node_id, cid) not in self.choices:
+                report.findings.append(
+                    Finding(severity, f"question '{node_id}': choice '{cid}' is never offered",
+                            line)
+                )
+        for ending in s.endings:
+            if ending.id not in self.endings:
+                report.findings.append(
+                    Finding(severity, f"ending '{ending.id}' is never reached", ending.pos.line,
+                            ending.pos.col)
+                )
+        for e, seen in self.conditions.values():
+            for value in (True, False):
+                if value not in seen:
+                    report.findings.append(
+                        Finding(
+                            "warning",
+                            f"condition '{e.source}' is never {'true' if value else 'false'}",
+                            e.pos.line,
+                            e.pos.col,
+                        )
+                    )
+
+
+# ------------------------------------------------------------- exhaustive
+
+
+def _state_key(session: Session) -> tuple[Any, ...]:
+    return (
+        session.visit.node_id,
+        session.ending.id if session.ending else None,
+        tuple(sorted(session.variables.items())),
+        frozenset(session.answered),
+        session.score,
+        session.correct_count,
+        session.wrong_count,
+    )
+
+
+def exhaustive(
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    max_states: int = DEFAULT_MAX_STATES,
+    visit_limit: int = VISIT_LIMIT,
+) -> Report:
+    """Try every option at every node, over distinct game states (bounded)."""
+    report = Report(scenario.path or "<scenario>", scenario.id, "exhaustive",
+                    max_score=0.0)
+    tracker = _Tracker(scenario)
+    try:
+        root = tracker.watch(Session(scenario, seed, clock=_zero, visit_limit=visit_limit))
+    except EngineError as err:
+        tracker.error(err)
+        tracker.fill(report)
+        return report
+    report.max_score = root.max_score
+    seen: set[tuple[Any, ...]] = set()
+    stack = [root]
+    while stack:
+        session = stack.pop()
+        tracker.see(session)
+        if session.finished:
+            assert session.ending is not None
+            tracker.endings[session.ending.id] += 1
+            report.playthroughs += 1
+            report.scores.append(session.score)
+            if len(session.path) > len(report.longest_path):
+                report.longest_path = list(session.path)
+            continue
+        key = _state_key(session)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(seen) > max_states:
+            report.bounded = True
+            break
+        node_id = session.visit.node_id
+        for opt_key, response in options(session):
+            child = session.clone()
+            try:
+                _act(child, opt_key, response)
+            except EngineError as err:
+                tracker.error(err)
+                continue
+            tracker.picked(node_id, opt_key)
+            stack.append(child)
+    report.states = len(seen)
+    tracker.fill(report)
+    return report
+
+
+# ----------------------------------------------------------------- random
+
+
+def random_runs(
+    scenario: Scenario,
+    runs: int,
+    *,
+    seed: int = 0,
+    visit_limit: int = VISIT_LIMIT,
+) -> Report:
+    """``runs`` seeded playthroughs, each preferring the least-used option."""
+    report = Report(scenario.path or "<scenario>", scenario.id, "random")
+    tracker = _Tracker(scenario)
+    rng = random.Random(seed)
+    used: Counter[tuple[str, str]] = Counter()
+    for run in range(runs):
+        try:
+            session = tracker.watch(
+                Session(scenario, rng.randrange(2**32), clock=_zero, visit_limit=visit_limit)
+            )
+            report.max_score = session.max_score
+            while not session.finished:
+                node_id = session.visit.node_id
+                opts = options(session)
+                low = min(used[(node_id, k)] for k, _ in opts)
+                pick = rng.choice([o for o in opts if used[(node_id, o[0])] == low])
+                used[(node_id, pick[0])] += 1
+                _act(session, *pick)
+                tracker.picked(node_id, pick[0])
+        except (LoopLimitExceeded, NoRoute) as err:
+            tracker.error(err)
+            tracker.see(session)
+            continue
+        except EngineError as err:  # pragma: no cover - would be an engine bug
+            tracker.error(err)
+            continue
+        tracker.see(session)
+        assert session.ending is not None
+        tracker.endings[session.ending.id] += 1
+        report.playthroughs = run + 1
+        report.scores.append(session.score)
+        if len(session.path) > len(report.longest_path):
+            report.longest_path = list(session.path)
+    report.playthroughs = runs
+    tracker.fill(report)
+    return report
+
+
+def _zero() -> float:
+    return 0.0
