@@ -63,10 +63,10 @@ class Compiled:
         }
         self.nodes = scenario.node_map
         self.endings = scenario.ending_map
-        self.edges: dict[str, list[str]] = {n.id: sorted(set(exits(n, scenario))) for n in
-                                            scenario.nodes}
-        self.node_points: dict[str, float] = {n.id: max_points(n.question) for n in
-                                              scenario.nodes}
+        self.edges: dict[str, list[str]] = {
+            n.id: sorted(set(exits(n, scenario))) for n in scenario.nodes
+        }
+        self.node_points: dict[str, float] = {n.id: max_points(n.question) for n in scenario.nodes}
         self.max_score = self._longest(scenario.start_id, self.node_points, frozenset())
 
     # ---------------------------------------------------------- expressions
@@ -118,8 +118,7 @@ class Compiled:
                 if d is not None and d != c:
                     succ.setdefault(c, set()).add(d)
         for c in order:  # reverse topological: successors first
-            best[c] = comp_weight.get(c, 0.0) + max((best[d] for d in succ.get(c, ())),
-                                                    default=0.0)
+            best[c] = comp_weight.get(c, 0.0) + max((best[d] for d in succ.get(c, ())), default=0.0)
         return best[comp[start]]
 
     def remaining_questions(self, node_id: str, answered: frozenset[str]) -> int:
@@ -150,8 +149,10 @@ def max_points(q: Question | None) -> float:
         return 0.0
     if q.kind == "single":
         return max(
-            (float(c.points if c.points is not None else (q.points if c.correct else 0))
-             for c in q.choices),
+            (
+                float(c.points if c.points is not None else (q.points if c.correct else 0))
+                for c in q.choices
+            ),
             default=0.0,
         )
     return float(q.points)
@@ -240,8 +241,9 @@ def _resolve(paragraphs: tuple[str, ...], ev: Evidence) -> EvidenceView:
         match = find_quote(paragraphs, ev.quote, ev.paragraph)
         if match.kind is not MatchKind.NOT_FOUND:
             text, before, after = around(match.paragraph)
-            return EvidenceView(ev.quote, match.paragraph, text, match.start, match.end,
-                                before, after)
+            return EvidenceView(
+                ev.quote, match.paragraph, text, match.start, match.end, before, after
+            )
     n = ev.paragraph or 0
     text, before, after = around(n)
     return EvidenceView(ev.quote, n if text else 0, text, 0, 0, before, after)

@@ -40,8 +40,12 @@ class Finding:
         return f"{where}: {self.severity}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "message": self.message, "line": self.line,
-                "col": self.col}
+        return {
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+            "col": self.col,
+        }
 
 
 @dataclass
@@ -111,8 +115,7 @@ class Report:
             f"{self.file}: {self.mode} play-test of '{self.scenario_id}': "
             f"{self.playthroughs:,} playthrough(s)"
             + (f", {self.states:,} distinct states" if self.states else "")
-            + (" (stopped at the state limit: not every path was tried)" if self.bounded
-               else "")
+            + (" (stopped at the state limit: not every path was tried)" if self.bounded else "")
         ]
         out.append(
             f"  coverage: {self.nodes_reached}/{self.nodes_total} nodes, "
@@ -233,8 +236,11 @@ class _Tracker:
             if q is not None and q.kind in ("single", "multiple", "truefalse"):
                 from newsquiz.engine.compiled import question_choice_ids
 
-                lines = [c.pos.line for c in q.choices] if q.kind != "truefalse" else [
-                    q.pos.line, q.pos.line]
+                lines = (
+                    [c.pos.line for c in q.choices]
+                    if q.kind != "truefalse"
+                    else [q.pos.line, q.pos.line]
+                )
                 for cid, line in zip(question_choice_ids(q), lines):
                     all_choices.append((node.id, cid, line))
         report.nodes_total = len(s.nodes)
@@ -249,20 +255,26 @@ class _Tracker:
         for node in s.nodes:
             if node.id not in self.nodes:
                 report.findings.append(
-                    Finding(severity, f"node '{node.id}' is never reached", node.pos.line,
-                            node.pos.col)
+                    Finding(
+                        severity, f"node '{node.id}' is never reached", node.pos.line, node.pos.col
+                    )
                 )
         for node_id, cid, line in all_choices:
             if node_id in self.nodes and (node_id, cid) not in self.choices:
                 report.findings.append(
-                    Finding(severity, f"question '{node_id}': choice '{cid}' is never offered",
-                            line)
+                    Finding(
+                        severity, f"question '{node_id}': choice '{cid}' is never offered", line
+                    )
                 )
         for ending in s.endings:
             if ending.id not in self.endings:
                 report.findings.append(
-                    Finding(severity, f"ending '{ending.id}' is never reached", ending.pos.line,
-                            ending.pos.col)
+                    Finding(
+                        severity,
+                        f"ending '{ending.id}' is never reached",
+                        ending.pos.line,
+                        ending.pos.col,
+                    )
                 )
         for e, seen in self.conditions.values():
             for value in (True, False):
@@ -300,8 +312,7 @@ def exhaustive(
     visit_limit: int = VISIT_LIMIT,
 ) -> Report:
     """Try every option at every node, over distinct game states (bounded)."""
-    report = Report(scenario.path or "<scenario>", scenario.id, "exhaustive",
-                    max_score=0.0)
+    report = Report(scenario.path or "<scenario>", scenario.id, "exhaustive", max_score=0.0)
     tracker = _Tracker(scenario)
     try:
         root = tracker.watch(Session(scenario, seed, clock=_zero, visit_limit=visit_limit))

@@ -220,9 +220,7 @@ class Session:
         if q.kind == "truefalse":
             return [ChoiceView("true", "True", 1), ChoiceView("false", "False", 2)]
         if q.kind == "order":
-            return [
-                ChoiceView(i, q.items[int(i)], n + 1) for n, i in enumerate(self.visit.order)
-            ]
+            return [ChoiceView(i, q.items[int(i)], n + 1) for n, i in enumerate(self.visit.order)]
         by_id = dict(zip(_choice_ids(q), q.choices))
         return [ChoiceView(i, by_id[i].text, n + 1) for n, i in enumerate(self.visit.order)]
 
@@ -286,8 +284,15 @@ class Session:
         grade = self._grade(q, response)
         self._log({"do": "answer", "node": node.id, "response": grade.response})
         return self._conclude(
-            node, q, grade.verdict, grade.fraction, grade.picked, grade.choice,
-            grade.feedback, grade.shown, grade.response,
+            node,
+            q,
+            grade.verdict,
+            grade.fraction,
+            grade.picked,
+            grade.choice,
+            grade.feedback,
+            grade.shown,
+            grade.response,
         )
 
     # ---------------------------------------------------------------- grading
@@ -298,8 +303,9 @@ class Session:
             if q.kind == "truefalse":
                 right = cid == q.answer
                 shown = "True" if cid == "true" else "False"
-                return _Grade("correct" if right else "wrong", 1.0 if right else 0.0, (), None,
-                              [], shown, cid)
+                return _Grade(
+                    "correct" if right else "wrong", 1.0 if right else 0.0, (), None, [], shown, cid
+                )
             choice = dict(zip(_choice_ids(q), q.choices))[cid]
             if choice.points is not None:
                 full = self.c.node_points.get(self.visit.node_id, 0.0) or 1.0
@@ -307,8 +313,15 @@ class Session:
             else:
                 fraction = 1.0 if choice.correct else 0.0
             verdict: Verdict = "correct" if choice.correct else "wrong"
-            return _Grade(verdict, fraction, (cid,), choice,
-                          [choice.feedback] if choice.feedback else [], choice.text, cid)
+            return _Grade(
+                verdict,
+                fraction,
+                (cid,),
+                choice,
+                [choice.feedback] if choice.feedback else [],
+                choice.text,
+                cid,
+            )
         if q.kind == "multiple":
             picked = self._many_choices(response)
             by_id = dict(zip(_choice_ids(q), q.choices))
@@ -319,14 +332,22 @@ class Session:
             verdict = "correct" if fraction >= 1.0 else "partial" if fraction > 0 else "wrong"
             feedback = [by_id[i].feedback for i in picked if by_id[i].feedback]
             shown = "; ".join(by_id[i].text for i in picked) or "(nothing)"
-            return _Grade(verdict, min(1.0, fraction), tuple(picked), None, feedback, shown,
-                          list(picked))
+            return _Grade(
+                verdict, min(1.0, fraction), tuple(picked), None, feedback, shown, list(picked)
+            )
         if q.kind == "text":
             if not isinstance(response, str) or not normalise_answer(response):
                 raise InvalidAnswer("type an answer")
             hit = match_text(response, q.answers, q.typos)
-            return _Grade("correct" if hit else "wrong", 1.0 if hit else 0.0, (), None, [],
-                          response.strip(), response.strip())
+            return _Grade(
+                "correct" if hit else "wrong",
+                1.0 if hit else 0.0,
+                (),
+                None,
+                [],
+                response.strip(),
+                response.strip(),
+            )
         if q.kind == "numeric":
             if not isinstance(response, str) or not response.strip():
                 raise InvalidAnswer("type a number")
@@ -335,8 +356,15 @@ class Session:
             if parse_number(response) is None:
                 raise InvalidAnswer("that is not a number")
             right = match_numeric(response, float(q.answer), q.tolerance)
-            return _Grade("correct" if right else "wrong", 1.0 if right else 0.0, (), None, [],
-                          response.strip(), response.strip())
+            return _Grade(
+                "correct" if right else "wrong",
+                1.0 if right else 0.0,
+                (),
+                None,
+                [],
+                response.strip(),
+                response.strip(),
+            )
         # order
         order = self._ordering(q, response)
         tau = _kendall_tau(order)
@@ -345,8 +373,11 @@ class Session:
         return _Grade(verdict, max(0.0, tau), (), None, [], shown, order)
 
     def _one_choice(self, response: Response) -> str:
-        shown = self.visit.order if self.question and self.question.kind != "truefalse" else [
-            "true", "false"]
+        shown = (
+            self.visit.order
+            if self.question and self.question.kind != "truefalse"
+            else ["true", "false"]
+        )
         if isinstance(response, bool):
             response = "true" if response else "false"
         if isinstance(response, int):
@@ -406,8 +437,9 @@ class Session:
         max_points = full
         if q.kind == "single":
             max_points = full
-            earned = fraction * full if choice is None or choice.points is None else float(
-                choice.points)
+            earned = (
+                fraction * full if choice is None or choice.points is None else float(choice.points)
+            )
         else:
             earned = fraction * q.points
         earned = round(max(0.0, earned - self.visit.hint_cost), 2)
@@ -437,9 +469,7 @@ class Session:
             self._assign(choice.set)
         if branch is not None:
             self._assign(branch.set)
-        changes = {
-            k: (before[k], v) for k, v in self.variables.items() if before.get(k) != v
-        }
+        changes = {k: (before[k], v) for k, v in self.variables.items() if before.get(k) != v}
         record = AnswerRecord(
             node_id=node.id,
             question=q.prompt,
@@ -460,9 +490,11 @@ class Session:
         if verdict == "skipped":
             target = self._route(node)
         else:
-            target = (choice.goto if choice is not None and choice.goto else None) or (
-                branch.goto if branch is not None and branch.goto else None
-            ) or self._route(node)
+            target = (
+                (choice.goto if choice is not None and choice.goto else None)
+                or (branch.goto if branch is not None and branch.goto else None)
+                or self._route(node)
+            )
         self._enter(target)
         return Outcome(
             node_id=node.id,
@@ -527,8 +559,13 @@ class Session:
         other.answered = set(self.answered)
         other.actions = list(self.actions)
         other.path = list(self.path)
-        other.visit = _Visit(self.visit.node_id, list(self.visit.order), self.visit.hints,
-                             self.visit.hint_cost, self.visit.started_at)
+        other.visit = _Visit(
+            self.visit.node_id,
+            list(self.visit.order),
+            self.visit.hints,
+            self.visit.hint_cost,
+            self.visit.started_at,
+        )
         return other
 
     def _route(self, node: Node) -> str:
@@ -585,8 +622,9 @@ class Session:
             if not self._holds(ending.when, env):
                 continue
             band = ending.score
-            if band is not None and not (band.min <= pct < band.max or
-                                         (band.max >= 100 and pct >= 100)):
+            if band is not None and not (
+                band.min <= pct < band.max or (band.max >= 100 and pct >= 100)
+            ):
                 continue
             return ending
         return self.scenario.endings[-1]
@@ -654,8 +692,9 @@ class Session:
         """
         try:
             if state.get("version") != STATE_VERSION:
-                raise StateError(f"saved state version {state.get('version')!r} is not "
-                                 f"{STATE_VERSION}")
+                raise StateError(
+                    f"saved state version {state.get('version')!r} is not {STATE_VERSION}"
+                )
             if state.get("scenario_id") != scenario.id:
                 raise StateError(
                     f"the saved state is for scenario '{state.get('scenario_id')}', not "
@@ -665,8 +704,9 @@ class Session:
             if changed and not allow_changed:
                 raise ScenarioChanged(str(state.get("content_hash")), scenario.content_hash)
             actions = list(state["actions"])
-            times = iter([float(state.get("started_at", 0.0))] + [float(a.get("at", 0.0))
-                                                                  for a in actions])
+            times = iter(
+                [float(state.get("started_at", 0.0))] + [float(a.get("at", 0.0)) for a in actions]
+            )
             replay_clock = _ReplayClock(times, clock)
             session = cls(scenario, int(state["seed"]), clock=replay_clock)
             for n, action in enumerate(actions, 1):

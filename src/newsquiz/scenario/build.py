@@ -56,9 +56,7 @@ def field_plan(cls: type) -> list[_FieldPlan]:
         for f in dataclasses.fields(cls):
             if f.metadata.get("internal"):
                 continue
-            required = (
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            )
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             plan.append(_FieldPlan(f.name, hints[f.name], required, f.metadata))
         _PLANS[cls] = plan
     return plan
@@ -219,7 +217,7 @@ class Builder:
             if node.is_null:
                 self.report(
                     "NQ404",
-                    f"{where}: give an initial value (0, false or \"text\") or "
+                    f'{where}: give an initial value (0, false or "text") or '
                     "{type: …, initial: …}",
                     node,
                 )

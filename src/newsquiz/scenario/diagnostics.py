@@ -61,7 +61,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     # -- article and evidence (NQ5xx)
     "NQ500": (Severity.ERROR, "article is empty"),
     "NQ501": (Severity.ERROR, "evidence quote not found in the article"),
-    "NQ502": (Severity.WARNING, "evidence quote matches only after normalising quotes, dashes or spaces"),
+    "NQ502": (
+        Severity.WARNING,
+        "evidence quote matches only after normalising quotes, dashes or spaces",
+    ),
     "NQ503": (Severity.ERROR, "evidence paragraph does not exist"),
     "NQ504": (Severity.WARNING, "evidence quote is not in the paragraph it names"),
     # -- endings and score bands (NQ6xx)

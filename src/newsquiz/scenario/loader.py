@@ -76,8 +76,13 @@ def _attach_article(
         rel = PurePosixPath(article.file.replace("\\", "/"))
         if article.text:
             problems.append(
-                Diagnostic.make("NQ103", "give the article as 'text' or 'file', not both", file,
-                                pos.line, pos.col)
+                Diagnostic.make(
+                    "NQ103",
+                    "give the article as 'text' or 'file', not both",
+                    file,
+                    pos.line,
+                    pos.col,
+                )
             )
         elif rel.is_absolute() or ".." in rel.parts or base_dir is None:
             problems.append(
@@ -107,8 +112,7 @@ def _attach_article(
                 problems.append(
                     Diagnostic.make(
                         "NQ106",
-                        f"article file '{article.file}' could not be read: "
-                        f"{err.strerror or err}",
+                        f"article file '{article.file}' could not be read: {err.strerror or err}",
                         file,
                         pos.line,
                         pos.col,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 FORMAT_VERSION = 1
 
@@ -216,9 +216,7 @@ class Variable(Located):
     type: VarTypeName = field(metadata=doc("`int`, `bool` or `str`.", example="int"))
     initial: str = field(
         default="",
-        metadata=doc(
-            "The starting value (default 0, false or empty text by type).", example="0"
-        ),
+        metadata=doc("The starting value (default 0, false or empty text by type).", example="0"),
     )
     description: str = field(
         default="", metadata=doc("What the variable tracks.", example="How much Lavrov trusts you")
@@ -296,9 +294,7 @@ class Question(Located):
     )
     answer: str = field(
         default="",
-        metadata=doc(
-            "`truefalse`: `true` or `false`; `numeric`: the number.", example="10"
-        ),
+        metadata=doc("`truefalse`: `true` or `false`; `numeric`: the number.", example="10"),
     )
     answers: tuple[str, ...] = field(
         default=(),
@@ -320,7 +316,9 @@ class Question(Located):
         default=0.0,
         metadata=doc("`numeric`: how far from `answer` still counts.", example="0.5", minimum=0),
     )
-    unit: str = field(default="", metadata=doc("`numeric`: unit shown after the input.", example="minutes"))
+    unit: str = field(
+        default="", metadata=doc("`numeric`: unit shown after the input.", example="minutes")
+    )
     items: tuple[str, ...] = field(
         default=(),
         metadata=doc("`order`: the items, in the correct order.", example="[Geneva talks, G20]"),
@@ -371,7 +369,9 @@ class Node(Located):
     text: str = field(
         default="", metadata=doc("Narrative text shown first.", example="You push through…")
     )
-    question: Question | None = field(default=None, metadata=doc("The question, if any.", example="…"))
+    question: Question | None = field(
+        default=None, metadata=doc("The question, if any.", example="…")
+    )
     next: tuple[Route, ...] = field(
         default=(),
         metadata=doc(
@@ -382,8 +382,10 @@ class Node(Located):
     )
     when: Expr | None = field(
         default=None,
-        metadata=doc("Play this node only if the condition holds; otherwise skip to `next`.",
-                     example="met_whelan"),
+        metadata=doc(
+            "Play this node only if the condition holds; otherwise skip to `next`.",
+            example="met_whelan",
+        ),
     )
     set: Mapping[str, Expr] = field(
         default_factory=dict,
@@ -400,8 +402,8 @@ class ScoreBand(Located):
 
     min: float = field(default=0, metadata=doc("Lowest percentage.", example="80", minimum=0))
     max: float = field(
-        default=100, metadata=doc("Highest percentage (exclusive below 100).", example="100",
-                                  maximum=100)
+        default=100,
+        metadata=doc("Highest percentage (exclusive below 100).", example="100", maximum=100),
     )
     pos: Pos = _internal()
     positions: Mapping[str, Pos] = _positions()
@@ -412,11 +414,16 @@ class Ending(Located):
     """A way the scenario can end. When play reaches `end`, the first ending (in file order)
     whose `when` holds and whose `score` band holds the percentage is chosen."""
 
-    id: str = field(metadata=doc("Unique id (shares the space of node ids).", example="scoop",
-                                 pattern=ID_PATTERN))
+    id: str = field(
+        metadata=doc(
+            "Unique id (shares the space of node ids).", example="scoop", pattern=ID_PATTERN
+        )
+    )
     title: str = field(metadata=doc("Shown as the outcome.", example="Front-page scoop"))
     text: str = field(default="", metadata=doc("Closing narrative.", example="Your editor…"))
-    when: Expr | None = field(default=None, metadata=doc("Condition on variables.", example="trust > 2"))
+    when: Expr | None = field(
+        default=None, metadata=doc("Condition on variables.", example="trust > 2")
+    )
     score: ScoreBand | None = field(
         default=None, metadata=doc("Percentage band.", example="{min: 80, max: 100}")
     )
@@ -433,14 +440,16 @@ class Scenario(Located):
         metadata=doc("Version of this format; must be 1.", example="1", minimum=1, maximum=1)
     )
     id: str = field(
-        metadata=doc("Stable id; saved progress refers to it.", example="g20-delhi-2023",
-                     pattern=ID_PATTERN)
+        metadata=doc(
+            "Stable id; saved progress refers to it.", example="g20-delhi-2023", pattern=ID_PATTERN
+        )
     )
     title: str = field(metadata=doc("Title shown in the library.", example="Elbow brush in Delhi"))
     article: Article = field(metadata=doc("The source article.", example="…"))
     nodes: tuple[Node, ...] = field(metadata=doc("The scenes, in order.", example="…", min_items=1))
     endings: tuple[Ending, ...] = field(
-        metadata=doc("The endings, tried in order.", example="…", min_items=1)
+        default=(),
+        metadata=doc("The endings, tried in order (at least one).", example="…"),
     )
     summary: str = field(default="", metadata=doc("One or two sentences.", example="Cover…"))
     language: str = field(default="en", metadata=doc("Language code.", example="en"))
@@ -450,24 +459,28 @@ class Scenario(Located):
     difficulty: Difficulty = field(
         default="medium", metadata=doc("`easy`, `medium` or `hard`.", example="medium")
     )
-    minutes: int = field(default=10, metadata=doc("Estimated minutes to play.", example="15",
-                                                   minimum=1))
+    minutes: int = field(
+        default=10, metadata=doc("Estimated minutes to play.", example="15", minimum=1)
+    )
     author: str = field(default="", metadata=doc("Who wrote the scenario.", example="A. Teacher"))
     licence: str = field(default="", metadata=doc("Licence of the scenario.", example="CC-BY-4.0"))
-    start: str = field(default="", metadata=doc("The first node (default: the first listed).",
-                                                 example="intro"))
+    start: str = field(
+        default="", metadata=doc("The first node (default: the first listed).", example="intro")
+    )
     variables: Mapping[str, Variable] = field(
         default_factory=dict,
-        metadata=doc("Declared variables: `name: {type, initial}` or `name: initial`.",
-                     example="{trust: 0, met_whelan: false}"),
+        metadata=doc(
+            "Declared variables: `name: {type, initial}` or `name: initial`.",
+            example="{trust: 0, met_whelan: false}",
+        ),
     )
     shuffle: bool = field(
-        default=True, metadata=doc("Shuffle choices unless a question says otherwise.",
-                                   example="true")
+        default=True,
+        metadata=doc("Shuffle choices unless a question says otherwise.", example="true"),
     )
     skippable: bool = field(
-        default=False, metadata=doc("Allow skipping questions unless a question says otherwise.",
-                                    example="false")
+        default=False,
+        metadata=doc("Allow skipping questions unless a question says otherwise.", example="false"),
     )
     draft: bool = field(default=False, metadata=doc("Unfinished: a warning.", example="true"))
     pos: Pos = _internal()
@@ -520,7 +533,3 @@ def _letter_id(index: int) -> str:
 
 
 TRUEFALSE_IDS = ("true", "false")
-
-ModelClass = Union[
-    type[Scenario], type[Article], type[Node], type[Question], type[Choice], type[Ending]
-]

@@ -134,9 +134,7 @@ def json_schema_text() -> str:
 
 
 def _type_word(tp: Any) -> str:
-    tp, optional = unwrap_optional(tp)
-    word = _plain_type_word(tp)
-    return word
+    return _plain_type_word(unwrap_optional(tp)[0])
 
 
 def _plain_type_word(tp: Any) -> str:

@@ -104,8 +104,7 @@ class Validator:
             if not ok:
                 self.report(
                     "NQ404",
-                    f"variable '{name}' is {var.type} but its initial value is "
-                    f"'{var.initial}'",
+                    f"variable '{name}' is {var.type} but its initial value is '{var.initial}'",
                     var.at("initial"),
                 )
             self.types[name] = _VAR_TYPES[var.type]
@@ -120,8 +119,12 @@ class Validator:
         try:
             got = ex.check(tree, self.types)
         except ex.UndeclaredName as err:
-            self.report("NQ401", f"{what}: {err.message}", self._at(e, err.offset),
-                        "declare it under 'variables:'")
+            self.report(
+                "NQ401",
+                f"{what}: {err.message}",
+                self._at(e, err.offset),
+                "declare it under 'variables:'",
+            )
             return
         except ex.ExprError as err:
             self.report("NQ402", f"{what}: {err.message}", self._at(e, err.offset))
@@ -179,14 +182,15 @@ class Validator:
         items += [(e.id, e.at("id"), "ending") for e in self.s.endings]
         for ident, pos, what in items:
             if ident == END:
-                self.report("NQ103", f"'{END}' is reserved (it means: choose an ending); "
-                            f"rename this {what}", pos)
+                self.report(
+                    "NQ103",
+                    f"'{END}' is reserved (it means: choose an ending); rename this {what}",
+                    pos,
+                )
                 continue
             first = seen.get(ident)
             if first is not None:
-                self.report(
-                    "NQ200", f"id '{ident}' is used twice; first on line {first.line}", pos
-                )
+                self.report("NQ200", f"id '{ident}' is used twice; first on line {first.line}", pos)
             else:
                 seen[ident] = pos
         self.ids = set(seen)
@@ -203,8 +207,7 @@ class Validator:
             return
         self.report(
             "NQ201",
-            f"{what} goes to '{goto}', which does not exist"
-            + did_you_mean(goto, [*self.ids, END]),
+            f"{what} goes to '{goto}', which does not exist" + did_you_mean(goto, [*self.ids, END]),
             pos,
         )
 
@@ -241,11 +244,11 @@ class Validator:
             if match.closest:
                 notes.append(
                     f"closest passage, paragraph {match.paragraph} "
-                    f"({match.similarity:.0%} similar): \"{_clip(match.closest)}\""
+                    f'({match.similarity:.0%} similar): "{_clip(match.closest)}"'
                 )
             self.report(
                 "NQ501",
-                f"{what}: the quote \"{_clip(ev.quote)}\" is not in the article",
+                f'{what}: the quote "{_clip(ev.quote)}" is not in the article',
                 pos,
                 *notes,
             )
@@ -256,7 +259,7 @@ class Validator:
                 f"{what}: the quote matches paragraph {match.paragraph} only when "
                 f"{' and '.join(match.differences)} are treated alike",
                 pos,
-                f"the article has: \"{_clip(match.closest)}\"",
+                f'the article has: "{_clip(match.closest)}"',
                 "this is accepted; copy the article's text to silence the warning",
             )
         if ev.paragraph is not None and match.paragraph != ev.paragraph:
@@ -314,16 +317,25 @@ class Validator:
                 )
         elif q.kind == "text":
             if not any(a.strip() for a in q.answers):
-                self.report("NQ101", f"{what}: a text question needs 'answers:'", q.pos,
-                            "example: answers: [Delhi, New Delhi]")
+                self.report(
+                    "NQ101",
+                    f"{what}: a text question needs 'answers:'",
+                    q.pos,
+                    "example: answers: [Delhi, New Delhi]",
+                )
         elif q.kind == "order":
             if len(q.items) < 2:
-                self.report("NQ303", f"{what}: an order question needs at least 2 items",
-                            q.at("items"))
+                self.report(
+                    "NQ303", f"{what}: an order question needs at least 2 items", q.at("items")
+                )
             self.duplicates(q.items, q.at("items"), what, "item")
         if q.kind not in ("single", "multiple") and q.evidence is None:
-            self.report("NQ304", f"{what}: the correct answer has no evidence from the article",
-                        q.pos, "add evidence: \"a quote from the article\"")
+            self.report(
+                "NQ304",
+                f"{what}: the correct answer has no evidence from the article",
+                q.pos,
+                'add evidence: "a quote from the article"',
+            )
         for hint in q.hints:
             if not hint.text.strip():
                 self.report("NQ101", f"{what}: a hint has no text", hint.pos)
@@ -331,8 +343,9 @@ class Validator:
     def check_choices(self, node: Node, q: Question) -> None:
         what = f"question '{node.id}'"
         if len(q.choices) < 2:
-            self.report("NQ303", f"{what}: a {q.kind} question needs at least 2 choices",
-                        q.at("choices"))
+            self.report(
+                "NQ303", f"{what}: a {q.kind} question needs at least 2 choices", q.at("choices")
+            )
         correct = [c for c in q.choices if c.correct]
         if q.choices and not correct:
             self.report("NQ300", f"{what}: no choice is marked 'correct: true'", q.at("choices"))
@@ -351,8 +364,9 @@ class Validator:
                 self.report("NQ200", f"{what}: choice id '{cid}' is used twice", choice.at("id"))
             ids_seen[cid] = choice.pos
             self.check_choice(node, q, choice, cid)
-        self.duplicates([c.text for c in q.choices], q.at("choices"), what, "choice",
-                        [c.pos for c in q.choices])
+        self.duplicates(
+            [c.text for c in q.choices], q.at("choices"), what, "choice", [c.pos for c in q.choices]
+        )
 
     def check_choice(self, node: Node, q: Question, c: Choice, cid: str) -> None:
         what = f"question '{node.id}' choice '{cid}'"
@@ -369,8 +383,12 @@ class Validator:
         if c.evidence is not None:
             self.evidence(c.evidence, what)
         elif c.correct and q.evidence is None:
-            self.report("NQ304", f"{what}: the correct answer has no evidence from the article",
-                        c.pos, "add evidence: \"a quote from the article\"")
+            self.report(
+                "NQ304",
+                f"{what}: the correct answer has no evidence from the article",
+                c.pos,
+                'add evidence: "a quote from the article"',
+            )
 
     def duplicates(
         self,
@@ -386,8 +404,10 @@ class Validator:
             if key in seen:
                 at = positions[i] if positions else pos
                 self.report(
-                    "NQ302", f"{what}: {noun} \"{_clip(text)}\" appears twice "
-                    f"({noun}s {seen[key] + 1} and {i + 1})", at
+                    "NQ302",
+                    f'{what}: {noun} "{_clip(text)}" appears twice '
+                    f"({noun}s {seen[key] + 1} and {i + 1})",
+                    at,
                 )
             else:
                 seen[key] = i
@@ -395,6 +415,14 @@ class Validator:
     # ----------------------------------------------------------------- endings
 
     def check_endings(self) -> None:
+        if not self.s.endings:
+            self.report(
+                "NQ205",
+                "the scenario has no ending; add 'endings:' with at least one",
+                self.s.at("endings"),
+                "example: endings: [{id: done, title: Well done}]",
+            )
+            return
         bands: list[Ending] = []
         fallback: Ending | None = None
         for ending in self.s.endings:
@@ -424,7 +452,7 @@ class Validator:
             self.check_bands(bands, fallback)
 
     def check_bands(self, bands: list[Ending], fallback: Ending | None) -> None:
-        ordered = sorted(bands, key=lambda e: (e.score.min if e.score else 0))
+        ordered = sorted(bands, key=lambda e: e.score.min if e.score else 0)
         covered = 0.0
         previous: Ending | None = None
         for ending in ordered:
@@ -482,8 +510,9 @@ class Validator:
                 if goto:
                     targets.append(goto)
                 elif not node.next:
-                    problems.append(f"choice '{cid}' leads nowhere; give it 'goto:' or give "
-                                    "the node 'next:'")
+                    problems.append(
+                        f"choice '{cid}' leads nowhere; give it 'goto:' or give the node 'next:'"
+                    )
         elif not node.next:
             for name, branch in outcomes.items():
                 if branch is None or not branch.goto:
@@ -549,8 +578,11 @@ class Validator:
                 self.report("NQ700", f"question '{node.id}' is marked draft", q.at("draft"))
             for cid, c in zip(choice_ids(q), q.choices):
                 if c.draft:
-                    self.report("NQ700", f"question '{node.id}' choice '{cid}' is marked draft",
-                                c.at("draft"))
+                    self.report(
+                        "NQ700",
+                        f"question '{node.id}' choice '{cid}' is marked draft",
+                        c.at("draft"),
+                    )
         for ending in s.endings:
             if ending.draft:
                 self.report("NQ700", f"ending '{ending.id}' is marked draft", ending.at("draft"))

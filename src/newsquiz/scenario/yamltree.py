@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -86,7 +85,7 @@ class YMap:
         return [k.value for k, _ in self.items]
 
 
-YNode = Union[YScalar, YSeq, YMap]
+YNode = YScalar | YSeq | YMap
 
 
 def kind_name(node: YNode) -> str:
@@ -305,8 +304,7 @@ def parse_yaml(
 
     try:
         for event in yaml.parse(text, Loader=_Parser):
-            cls = type(event)
-            if cls is yaml.ScalarEvent:
+            if isinstance(event, yaml.ScalarEvent):
                 line, col = _mark(event)
                 refuse_anchor_and_tag(event, line, col)
                 plain = event.implicit[0] and not event.style
@@ -317,7 +315,7 @@ def parse_yaml(
                         problems.extend(bad)
                         value = _BAD_CHARS.sub("", value)
                 attach(YScalar(value, line, col, quoted=not plain, style=event.style or ""))
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 line, col = _mark(event)
                 refuse_anchor_and_tag(event, line, col)
                 if len(stack) >= max_depth:
@@ -332,13 +330,15 @@ def parse_yaml(
                     )
                     raise ScenarioError(problems)
                 container: YMap | YSeq = (
-                    YMap(line, col) if cls is yaml.MappingStartEvent else YSeq(line, col)
+                    YMap(line, col)
+                    if isinstance(event, yaml.MappingStartEvent)
+                    else YSeq(line, col)
                 )
                 stack.append((container, [None], {}))
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 done = stack.pop()[0]
                 attach(done)
-            elif cls is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 line, col = _mark(event)
                 problems.append(
                     Diagnostic.make(
@@ -350,7 +350,7 @@ def parse_yaml(
                     )
                 )
                 attach(YScalar("", line, col))
-            elif cls is yaml.DocumentStartEvent:
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     line, col = _mark(event)
