@@ -132,21 +132,28 @@ def cmd_test(args: argparse.Namespace) -> int:
             failed = True
             for d in result.errors:
                 print(d.format(), file=sys.stderr)
-            print(f"{f}: not play-tested: fix the errors above first "
-                  f"(newsquiz validate {f})", file=sys.stderr)
+            print(
+                f"{f}: not play-tested: fix the errors above first (newsquiz validate {f})",
+                file=sys.stderr,
+            )
             continue
         if args.random:
             report = random_runs(result.scenario, args.random, seed=args.seed)
         else:
-            report = exhaustive(result.scenario, seed=args.seed,
-                                max_states=args.max_states or DEFAULT_MAX_STATES)
+            report = exhaustive(
+                result.scenario, seed=args.seed, max_states=args.max_states or DEFAULT_MAX_STATES
+            )
         failed |= not report.ok
         reports.append(report)
         if args.format == "text":
             print(report.format())
     if args.format == "json":
-        json.dump({"ok": not failed, "reports": [r.to_dict() for r in reports]}, sys.stdout,
-                  indent=2, ensure_ascii=False)
+        json.dump(
+            {"ok": not failed, "reports": [r.to_dict() for r in reports]},
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         sys.stdout.write("\n")
     return 1 if failed else 0
 
@@ -156,6 +163,49 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     sys.stdout.write(markdown_reference() if args.markdown else json_schema_text())
     return 0
+
+
+# ------------------------------------------------------------------------ play
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    import random
+
+    from newsquiz.engine.session import Session
+    from newsquiz.plain import PlainPlayer, pick_scenario
+    from newsquiz.scenario.loader import check_file, find_scenario_files
+
+    paths = args.paths or [str(bundled_scenarios_dir())]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"newsquiz play: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    files = list(find_scenario_files(paths))
+    if not files:
+        print("newsquiz play: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+        return 2
+    scenarios = []
+    for f in files:
+        result = check_file(f)
+        for d in result.errors:
+            print(d.format(), file=sys.stderr)
+        if result.ok and result.scenario is not None:
+            scenarios.append(result.scenario)
+    if not scenarios:
+        return 1
+    if not args.plain:
+        print(
+            "newsquiz: the full-screen player is not ready yet; playing in plain mode (--plain)",
+            file=sys.stderr,
+        )
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    colour = _colour(sys.stdout)
+    scenario = pick_scenario(scenarios, sys.stdin, sys.stdout, colour)
+    if scenario is None:
+        return 0
+    seed = args.seed if args.seed is not None else random.randrange(1, 2**31)
+    return PlainPlayer(Session(scenario, seed), sys.stdin, sys.stdout, colour).run()
 
 
 # ------------------------------------------------------------------------ main
@@ -177,17 +227,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("test", help="play-test scenarios: every path, or N random games")
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
-    p.add_argument("--random", type=int, metavar="N", default=0,
-                   help="play N seeded random games instead of trying every path")
+    p.add_argument(
+        "--random",
+        type=int,
+        metavar="N",
+        default=0,
+        help="play N seeded random games instead of trying every path",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
-    p.add_argument("--max-states", type=int, default=0, metavar="N",
-                   help="bound on distinct states for the exhaustive test")
+    p.add_argument(
+        "--max-states",
+        type=int,
+        default=0,
+        metavar="N",
+        help="bound on distinct states for the exhaustive test",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.add_argument("--markdown", action="store_true", help="print the field reference instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("play", help="play a scenario (a file, or choose one from a folder)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="scenario files or folders (default: bundled)"
+    )
+    p.add_argument("--plain", action="store_true", help="plain line mode (screen readers, pipes)")
+    p.add_argument("--seed", type=int, default=None, help="seed for the choice order")
+    p.set_defaults(func=cmd_play)
     return parser
 
 
@@ -196,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        args = parser.parse_args(["validate", str(bundled_scenarios_dir())])
+        args = parser.parse_args(["play"])
         func = args.func
     try:
         code: int = func(args)

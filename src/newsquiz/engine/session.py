@@ -386,7 +386,7 @@ class Session:
             raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
         if isinstance(response, str) and response in shown:
             return response
-        raise InvalidAnswer(f"choose one of {', '.join(shown)}")
+        raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
 
     def _many_choices(self, response: Response) -> list[str]:
         if isinstance(response, str) or not isinstance(response, Iterable):
@@ -486,7 +486,7 @@ class Session:
             answered_at=now,
         )
         self.records.append(record)
-        evidence = self._evidence_for(q, choice, verdict)
+        evidence = self.evidence_for(q, choice, verdict)
         if verdict == "skipped":
             target = self._route(node)
         else:
@@ -514,7 +514,7 @@ class Session:
             score=self.score,
         )
 
-    def _evidence_for(
+    def evidence_for(
         self, q: Question, choice: Choice | None, verdict: Verdict
     ) -> tuple[EvidenceView, ...]:
         evidences = []
@@ -604,9 +604,11 @@ class Session:
         rng = random.Random(f"{self.seed}:{node.id}:{visit}")
         if q.kind == "order":
             order = [str(i) for i in range(len(q.items))]
-            rng.shuffle(order)
-            if order == sorted(order, key=int) and len(order) > 1:
-                order = order[1:] + order[:1]  # never show the answer
+            correct = list(order)
+            for _ in range(20):  # never show the answer itself
+                rng.shuffle(order)
+                if order != correct or len(order) < 2:
+                    break
             return order
         env = self.env()
         ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self._holds(c.when, env)]

@@ -1,0 +1,1 @@
+"""Authoring tools: article import, drafts, branch maps, GIFT interop (no UI imports)."""

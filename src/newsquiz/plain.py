@@ -1,0 +1,504 @@
+"""The plain line-mode player: ``newsquiz play PATH --plain``.
+
+For screen-reader and braille users, for scripts and for tests.  It prints plain lines
+of text and reads whole lines: no cursor movement, no boxes, no redrawing.  Colour (bold,
+green, red) is used only when the caller says so (stdout is a terminal, ``NO_COLOR`` is
+unset and ``TERM`` is not ``dumb``), and never carries meaning alone: every verdict is a
+word with a symbol (``✓ Correct``, ``½ Partly correct``, ``✗ Wrong``, ``– Skipped``) and
+evidence quotes are marked ``»like this«``.
+
+At any prompt the player can type:
+
+* ``a`` — show the article, paragraphs numbered ``[1]``, ``[2]``…;
+* ``h`` — reveal the next hint; its cost is printed with it and taken off that
+  question's points (there is no confirmation step);
+* ``s`` — skip the question, where the scenario allows it;
+* ``q`` — quit (prints the score so far);
+* ``?`` — repeat this help.
+
+Answers: a choice number (``2``); several numbers separated by spaces or commas for
+"select all that apply"; ``t``/``f`` (or ``true``/``false``, ``yes``/``no``, ``1``/``2``)
+for true/false; the item numbers in the right order for ordering questions (``3 1 2``);
+free text or a number otherwise.  A text answer that is exactly one of the command
+letters is taken as the command.
+
+End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
+Ctrl-C does the same with exit status 130.
+
+When input does not come from a terminal (a pipe, a file, a test's ``StringIO``), each
+line read is echoed after its prompt, so the output reads like a transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from newsquiz.engine.compiled import EvidenceView
+from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
+from newsquiz.engine.session import Outcome, Response, Session
+from newsquiz.scenario.model import Question, Scenario
+
+__all__ = ["EVIDENCE_WIDTH", "PlainPlayer", "clean", "evidence_snippet", "pick_scenario"]
+
+#: About how many characters of a paragraph to show around an evidence quote.
+EVIDENCE_WIDTH = 400
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding /
+# override / isolate characters (which can make text display in a misleading order).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+_SPLIT = re.compile(r"[\s,;]+")
+
+_BOLD = "\x1b[1m"
+_GREEN = "\x1b[32m"
+_RED = "\x1b[31m"
+_RESET = "\x1b[0m"
+
+_TRUE_WORDS = frozenset({"t", "true", "y", "yes"})
+_FALSE_WORDS = frozenset({"f", "false", "n", "no"})
+
+_VERDICTS = {
+    "correct": ("✓ Correct", _GREEN),
+    "partial": ("½ Partly correct", _BOLD),
+    "wrong": ("✗ Wrong", _RED),
+    "skipped": ("– Skipped", _BOLD),
+}
+
+HELP = (
+    "At any prompt: a shows the article (numbered paragraphs), "
+    "h reveals a hint (its cost is shown and taken off that question's points), "
+    "s skips a question (where allowed), q quits, ? repeats this help."
+)
+
+
+def clean(text: str) -> str:
+    """Scenario (or typed) text made safe to print: control characters removed."""
+    return _CONTROL.sub("", _LINE_SEPARATORS.sub("\n", text))
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _points(value: float) -> str:
+    return f"{_num(value)} point" + ("" if value == 1 else "s")
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message[-1] in ".!?" else message + "."
+
+
+def _cut_left(text: str, keep: int) -> str:
+    """The last ``keep`` characters of ``text`` or fewer, from a word start, with ``…``."""
+    if len(text) <= keep:
+        return text
+    piece = text[len(text) - keep :] if keep > 0 else ""
+    if piece and not text[len(text) - keep - 1].isspace():
+        space = piece.find(" ")
+        piece = piece[space + 1 :] if space >= 0 else ""
+    return "…" + piece.lstrip()
+
+
+def _cut_right(text: str, keep: int) -> str:
+    """The first ``keep`` characters of ``text`` or fewer, to a word end, with ``…``."""
+    if len(text) <= keep:
+        return text
+    piece = text[:keep]
+    if piece and not text[keep].isspace():
+        space = piece.rfind(" ")
+        piece = piece[:space] if space >= 0 else ""
+    return piece.rstrip() + "…"
+
+
+def evidence_snippet(
+    ev: EvidenceView,
+    width: int = EVIDENCE_WIDTH,
+    mark: Callable[[str], str] = lambda s: s,
+) -> str:
+    """The evidence paragraph with the quote between ``»`` and ``«``, trimmed to about
+    ``width`` characters around the quote (cuts marked ``…``).  ``mark`` styles the quote."""
+    text = clean(ev.paragraph_text).replace("\n", " ").replace("\t", " ")
+    if not text:
+        return f"»{mark(clean(ev.quote))}«" if ev.quote.strip() else ""
+    if not 0 <= ev.start < ev.end <= len(text):
+        return _cut_right(text, width)
+    before, quote, after = text[: ev.start], text[ev.start : ev.end], text[ev.end :]
+    room = max(0, width - len(quote))
+    keep_before = min(len(before), room // 2)
+    keep_after = min(len(after), room - keep_before)
+    keep_before = min(len(before), room - keep_after)
+    return f"{_cut_left(before, keep_before)}»{mark(quote)}«{_cut_right(after, keep_after)}"
+
+
+class _Stop(Exception):
+    """End of input, or the player typed q."""
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):
+        return False
+
+
+class _Lines:
+    """Line-by-line terminal I/O shared by the player and the scenario picker."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO, colour: bool, echo: bool | None) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.colour = colour
+        self.echo = (not _isatty(stdin)) if echo is None else echo
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def style(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.colour and text else text
+
+    def read(self, prompt: str) -> str:
+        """One line of input (without its newline); raises :class:`_Stop` at its end."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line: str | None = None
+        while line is None:
+            try:
+                line = self.stdin.readline()
+            except UnicodeDecodeError:
+                self.stdout.write("\nThat input could not be read as text. " + prompt)
+                self.stdout.flush()
+        if not line:
+            raise _Stop
+        line = line.rstrip("\r\n")
+        if self.echo:
+            self.stdout.write(clean(line) + "\n")
+            self.stdout.flush()
+        return line
+
+
+class PlainPlayer:
+    """Plays one :class:`Session` as plain lines on ``stdout``, reading ``stdin``.
+
+    ``echo`` (default: when ``stdin`` is not a terminal) repeats each line read after
+    its prompt.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        stdin: TextIO,
+        stdout: TextIO,
+        colour: bool = False,
+        *,
+        echo: bool | None = None,
+    ) -> None:
+        self.session = session
+        self.io = _Lines(stdin, stdout, colour, echo)
+        self._hint_cost = 0
+
+    # ------------------------------------------------------------------ play
+
+    def run(self) -> int:
+        """Play to an ending (or until input ends).  Returns the exit status."""
+        try:
+            try:
+                self._intro()
+                while not self.session.finished:
+                    if self.session.question is None:
+                        self._narrative()
+                    else:
+                        self._ask()
+                self._ending()
+                return 0
+            except _Stop:
+                self._stopped()
+                return 0
+            except KeyboardInterrupt:
+                self._stopped()
+                return 130
+        except (LoopLimitExceeded, NoRoute) as err:
+            self.io.out()
+            self.io.out(f"The scenario cannot go on: {clean(str(err))}")
+            return 1
+
+    def _stopped(self) -> None:
+        s = self.session
+        self.io.out()
+        self.io.out(f"Stopped: score {_num(s.score)} / {_num(s.max_score)} ({s.percent}%)")
+
+    # ----------------------------------------------------------------- parts
+
+    def _intro(self) -> None:
+        sc = self.session.scenario
+        art = sc.article
+        self.io.out(self.io.style(clean(sc.title), _BOLD))
+        if sc.summary:
+            self.io.out(clean(sc.summary))
+        self.io.out(f"Article: {clean(art.headline)}")
+        source = [clean(x) for x in (art.outlet, art.byline) if x]
+        if art.published is not None:
+            source.append(art.published.isoformat())
+        if source:
+            self.io.out(" · ".join(source))
+        self.io.out(HELP)
+
+    def _title_and_text(self) -> None:
+        node = self.session.node
+        self.io.out()
+        if node.title:
+            self.io.out(self.io.style(clean(node.title), _BOLD))
+        if node.text.strip():
+            self.io.out(clean(node.text.strip()))
+
+    def _narrative(self) -> None:
+        self._title_and_text()
+        while True:
+            raw = self.io.read("Press Enter to continue ")
+            command = raw.strip().lower()
+            if command == "a":
+                self._article()
+            elif command == "q":
+                raise _Stop
+            elif command in ("?", "help"):
+                self.io.out(HELP)
+            elif command in ("h", "s"):
+                self.io.out("There is no question here.")
+            else:
+                break
+        self.session.advance()
+
+    def _article(self) -> None:
+        art = self.session.scenario.article
+        self.io.out()
+        self.io.out(f"Article: {clean(art.headline)}")
+        source = [clean(x) for x in (art.outlet, art.byline) if x]
+        if art.published is not None:
+            source.append(art.published.isoformat())
+        if source:
+            self.io.out(" · ".join(source))
+        if art.url:
+            self.io.out(f"Source: {clean(art.url)}")
+        for n, paragraph in enumerate(art.paragraphs, 1):
+            self.io.out(f"[{n}] {clean(paragraph)}")
+        self.io.out("End of the article.")
+        self.io.out()
+
+    # -------------------------------------------------------------- questions
+
+    def _ask(self) -> None:
+        self._hint_cost = 0
+        self._title_and_text()
+        self._show_question()
+        q = self.session.question
+        assert q is not None
+        while True:
+            raw = self.io.read("Your answer: ")
+            command = raw.strip().lower()
+            if command == "a":
+                self._article()
+                self._show_question()
+                continue
+            if command == "h":
+                self._hint()
+                continue
+            if command == "s":
+                if not self.session.skippable:
+                    self.io.out("This question cannot be skipped.")
+                    continue
+                self._show_outcome(self.session.skip())
+                return
+            if command == "q":
+                raise _Stop
+            if command in ("?", "help"):
+                self.io.out(HELP)
+                continue
+            try:
+                outcome = self.session.answer(self._parse(q, raw))
+            except InvalidAnswer as err:
+                self.io.out(_sentence(clean(str(err))))
+                continue
+            self._show_outcome(outcome)
+            return
+
+    def _show_question(self) -> None:
+        s = self.session
+        q = s.question
+        assert q is not None
+        i, n = s.progress()
+        self.io.out(self.io.style(f"Question {i} of {n} · score {_num(s.score)}", _BOLD))
+        self.io.out(clean(q.prompt.strip()))
+        shown = s.choices() if q.kind in ("single", "multiple", "truefalse", "order") else []
+        for c in shown:
+            self.io.out(f"{c.number}. {clean(c.text)}")
+        if q.kind == "single":
+            self.io.out(f"Type a number from 1 to {len(shown)}.")
+        elif q.kind == "multiple":
+            self.io.out("Select all that apply: type the numbers separated by spaces or commas.")
+        elif q.kind == "truefalse":
+            self.io.out("Type 1 or t for True, 2 or f for False.")
+        elif q.kind == "text":
+            self.io.out("Type your answer.")
+        elif q.kind == "numeric":
+            unit = f", in {clean(q.unit)}" if q.unit else ""
+            self.io.out(f"Type a number{unit}.")
+        else:
+            self.io.out(
+                f"Type the numbers of all {len(shown)} items in the right order, "
+                "separated by spaces or commas."
+            )
+        extras = []
+        left = s.hints_left()
+        if left:
+            extras.append(f"h for a hint (costs {_points(left[0].cost)})")
+        if s.skippable:
+            extras.append("s to skip")
+        if extras:
+            self.io.out("Type " + " or ".join(extras) + ".")
+
+    def _hint(self) -> None:
+        s = self.session
+        left = s.hints_left()
+        if not left:
+            shown = s.hints_shown()
+            self.io.out("There are no more hints." if shown else "This question has no hints.")
+            return
+        number = len(s.hints_shown()) + 1
+        total = number + len(left) - 1
+        hint = s.hint()
+        self._hint_cost += hint.cost
+        cost = "free" if hint.cost == 0 else f"costs {_points(hint.cost)}"
+        self.io.out(f"Hint {number} of {total} ({cost}): {clean(hint.text.strip())}")
+
+    def _parse(self, q: Question, raw: str) -> Response:
+        """The typed line as the engine's response for ``q`` (or :class:`InvalidAnswer`)."""
+        text = raw.strip()
+        if q.kind in ("text", "numeric"):
+            return raw
+        if q.kind == "truefalse":
+            word = text.lower()
+            if word in _TRUE_WORDS:
+                return "true"
+            if word in _FALSE_WORDS:
+                return "false"
+            if word.isdigit():
+                return int(word)
+            raise InvalidAnswer("type 1 or t for True, 2 or f for False")
+        shown = self.session.choices()
+        if q.kind == "single":
+            if text.isdigit():
+                return int(text)
+            if text in {c.id for c in shown}:
+                return text
+            raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
+        tokens = [t for t in _SPLIT.split(text) if t]
+        if q.kind == "multiple":
+            ids = {c.id for c in shown}
+            picks: list[int | str] = []
+            for token in tokens:
+                if token.isdigit():
+                    picks.append(int(token))
+                elif token in ids:
+                    picks.append(token)
+                else:
+                    raise InvalidAnswer(
+                        f"choose numbers from 1 to {len(shown)}, separated by spaces or commas"
+                    )
+            return picks
+        # order: numbers as shown -> original item indexes
+        order: list[int] = []
+        for token in tokens:
+            if not token.isdigit() or not 1 <= int(token) <= len(shown):
+                raise InvalidAnswer(f"use the numbers 1 to {len(shown)}, each once")
+            order.append(int(shown[int(token) - 1].id))
+        return order
+
+    # --------------------------------------------------------------- outcome
+
+    def _show_outcome(self, outcome: Outcome) -> None:
+        s = self.session
+        label, tint = _VERDICTS[outcome.verdict]
+        if outcome.verdict == "skipped":
+            gained = "no points"
+        elif not outcome.counted:
+            gained = "no points (a second try does not score)"
+        else:
+            gained = f"+{_points(outcome.points)}"
+            if self._hint_cost:
+                gained += f" (hints cost {_num(self._hint_cost)})"
+        self.io.out(
+            f"{self.io.style(label, tint)} · {gained} · "
+            f"score {_num(outcome.score)} / {_num(s.max_score)}"
+        )
+        if outcome.verdict != "skipped":
+            self.io.out(f"You answered: {clean(outcome.your_answer)}")
+        for line in outcome.feedback:
+            if line.strip():
+                self.io.out(clean(line.strip()))
+        if outcome.explanation.strip():
+            self.io.out(clean(outcome.explanation.strip()))
+        if outcome.verdict != "correct" and outcome.correct_answer:
+            self.io.out(f"Correct answer: {clean(outcome.correct_answer)}")
+        for ev in outcome.evidence:
+            snippet = evidence_snippet(ev, mark=lambda q: self.io.style(q, _BOLD))
+            if not snippet:
+                continue
+            where = f" (paragraph {ev.paragraph})" if ev.paragraph else ""
+            self.io.out(f"Evidence{where}: {snippet}")
+
+    def _ending(self) -> None:
+        s = self.session
+        ending = s.ending
+        assert ending is not None
+        self.io.out()
+        self.io.out(self.io.style(f"The end: {clean(ending.title)}", _BOLD))
+        if ending.text.strip():
+            self.io.out(clean(ending.text.strip()))
+        counted = [r for r in s.records if r.counted]
+        tally = {v: sum(1 for r in counted if r.verdict == v) for v in _VERDICTS}
+        self.io.out(
+            f"Answers: {tally['correct']} correct, {tally['partial']} partly correct, "
+            f"{tally['wrong']} wrong, {tally['skipped']} skipped"
+        )
+        self.io.out(f"Best streak: {s.best_streak} correct in a row")
+        self.io.out(f"Final score: {_num(s.score)} / {_num(s.max_score)} ({s.percent}%)")
+
+
+def pick_scenario(
+    scenarios: Sequence[Scenario],
+    stdin: TextIO,
+    stdout: TextIO,
+    colour: bool = False,
+    *,
+    echo: bool | None = None,
+) -> Scenario | None:
+    """Ask which of ``scenarios`` to play (listed by number).  ``None`` at end of input
+    or ``q``; a single scenario is chosen without asking."""
+    if len(scenarios) == 1:
+        return scenarios[0]
+    io = _Lines(stdin, stdout, colour, echo)
+    io.out(io.style("Scenarios found:", _BOLD))
+    for n, sc in enumerate(scenarios, 1):
+        io.out(f"{n}. {clean(sc.title)} ({sc.difficulty}, about {sc.minutes} minutes)")
+    while True:
+        try:
+            raw = io.read(f"Which scenario? Type a number from 1 to {len(scenarios)}: ")
+        except _Stop:
+            io.out()
+            return None
+        text = raw.strip().lower()
+        if text == "q":
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(scenarios):
+            io.out()
+            return scenarios[int(text) - 1]
+        io.out(f"Choose a number from 1 to {len(scenarios)}.")

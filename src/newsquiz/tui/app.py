@@ -1,0 +1,308 @@
+"""The Textual app: :func:`make_app` is used by the CLI and by the tests alike."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsquiz.engine.errors import ScenarioChanged, StateError
+from newsquiz.engine.session import Session
+from newsquiz.scenario.model import Scenario
+from newsquiz.tui.article import ArticleScreen
+from newsquiz.tui.dialogs import ChoiceScreen, DiagnosticsScreen, HelpScreen
+from newsquiz.tui.library import Entry, matches, scan
+from newsquiz.tui.play import PlayScreen
+from newsquiz.tui.progress import NoProgress, Progress
+from newsquiz.tui.text import literal
+
+THEME_SETTING = "theme"
+
+
+def _entry_prompt(entry: Entry, progress: Progress) -> Content:
+    s = entry.scenario
+    if s is None:
+        return (
+            Content("⚠ ").stylize("bold")
+            + literal(entry.path.name, "bold")
+            + Content("  cannot be played\n  ")
+            + literal(entry.problem)
+        )
+    a = s.article
+    meta = [part for part in (a.outlet, _date(s)) if part]
+    line2 = [
+        " · ".join(meta),
+        ", ".join(s.topics),
+        f"{len(s.questions)} questions",
+        f"~{s.minutes} min",
+        s.difficulty,
+    ]
+    badges = Content("")
+    best = progress.best_percent(s.id)
+    if best is not None:
+        badges += Content(f"  best {best}%").stylize("bold")
+    if progress.has_saved(s.id):
+        badges += Content("  ▶ in progress").stylize("bold")
+    return (
+        literal(s.title, "bold")
+        + badges
+        + Content("\n  ")
+        + literal("  ·  ".join(part for part in line2 if part))
+    )
+
+
+def _date(s: Scenario) -> str:
+    d = s.article.published
+    return f"{d.day} {d:%B %Y}" if d else ""
+
+
+class LibraryScreen(Screen[None]):
+    """Every scenario found; type to filter, enter to play."""
+
+    BINDINGS = [
+        Binding("enter", "play", "Play", priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("pagedown", "cursor(5)", show=False, priority=True),
+        Binding("pageup", "cursor(-5)", show=False, priority=True),
+        Binding("ctrl+r", "article", "Article"),
+        Binding("escape", "clear", "Clear filter", show=False),
+    ]
+
+    def __init__(self, paths: Sequence[Path], progress: Progress) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.progress = progress
+        self.entries: list[Entry] = []
+        self.shown: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="library"):
+            yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
+            yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
+            yield Static(id="library-status", classes="dim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Library"
+        self.query_one("#filter", Input).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="library")
+    def load(self) -> None:
+        entries = scan(self.paths)
+        self.app.call_from_thread(self.loaded, entries)
+
+    def loaded(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        query = self.query_one("#filter", Input).value
+        self.shown = [e for e in self.entries if matches(e, query)]
+        options = self.query_one("#scenarios", OptionList)
+        previous = options.highlighted
+        options.clear_options()
+        for entry in self.shown:
+            options.add_option(Option(_entry_prompt(entry, self.progress)))
+        if not self.entries:
+            where = ", ".join(str(p) for p in self.paths) or "nowhere"
+            options.add_option(Option(Content(f"No scenarios found in {where}."), disabled=True))
+        elif not self.shown:
+            options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
+        if self.shown:
+            options.highlighted = min(previous or 0, len(self.shown) - 1)
+        bad = sum(1 for e in self.entries if e.scenario is None)
+        status = f"{len(self.shown)} of {len(self.entries)} scenarios"
+        if bad:
+            status += f" · {bad} cannot be played (enter shows why)"
+        status += f" · player: {self.progress.player}"
+        self.query_one("#library-status", Static).update(literal(status))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_list()
+
+    def action_cursor(self, delta: int) -> None:
+        options = self.query_one("#scenarios", OptionList)
+        if not self.shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_clear(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_play()
+
+    def selected(self) -> Entry | None:
+        index = self.query_one("#scenarios", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.shown):
+            return None
+        return self.shown[index]
+
+    def action_article(self) -> None:
+        entry = self.selected()
+        if entry is not None and entry.scenario is not None:
+            self.app.push_screen(ArticleScreen(entry.scenario))
+
+    def action_play(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.scenario is None:
+            self.app.push_screen(DiagnosticsScreen(str(entry.path), entry.result.errors))
+            return
+        app = self.app
+        assert isinstance(app, NewsQuizApp)
+        app.start(entry.scenario)
+
+    def on_screen_resume(self) -> None:
+        if self.entries:
+            self.refresh_list()
+
+
+class NewsQuizApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newsquiz"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        progress: Progress | None = None,
+        *,
+        seed: int | None = None,
+        start_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.progress: Progress = progress or NoProgress()
+        self.seed = seed
+        self.start_file = start_file
+
+    def on_mount(self) -> None:
+        saved = self.progress.get_setting(THEME_SETTING)
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(LibraryScreen(self.paths, self.progress))
+        if self.progress.notice:
+            self.notify(self.progress.notice, title="Progress", severity="warning", timeout=8)
+
+    def _remember_theme(self, theme: object) -> None:
+        self.progress.set_setting(THEME_SETTING, self.theme)
+
+    def new_seed(self) -> int:
+        return self.seed if self.seed is not None else random.randrange(2**31)
+
+    def start(self, scenario: Scenario) -> None:
+        """Play ``scenario``: offer to resume saved progress first."""
+        if not self.progress.has_saved(scenario.id):
+            self._play(Session(scenario, self.new_seed()), fresh=True)
+            return
+        try:
+            session = self.progress.saved_session(scenario)
+        except ScenarioChanged:
+            self._offer_changed(scenario)
+            return
+        except StateError as err:
+            self.notify(
+                f"Saved progress could not be restored ({err}); starting afresh.",
+                severity="warning",
+            )
+            self.progress.discard(scenario.id)
+            self._play(Session(scenario, self.new_seed()), fresh=True)
+            return
+        if session is None:
+            self._play(Session(scenario, self.new_seed()), fresh=True)
+            return
+
+        def picked(key: str | None) -> None:
+            if key == "c":
+                self._play(session, fresh=False)
+            elif key == "r":
+                self.progress.discard(scenario.id)
+                self._play(Session(scenario, self.new_seed()), fresh=True)
+
+        i, n = session.progress()
+        self.push_screen(
+            ChoiceScreen(
+                "Saved progress",
+                f"You are at question {i} of {n} with {session.score:g} points.",
+                [("c", "continue where you left off"), ("r", "restart from the beginning")],
+            ),
+            picked,
+        )
+
+    def _offer_changed(self, scenario: Scenario) -> None:
+        def picked(key: str | None) -> None:
+            if key == "c":
+                try:
+                    session = self.progress.saved_session(scenario, allow_changed=True)
+                except StateError as err:
+                    self.notify(f"{err}. Starting afresh.", severity="warning")
+                    session = None
+                if session is not None:
+                    self._play(session, fresh=False)
+                    return
+            if key in ("c", "r"):
+                self.progress.discard(scenario.id)
+                self._play(Session(scenario, self.new_seed()), fresh=True)
+
+        self.push_screen(
+            ChoiceScreen(
+                "This scenario has changed",
+                "It was edited since you saved your progress. Your answers are kept where "
+                "the questions still match, and scored by the new version.",
+                [("c", "continue where the questions still match"), ("r", "restart")],
+            ),
+            picked,
+        )
+
+    def _play(self, session: Session, *, fresh: bool) -> None:
+        if fresh:
+            self.progress.started(session)
+        self.push_screen(PlayScreen(session, self.progress))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Show the keys", self.action_help)
+        if isinstance(screen, PlayScreen):
+            yield SystemCommand("Read the article", "Open the article", screen.action_article)
+            yield SystemCommand("Hint", "Show a hint (it costs points)", screen.action_hint)
+            yield SystemCommand(
+                "Library", "Back to the library (progress is saved)", screen.action_leave
+            )
+        if isinstance(screen, LibraryScreen):
+            yield SystemCommand(
+                "Read the article", "Read the selected scenario's article", screen.action_article
+            )
+
+
+def make_app(
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    *,
+    seed: int | None = None,
+) -> NewsQuizApp:
+    """The app on the scenario files/folders ``paths`` — used by the CLI and the tests."""
+    return NewsQuizApp(paths, progress, seed=seed)

@@ -1,0 +1,139 @@
+"""Small modal dialogs, each a typed ``ModalScreen[T]`` closed with ``dismiss``."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from newsquiz.scenario.diagnostics import Diagnostic
+from newsquiz.tui.text import literal
+
+HELP = """\
+Everywhere
+  ?            this help
+  ctrl+p       command palette (themes, library, article, quit)
+  ctrl+q       quit (your progress is saved after every answer)
+
+Library
+  type         filter by title, topic, outlet
+  ↑ ↓          move          enter   play (or resume)
+  s            statistics    p       switch player
+
+Playing
+  ↑ ↓ / 1–9    choose         enter   answer / continue
+  space        tick a choice in "select all that apply"
+  u d          move an item up or down (ordering questions)
+  h            hint (shows the cost first)
+  a            read the article
+  s            skip (where allowed)
+  escape       back to the library
+  In a typed answer, use ctrl+t for a hint, ctrl+r for the article,
+  and escape to leave the box.
+
+After an answer
+  enter        continue       o       open the article at the evidence
+
+Results
+  r            play again     p       practise what I missed
+  escape       library
+
+Article
+  ↑ ↓ pgup pgdn  scroll       escape  back
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,enter", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="help"):
+            yield Static(Content("Keys").stylize("bold"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Content(HELP), id="help-text")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; ``dismiss(True)`` on yes."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield Static(literal(self.question))
+            yield Static(Content("y / enter: yes    n / escape: no"), classes="dim")
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """Pick one of a few keyed options: ``dismiss(key)``; escape gives ''."""
+
+    BINDINGS = [Binding("escape", "pick('')", "Cancel")]
+
+    def __init__(self, title: str, text: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield Static(literal(self.text))
+            for key, label in self.options:
+                yield Static(Content.assemble((f" {key} ", "reverse"), " ", label))
+        yield Footer()
+
+    def on_key(self, event: events.Key) -> None:
+        for option_key, _label in self.options:
+            if event.key == option_key:
+                event.stop()
+                self.dismiss(option_key)
+
+    def action_pick(self, key: str) -> None:
+        self.dismiss(key)
+
+
+class DiagnosticsScreen(ModalScreen[None]):
+    """Why a scenario file could not be loaded: every diagnostic, file:line:col first."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, file: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__()
+        self.file = file
+        self.diagnostics = diagnostics
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Static(literal(f"{self.file} cannot be played", "bold"), classes="dialog-title")
+            with VerticalScroll():
+                for d in self.diagnostics:
+                    yield Static(literal(d.format()), classes=f"diag {d.severity.value}")
+            yield Static(literal(f"Check it with: newsquiz validate {self.file}"), classes="dim")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

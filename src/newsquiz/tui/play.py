@@ -1,0 +1,446 @@
+"""The play screen, the answer widgets, and the feedback screen."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from newsquiz.engine.errors import EngineError, InvalidAnswer
+from newsquiz.engine.session import Outcome, Session
+from newsquiz.tui.article import ArticleScreen
+from newsquiz.tui.dialogs import ConfirmScreen
+from newsquiz.tui.progress import Progress
+from newsquiz.tui.text import highlight, literal, prose
+
+VERDICT = {
+    "correct": ("✓", "Correct", "verdict-correct"),
+    "partial": ("½", "Partly correct", "verdict-partial"),
+    "wrong": ("✗", "Wrong", "verdict-wrong"),
+    "skipped": ("–", "Skipped", "verdict-skipped"),
+}
+
+
+# ------------------------------------------------------------------ widgets
+
+
+class Submitted(Message):
+    """An answer widget has an answer ready."""
+
+    def __init__(self, response: object) -> None:
+        super().__init__()
+        self.response = response
+
+
+class ChoiceList(OptionList):
+    """Choices with numbers; single choice answers on enter (or its number key);
+    ``multi`` lets space tick several and enter submit them."""
+
+    BINDINGS = [Binding("space", "tick", "Tick", show=False)]
+
+    def __init__(self, choices: list[tuple[str, str]], multi: bool = False) -> None:
+        self.ids = [cid for cid, _ in choices]
+        self.texts = [text for _, text in choices]
+        self.multi = multi
+        self.ticked: set[str] = set()
+        super().__init__(*[Option(self._prompt(i)) for i in range(len(choices))], classes="answer")
+
+    def _prompt(self, i: int) -> Content:
+        number = Content(f"{i + 1}. ").stylize("bold")
+        if self.multi:
+            box = "[x] " if self.ids[i] in self.ticked else "[ ] "
+            number = number + Content(box)
+        return number + literal(self.texts[i])
+
+    def action_tick(self) -> None:
+        if not self.multi or self.highlighted is None:
+            return
+        cid = self.ids[self.highlighted]
+        self.ticked.symmetric_difference_update({cid})
+        self.replace_option_prompt_at_index(self.highlighted, self._prompt(self.highlighted))
+
+    def pick(self, number: int) -> None:
+        if not 1 <= number <= len(self.ids):
+            return
+        self.highlighted = number - 1
+        if self.multi:
+            self.action_tick()
+        else:
+            self.post_message(Submitted(self.ids[number - 1]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.multi:
+            self.post_message(Submitted([cid for cid in self.ids if cid in self.ticked]))
+        else:
+            self.post_message(Submitted(self.ids[event.option_index]))
+
+
+class OrderList(OptionList):
+    """Items to put in order: ``u``/``d`` (or shift+↑/↓) move the highlighted item."""
+
+    BINDINGS = [
+        Binding("u,shift+up", "move(-1)", "Move up"),
+        Binding("d,shift+down", "move(1)", "Move down"),
+    ]
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = list(items)
+        super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
+
+    def _prompt(self, i: int) -> Content:
+        return Content(f"{i + 1}. ").stylize("bold") + literal(self.items[i][1])
+
+    def action_move(self, delta: int) -> None:
+        i = self.highlighted
+        if i is None or not 0 <= i + delta < len(self.items):
+            return
+        j = i + delta
+        self.items[i], self.items[j] = self.items[j], self.items[i]
+        self.replace_option_prompt_at_index(i, self._prompt(i))
+        self.replace_option_prompt_at_index(j, self._prompt(j))
+        self.highlighted = j
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(Submitted([int(item_id) for item_id, _ in self.items]))
+
+
+class AnswerInput(Input):
+    def __init__(self, placeholder: str) -> None:
+        super().__init__(placeholder=placeholder, classes="answer")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(Submitted(event.value))
+
+
+class ContinueButton(Static, can_focus=True):
+    """Focusable 'continue' line for scenes without a question."""
+
+    BINDINGS = [Binding("enter,space", "go", "Continue")]
+
+    def __init__(self) -> None:
+        super().__init__(Content("▶ Press enter to continue"), classes="answer")
+
+    def action_go(self) -> None:
+        self.post_message(Submitted(None))
+
+
+# ------------------------------------------------------------------- screens
+
+
+class PlayScreen(Screen[None]):
+    """One node at a time: narrative, question, answer; feedback after each answer."""
+
+    BINDINGS = [
+        Binding("h", "hint", "Hint"),
+        Binding("ctrl+t", "hint", "Hint", show=False, priority=True),
+        Binding("a", "article", "Article"),
+        Binding("ctrl+r", "article", "Article", show=False, priority=True),
+        Binding("s", "skip", "Skip"),
+        Binding("escape", "leave", "Library"),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, session: Session, progress: Progress) -> None:
+        super().__init__()
+        self.session = session
+        self.progress = progress
+        self.answer_widget: Widget | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="status-bar"):
+            yield Static(id="status")
+            yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
+        with VerticalScroll(id="body"):
+            yield Static(id="scene-title")
+            yield Static(id="narrative")
+            yield Static(id="prompt")
+            yield Static(id="hints")
+            yield Static(id="answer-slot")
+            yield Static(id="instructions", classes="dim")
+            yield Static(id="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.scenario.title
+        self.show_node()
+
+    # ---------------------------------------------------------------- display
+
+    def show_status(self) -> None:
+        s = self.session
+        i, n = s.progress()
+        where = f"Question {i} of {n}" if i else f"{n} questions ahead"
+        parts = [where, f"Score {s.score:g} / {s.max_score:g}"]
+        if s.streak >= 2:
+            parts.append(f"Streak {s.streak}")
+        self.query_one("#status", Static).update(
+            literal(s.scenario.title, "bold") + Content("  ·  " + "  ·  ".join(parts))
+        )
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(n, 1), progress=max(0, i - 1))
+
+    def show_node(self) -> None:
+        s = self.session
+        if s.finished:
+            return
+        node = s.node
+        q = node.question
+        self.query_one("#scene-title", Static).update(literal(node.title, "bold"))
+        self.query_one("#narrative", Static).update(prose(node.text))
+        prompt = self.query_one("#prompt", Static)
+        prompt.update(prose(q.prompt, "bold") if q else "")
+        prompt.display = q is not None
+        self.query_one("#scene-title", Static).display = bool(node.title)
+        self.query_one("#error", Static).update("")
+        self._show_hints()
+        if self.answer_widget is not None:
+            self.answer_widget.remove()
+        widget: Widget
+        instructions = ""
+        if q is None:
+            widget = ContinueButton()
+            instructions = "enter: continue  ·  a: article"
+        elif q.kind in ("single", "truefalse"):
+            widget = ChoiceList([(c.id, c.text) for c in s.choices()])
+            instructions = "↑↓ or 1–9: choose  ·  enter: answer"
+        elif q.kind == "multiple":
+            widget = ChoiceList([(c.id, c.text) for c in s.choices()], multi=True)
+            instructions = "Select all that apply: space or 1–9 ticks  ·  enter: answer"
+        elif q.kind == "order":
+            widget = OrderList([(c.id, c.text) for c in s.choices()])
+            instructions = "Put in order: u / d (or shift+↑↓) move the item  ·  enter: answer"
+        else:
+            unit = f" (in {q.unit})" if q.kind == "numeric" and q.unit else ""
+            placeholder = "Type a number" if q.kind == "numeric" else "Type your answer"
+            widget = AnswerInput(placeholder + unit)
+            instructions = "enter: answer  ·  ctrl+r: article  ·  escape: leave the box"
+        if q is not None:
+            extras = []
+            if s.hints_left():
+                key = "ctrl+t" if isinstance(widget, Input) else "h"
+                extras.append(f"{key}: hint ({len(s.hints_left())} left)")
+            if s.skippable:
+                extras.append("s: skip")
+            if extras:
+                instructions += "  ·  " + "  ·  ".join(extras)
+        self.query_one("#instructions", Static).update(Content(instructions))
+        self.query_one("#body", VerticalScroll).mount(widget, after=self.query_one("#answer-slot"))
+        self.answer_widget = widget
+        widget.focus()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.show_status()
+        self.refresh_bindings()
+
+    def _show_hints(self) -> None:
+        s = self.session
+        hints = s.hints_shown() if s.question is not None else []
+        text = Content("")
+        for n, hint in enumerate(hints, 1):
+            text += Content(f"Hint {n}: ").stylize("bold") + literal(hint.text) + Content("\n")
+        hints_widget = self.query_one("#hints", Static)
+        hints_widget.update(text)
+        hints_widget.display = bool(hints)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        s = self.session
+        if s.finished:
+            return action == "leave"
+        if action == "hint":
+            return s.question is not None and bool(s.hints_left())
+        if action == "skip":
+            return s.skippable
+        if action == "pick":
+            q = s.question
+            return (
+                True if q is not None and q.kind in ("single", "truefalse", "multiple") else False
+            )
+        return True
+
+    # ---------------------------------------------------------------- actions
+
+    def on_submitted(self, message: Submitted) -> None:
+        message.stop()
+        s = self.session
+        if s.finished:
+            return
+        if s.question is None:
+            s.advance()
+            self.progress.moved(s)
+            self.after_move()
+            return
+        try:
+            outcome = s.answer(message.response)
+        except InvalidAnswer as err:
+            self.query_one("#error", Static).update(
+                Content("⚠ " + str(err).capitalize()).stylize("bold")
+            )
+            return
+        except EngineError as err:
+            self.notify(str(err), severity="error", title="This scenario has a problem")
+            return
+        self.progress.answered(s, s.records[-1])
+        self.show_feedback(outcome)
+
+    def action_pick(self, number: int) -> None:
+        if isinstance(self.answer_widget, ChoiceList):
+            self.answer_widget.pick(number)
+
+    def show_feedback(self, outcome: Outcome) -> None:
+        def done(_: None) -> None:
+            self.after_move()
+
+        self.app.push_screen(FeedbackScreen(self.session, outcome), done)
+
+    def after_move(self) -> None:
+        s = self.session
+        if s.finished:
+            self.progress.finished(s)
+            from newsquiz.tui.results import ResultsScreen
+
+            self.app.switch_screen(ResultsScreen(s, self.progress))
+            return
+        self.show_node()
+
+    def action_hint(self) -> None:
+        s = self.session
+        left = s.hints_left() if s.question is not None else []
+        if not left:
+            self.notify("There are no more hints for this question.")
+            return
+        n = len(s.hints_shown()) + 1
+        total = n + len(left) - 1
+        cost = left[0].cost
+        cost_text = f"It costs {cost} point{'s' if cost != 1 else ''}." if cost else "It is free."
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                s.hint()
+                self.progress.moved(s)
+                self._show_hints()
+                self.show_node_instructions()
+
+        self.app.push_screen(ConfirmScreen(f"Hint {n} of {total}", f"{cost_text} Show it?"), answer)
+
+    def show_node_instructions(self) -> None:
+        # Cheap refresh after a hint: the answer widget keeps its state.
+        self.show_status()
+        self.refresh_bindings()
+
+    def action_skip(self) -> None:
+        s = self.session
+        if not s.skippable:
+            return
+        outcome = s.skip()
+        self.progress.answered(s, s.records[-1])
+        self.show_feedback(outcome)
+
+    def action_article(self) -> None:
+        self.app.push_screen(ArticleScreen(self.session.scenario))
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        # Escape inside a typed answer first leaves the box, then the screen.
+        focused = self.focused
+        if event.key == "escape" and isinstance(focused, Input):
+            event.stop()
+            event.prevent_default()
+            self.query_one("#body", VerticalScroll).focus()
+
+
+class FeedbackScreen(Screen[None]):
+    """The verdict (symbol and words, not colour alone), feedback and evidence."""
+
+    BINDINGS = [
+        Binding("enter,space", "close", "Continue"),
+        Binding("o", "open_article", "Open article at the evidence"),
+        Binding("escape", "close", "Continue", show=False),
+    ]
+
+    def __init__(self, session: Session, outcome: Outcome) -> None:
+        super().__init__()
+        self.session = session
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        o = self.outcome
+        symbol, word, css = VERDICT[o.verdict]
+        with VerticalScroll(id="feedback"):
+            verdict = Content(f" {symbol} {word} ").stylize("bold")
+            points = f"  +{o.points:g} point{'s' if o.points != 1 else ''}"
+            if not o.counted:
+                points = "  (a retry: no points)"
+            yield Static(verdict + Content(points), id="verdict", classes=css)
+            yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
+            if o.verdict != "correct":
+                yield Static(
+                    Content("Right answer: ").stylize("bold") + literal(o.correct_answer),
+                    id="right-answer",
+                )
+            for text in o.feedback:
+                yield Static(prose(text), classes="feedback-text")
+            if o.explanation:
+                yield Static(prose(o.explanation), classes="explanation")
+            for ev in o.evidence:
+                with Vertical(classes="evidence"):
+                    yield Static(
+                        Content(f"Evidence — paragraph {ev.paragraph}").stylize("bold"),
+                        classes="evidence-title",
+                    )
+                    if ev.before:
+                        yield Static(literal(_tail(ev.before)), classes="context dim")
+                    if ev.paragraph_text:
+                        yield Static(
+                            highlight(ev.paragraph_text, ev.start, ev.end), classes="evidence-text"
+                        )
+                    elif ev.quote:
+                        yield Static(literal(f"“{ev.quote}”"), classes="evidence-text")
+                    if ev.after:
+                        yield Static(literal(_head(ev.after)), classes="context dim")
+            if o.changes:
+                yield Static(Content(""), classes="changes")
+            yield Static(
+                Content("enter: continue  ·  o: open the article at the evidence"), classes="dim"
+            )
+        with Horizontal(id="feedback-bar"):
+            yield Static(
+                Content(f"Score {self.session.score:g} / {self.session.max_score:g}"),
+                id="feedback-score",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#feedback", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_open_article(self) -> None:
+        evidence = self.outcome.evidence
+        if evidence:
+            ev = evidence[0]
+            span = (ev.start, ev.end) if ev.end > ev.start else None
+            self.app.push_screen(ArticleScreen(self.session.scenario, ev.paragraph, span))
+        else:
+            self.app.push_screen(ArticleScreen(self.session.scenario))
+
+
+def _tail(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-limit:].split(" ", 1)[-1]
+
+
+def _head(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,111 @@
+"""The results screen: score, ending, and a review of every answer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from newsquiz.engine.practice import practice_scenario
+from newsquiz.engine.session import Session
+from newsquiz.tui.play import VERDICT, PlayScreen
+from newsquiz.tui.progress import Progress
+from newsquiz.tui.text import highlight, literal, prose
+
+
+class ResultsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "again", "Play again"),
+        Binding("p", "practise", "Practise what I missed"),
+        Binding("escape,l", "library", "Library"),
+    ]
+
+    def __init__(self, session: Session, progress: Progress) -> None:
+        super().__init__()
+        self.session = session
+        self.progress = progress
+
+    def missed(self) -> list[str]:
+        return [r.node_id for r in self.session.records if r.counted and r.verdict != "correct"]
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        ending = s.ending
+        with VerticalScroll(id="results"):
+            yield Static(Content("Results").stylize("bold"), classes="screen-title")
+            yield Static(
+                Content(f"Score {s.score:g} / {s.max_score:g}  ({s.percent}%)").stylize("bold"),
+                id="final-score",
+            )
+            yield Static(Content(f"Best streak: {s.best_streak}"), classes="dim")
+            if ending is not None:
+                yield Static(literal(ending.title, "bold"), id="ending-title")
+                if ending.text:
+                    yield Static(prose(ending.text), id="ending-text")
+            yield Static(Content("Review").stylize("bold"), classes="section-title")
+            counted = [r for r in s.records if r.counted]
+            if not counted:
+                yield Static(Content("No questions were answered."), classes="dim")
+            for n, record in enumerate(counted, 1):
+                symbol, word, css = VERDICT[record.verdict]
+                with Vertical(classes="review-item"):
+                    yield Static(
+                        Content(f"{n}. {symbol} {word}  ").stylize("bold")
+                        + literal(record.question),
+                        classes=css,
+                    )
+                    yield Static(Content("   Your answer: ") + literal(record.your_answer))
+                    if record.verdict != "correct":
+                        yield Static(Content("   Right answer: ") + literal(record.correct_answer))
+                    node = s.scenario.node_map.get(record.node_id)
+                    q = node.question if node else None
+                    if q is not None:
+                        evidence = s.evidence_for(q, None, "correct")
+                        for ev in evidence[:1]:
+                            if ev.paragraph_text and ev.end > ev.start:
+                                quote = highlight(ev.paragraph_text, ev.start, ev.end)
+                                start = max(0, ev.start - 60)
+                                end = min(len(quote.plain), ev.end + 62)
+                                piece = quote[start:end]
+                                yield Static(
+                                    Content(f"   ¶{ev.paragraph}: ")
+                                    + (Content("…") if start else Content(""))
+                                    + piece
+                                    + (Content("…") if end < len(quote.plain) else Content("")),
+                                    classes="dim",
+                                )
+            missed = len(self.missed())
+            hint = "r: play again  ·  escape: library"
+            if missed:
+                hint = f"p: practise the {missed} question(s) you missed  ·  " + hint
+            yield Static(Content(hint), classes="dim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Results"
+        self.query_one("#results", VerticalScroll).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "practise":
+            return True if self.missed() else None
+        return True
+
+    def action_again(self) -> None:
+        seed = self.session.seed + 1
+        session = Session(self.session.scenario, seed)
+        self.progress.started(session)
+        self.app.switch_screen(PlayScreen(session, self.progress))
+
+    def action_practise(self) -> None:
+        missed = self.missed()
+        if not missed:
+            return
+        scenario = practice_scenario(self.session.scenario, missed)
+        session = Session(scenario, self.session.seed)
+        self.app.switch_screen(PlayScreen(session, self.progress))
+
+    def action_library(self) -> None:
+        self.dismiss(None)

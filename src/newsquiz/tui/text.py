@@ -1,0 +1,63 @@
+"""Turning scenario text into something Textual shows *literally*.
+
+Scenario text is untrusted: Textual markup such as ``[/]`` would crash a widget and
+``[@click=app.quit]`` would run an action.  Every piece of scenario text reaches the
+screen through :func:`literal` or :func:`prose`, which build a :class:`Content` from plain
+text (never from markup) after removing control characters, terminal escapes and bidi
+overrides.  :func:`prose` adds the documented Markdown subset: ``*emphasis*`` and
+``**strong**``, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.content import Content, Span
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*\n]+?)(?<=\S)\*")
+
+
+def clean(text: str) -> str:
+    """Text without control characters, escapes or bidi overrides (newlines and tabs kept)."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def literal(text: str, style: str = "") -> Content:
+    """Scenario text exactly as written: no markup, no emphasis."""
+    content = Content(clean(text))
+    return content.stylize(style) if style else content
+
+
+def prose(text: str, style: str = "") -> Content:
+    """Scenario text with ``*emphasis*`` and ``**strong**`` rendered, nothing else."""
+    text = clean(text)
+    plain: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    length = 0
+    for m in _EMPHASIS.finditer(text):
+        before = text[pos : m.start()]
+        plain.append(before)
+        length += len(before)
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        spans.append(Span(length, length + len(inner), "bold" if m.group(1) else "italic"))
+        plain.append(inner)
+        length += len(inner)
+        pos = m.end()
+    plain.append(text[pos:])
+    content = Content("".join(plain), spans)
+    return content.stylize(style) if style else content
+
+
+def highlight(text: str, start: int, end: int, style: str = "reverse bold") -> Content:
+    """``text`` with ``text[start:end]`` marked (for evidence inside its paragraph).
+
+    The highlight is shown with a style *and* with ``»…«`` markers, so it does not depend
+    on colour.
+    """
+    text = clean(text)
+    if not 0 <= start < end <= len(text):
+        return Content(text)
+    marked = text[:start] + "»" + text[start:end] + "«" + text[end:]
+    return Content(marked).stylize(style, start, end + 2)
