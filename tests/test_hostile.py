@@ -478,9 +478,6 @@ def test_crlf_positions_match_lf_positions() -> None:
 # then delete the marker.
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="NQ010 column in a double-quoted string is off"
-)
 def test_escape_in_double_quotes_points_at_the_escape() -> None:
     # 'title: "Breaking \e[2J news"': the backslash is column 18; the column reported is
     # the opening quote's column plus the offset in the *decoded* value (17).
@@ -490,9 +487,6 @@ def test_escape_in_double_quotes_points_at_the_escape() -> None:
     assert (d.code, d.line, d.col) == ("NQ010", 3, line.index("\\") + 1)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="NQ001 offset does not count a UTF-8 BOM"
-)
 def test_not_utf8_offset_counts_the_bom() -> None:
     data = b"\xef\xbb\xbf" + "title: café\n".encode("latin-1")
     d = first_error(data)
@@ -500,9 +494,6 @@ def test_not_utf8_offset_counts_the_bom() -> None:
     assert f"offset {offset}" in d.message  # offset 13 in the file; it says 10
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="NQ001 column counts bytes, other codes characters"
-)
 def test_not_utf8_column_counts_characters() -> None:
     data = "title: éé".encode() + b"\xe9\n"  # the bad byte is the 10th character
     d = first_error(data)

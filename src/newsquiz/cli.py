@@ -39,7 +39,8 @@ def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | Non
             raw = Path(path).read_bytes()
             if raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            cache[path] = raw.decode("utf-8").split("\n")
+            text = raw.decode("utf-8")
+            cache[path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         except (OSError, UnicodeDecodeError):
             cache[path] = []
     lines = cache[path]
@@ -217,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play and write branching, source-grounded quizzes about news articles.",
     )
     parser.add_argument("--version", action="version", version=f"newsquiz {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="folder for saved progress (default: $NEWSQUIZ_DATA_DIR, else the user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check scenario files and report every problem")
@@ -256,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true", help="plain line mode (screen readers, pipes)")
     p.add_argument("--seed", type=int, default=None, help="seed for the choice order")
     p.set_defaults(func=cmd_play)
+
+    from newsquiz.store.commands import add_store_commands
+
+    add_store_commands(sub)  # stats, export, reset
     return parser
 
 

@@ -63,11 +63,18 @@ class Compiled:
         }
         self.nodes = scenario.node_map
         self.endings = scenario.ending_map
+        #: node → [(target, points earned when play leaves by that way)]
+        self.weighted: dict[str, list[tuple[str, float]]] = {
+            n.id: weighted_exits(n, scenario) for n in scenario.nodes
+        }
         self.edges: dict[str, list[str]] = {
-            n.id: sorted(set(exits(n, scenario))) for n in scenario.nodes
+            n: sorted({t for t, _ in out}) for n, out in self.weighted.items()
         }
         self.node_points: dict[str, float] = {n.id: max_points(n.question) for n in scenario.nodes}
-        self.max_score = self._longest(scenario.start_id, self.node_points, frozenset())
+        self.question_units: dict[str, float] = {
+            n.id: 1.0 for n in scenario.nodes if n.question is not None
+        }
+        self.max_score = self._longest(scenario.start_id, None, frozenset())
 
     # ---------------------------------------------------------- expressions
 
@@ -96,34 +103,51 @@ class Compiled:
 
     # ----------------------------------------------------------------- graph
 
-    def _longest(self, start: str, weight: Mapping[str, float], skip: frozenset[str]) -> float:
+    def _longest(self, start: str, unit: Mapping[str, float] | None, skip: frozenset[str]) -> float:
         """Heaviest path from ``start`` to an ending, counting each node once.
 
-        Cycles (teach-and-retry loops) are condensed into strongly connected
-        components whose nodes can all be visited, so this is an upper bound that is
-        exact on graphs without conditions.
+        With ``unit`` None a node earns the points of the way play leaves it (a wrong
+        answer that opens a long branch earns nothing itself); otherwise it earns
+        ``unit[node]`` whichever way it is left.  Cycles (teach-and-retry loops) are
+        condensed into strongly connected components whose nodes can all be visited, so
+        this is an upper bound that is exact on graphs without conditions or cycles.
         """
         if start not in self.nodes:
             return 0.0
         comp, order = _condense(start, self.edges, self.nodes)
+        members: dict[int, list[str]] = {}
+        for node_id, c in comp.items():
+            members.setdefault(c, []).append(node_id)
+
+        def weight(node_id: str, w: float) -> float:
+            if node_id in skip:
+                return 0.0
+            return w if unit is None else unit.get(node_id, 0.0)
+
         best: dict[int, float] = {}
-        comp_weight: dict[int, float] = {}
-        for node_id, c in comp.items():
-            if node_id not in skip:
-                comp_weight[c] = comp_weight.get(c, 0.0) + weight.get(node_id, 0.0)
-        succ: dict[int, set[int]] = {}
-        for node_id, c in comp.items():
-            for nxt in self.edges.get(node_id, ()):
-                d = comp.get(nxt)
-                if d is not None and d != c:
-                    succ.setdefault(c, set()).add(d)
         for c in order:  # reverse topological: successors first
-            best[c] = comp_weight.get(c, 0.0) + max((best[d] for d in succ.get(c, ())), default=0.0)
+            ids = members[c]
+            if len(ids) == 1 and ids[0] not in self.edges.get(ids[0], ()):
+                # A node outside any cycle: the way out decides what it earns.
+                node_id = ids[0]
+                options = [
+                    weight(node_id, w) + (best[comp[t]] if t in comp else 0.0)
+                    for t, w in self.weighted.get(node_id, ())
+                ]
+                best[c] = max(options, default=weight(node_id, self.node_points[node_id]))
+                continue
+            inside = sum(weight(n, self.node_points[n]) for n in ids)
+            onward = [
+                best[comp[t]]
+                for n in ids
+                for t in self.edges.get(n, ())
+                if t in comp and comp[t] != c
+            ]
+            best[c] = inside + max(onward, default=0.0)
         return best[comp[start]]
 
     def remaining_questions(self, node_id: str, answered: frozenset[str]) -> int:
-        weights = {n: 1.0 for n, node in self.nodes.items() if node.question is not None}
-        return int(self._longest(node_id, weights, answered))
+        return int(self._longest(node_id, self.question_units, answered))
 
 
 def compiled(scenario: Scenario) -> Compiled:
@@ -160,6 +184,45 @@ def max_points(q: Question | None) -> float:
 
 def branch_targets(branches: Iterable[Branch | None]) -> list[str]:
     return [b.goto for b in branches if b is not None and b.goto]
+
+
+def weighted_exits(node: Node, scenario: Scenario) -> list[tuple[str, float]]:
+    """Every way out of ``node`` with the points earned by leaving that way.
+
+    ``end`` expands to every ending.  Conditions are not evaluated: every route counts.
+    """
+    routes = [r.goto for r in node.next]
+    out: list[tuple[str, float]] = []
+    q = node.question
+    if node.when is not None or q is None:
+        out += [(t, 0.0) for t in routes]
+    if q is not None:
+        if q.skippable if q.skippable is not None else scenario.skippable:
+            out += [(t, 0.0) for t in routes]
+        if q.kind == "single":
+            for c in q.choices:
+                branch = q.on_correct if c.correct else q.on_wrong
+                default = q.points if c.correct else 0
+                points = float(c.points if c.points is not None else default)
+                goto = c.goto or (branch.goto if branch is not None else None)
+                out += [(t, points) for t in ([goto] if goto else routes)]
+        else:
+            outcomes: list[tuple[Branch | None, float]] = [
+                (q.on_correct, float(q.points)),
+                (q.on_wrong, 0.0),
+            ]
+            if q.kind in ("multiple", "order"):
+                outcomes.append((q.on_partial or q.on_wrong, float(q.points)))
+            for branch, points in outcomes:
+                goto = branch.goto if branch is not None else None
+                out += [(t, points) for t in ([goto] if goto else routes)]
+    expanded: list[tuple[str, float]] = []
+    for t, w in out:
+        if t == END:
+            expanded.extend((e.id, w) for e in scenario.endings)
+        else:
+            expanded.append((t, w))
+    return expanded
 
 
 def exits(node: Node, scenario: Scenario) -> list[str]:

@@ -235,8 +235,8 @@ class Session:
     @property
     def skippable(self) -> bool:
         q = self.question
-        if q is None:
-            return False
+        if q is None or not self.node.next:
+            return False  # skipping follows the node's 'next'
         return q.skippable if q.skippable is not None else self.scenario.skippable
 
     def env(self) -> dict[str, ex.Value]:
@@ -307,11 +307,7 @@ class Session:
                     "correct" if right else "wrong", 1.0 if right else 0.0, (), None, [], shown, cid
                 )
             choice = dict(zip(_choice_ids(q), q.choices))[cid]
-            if choice.points is not None:
-                full = self.c.node_points.get(self.visit.node_id, 0.0) or 1.0
-                fraction = choice.points / full
-            else:
-                fraction = 1.0 if choice.correct else 0.0
+            fraction = 1.0 if choice.correct else 0.0  # points: see _conclude
             verdict: Verdict = "correct" if choice.correct else "wrong"
             return _Grade(
                 verdict,
@@ -325,7 +321,8 @@ class Session:
         if q.kind == "multiple":
             picked = self._many_choices(response)
             by_id = dict(zip(_choice_ids(q), q.choices))
-            n_correct = sum(1 for c in by_id.values() if c.correct) or 1
+            # Only the choices offered count: a right answer hidden by 'when' is not owed.
+            n_correct = sum(1 for i in self.visit.order if by_id[i].correct) or 1
             good = sum(1 for i in picked if by_id[i].correct)
             bad = len(picked) - good
             fraction = max(0.0, (good - bad) / n_correct)
@@ -412,7 +409,7 @@ class Session:
             raise InvalidAnswer("give the items in order")
         try:
             order = [int(i) for i in response]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidAnswer("give the items in order") from None
         if sorted(order) != list(range(len(q.items))):
             raise InvalidAnswer(f"put all {len(q.items)} items in order, each once")
@@ -435,11 +432,9 @@ class Session:
         counted = node.id not in self.answered
         full = self.c.node_points.get(node.id, 0.0)
         max_points = full
-        if q.kind == "single":
-            max_points = full
-            earned = (
-                fraction * full if choice is None or choice.points is None else float(choice.points)
-            )
+        if q.kind == "single" and choice is not None:
+            default = q.points if choice.correct else 0
+            earned = float(choice.points if choice.points is not None else default)
         else:
             earned = fraction * q.points
         earned = round(max(0.0, earned - self.visit.hint_cost), 2)
@@ -726,7 +721,7 @@ class Session:
             return session
         except StateError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as err:
             raise StateError(f"saved state is damaged: {err}") from None
 
     rescored: bool = False

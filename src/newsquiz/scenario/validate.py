@@ -55,6 +55,7 @@ class Validator:
             name: _VAR_TYPES[t] for name, t in BUILTIN_NAMES.items()
         }
         self.read_vars: set[str] = set()
+        self.declared: set[str] = set()
         self.ids: set[str] = set()
 
     def report(self, code: str, message: str, pos: Pos, *notes: str) -> None:
@@ -108,12 +109,15 @@ class Validator:
                     var.at("initial"),
                 )
             self.types[name] = _VAR_TYPES[var.type]
+            self.declared.add(name)
 
     def expression(self, e: Expr, want: ex.VarType | None, what: str) -> None:
         try:
             tree = ex.parse(e.source)
         except ex.ExprError as err:
             self.report("NQ400", f"{what}: {err.message}", self._at(e, err.offset))
+            # Still count the names it mentions as read: one error, not two.
+            self.read_vars.update(_IDENT.findall(e.source))
             return
         self.read_vars.update(ex.names(tree))
         try:
@@ -166,7 +170,7 @@ class Validator:
 
     def check_unused_variables(self) -> None:
         for name, var in self.s.variables.items():
-            if name in self.types and name not in self.read_vars:
+            if name in self.declared and name not in self.read_vars:
                 self.report(
                     "NQ403",
                     f"variable '{name}' is never read by any condition",
@@ -214,7 +218,7 @@ class Validator:
     # ----------------------------------------------------------------- article
 
     def check_article(self) -> None:
-        if not self.s.article.paragraphs:
+        if not self.s.article.paragraphs and not self.s.article.file:
             self.report(
                 "NQ500",
                 "the article has no text; paste it under 'text: |' or name a file",
@@ -518,6 +522,10 @@ class Validator:
                 if branch is None or not branch.goto:
                     problems.append(f"'{name}' has no 'goto' and the node has no 'next:'")
         if q.skippable if q.skippable is not None else self.s.skippable:
+            if not node.next:
+                problems.append(
+                    "the question can be skipped, but a skip follows 'next:' and the node has none"
+                )
             targets.extend(r.goto for r in node.next)
         return targets, problems
 
@@ -528,9 +536,12 @@ class Validator:
         if start not in nodes:
             return
         edges: dict[str, list[str]] = {}
+        broken: set[str] = set()  # already reported: no way out, or a missing target
         for node in self.s.nodes:
             targets, problems = self.exits(node)
             edges[node.id] = [t for t in targets if t in nodes or t in endings or t == END]
+            if problems or len(edges[node.id]) < len(targets):
+                broken.add(node.id)
             for problem in problems:
                 self.report("NQ204", f"node '{node.id}' has no way out: {problem}", node.pos)
         reachable = set(_walk(start, edges))
@@ -549,6 +560,9 @@ class Validator:
         finishing = set(_walk(END, reverse))
         for ending_id in endings:
             finishing.update(_walk(ending_id, reverse))
+        # Nodes that lead to an already-reported dead end are not traps of their own.
+        for node_id in broken:
+            finishing.update(_walk(node_id, reverse))
         for node in self.s.nodes:
             if node.id in reachable and node.id not in finishing:
                 self.report(

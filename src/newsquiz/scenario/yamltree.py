@@ -116,17 +116,20 @@ def _describe_char(ch: str) -> str:
 
 def decode(data: bytes, file: str) -> str:
     """UTF-8 bytes (optional BOM) to text, or a ScenarioError pointing at the first bad byte."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(data, exc.start)
+        offset = bom + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        line_start = max(data.rfind(b"\n", 0, offset) + 1, bom)
+        # Columns count characters, as everywhere else.
+        col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
         raise ScenarioError(
             [
                 Diagnostic.make(
                     "NQ001",
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8; "
+                    f"byte 0x{data[offset]:02x} at offset {offset} is not UTF-8; "
                     "save the file as UTF-8",
                     file,
                     line,
@@ -134,6 +137,9 @@ def decode(data: bytes, file: str) -> str:
                 )
             ]
         ) from None
+    # One kind of line break, so every position (ours, libyaml's, an editor's) agrees.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
@@ -162,6 +168,44 @@ def check_text(text: str, file: str, line: int = 1, col: int = 1) -> list[Diagno
     return found
 
 
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {
+    "0": "\x00",
+    "a": "\x07",
+    "b": "\x08",
+    "v": "\x0b",
+    "f": "\x0c",
+    "e": "\x1b",
+    "N": "\x85",
+}
+
+
+def _escape_diagnostic(
+    text: str, start: int, end: int, file: str, line: int, col: int
+) -> Diagnostic:
+    """NQ010 at the escape sequence inside a double-quoted scalar that produced it."""
+    for m in _ESCAPE.finditer(text, start, end):
+        code = m.group(1)
+        char = (
+            chr(int(code[1:], 16))
+            if code[0] in "xuU" and len(code) > 1
+            else _SIMPLE_ESCAPES.get(code, "")
+        )
+        if char and _BAD_CHARS.match(char):
+            before = text[: m.start()]
+            at_line = before.count("\n") + 1
+            at_col = m.start() - (before.rfind("\n") + 1) + 1
+            return Diagnostic.make(
+                "NQ010",
+                f"the escape '{m.group()}' makes {_describe_char(char)}, which is not allowed "
+                "in a scenario; remove it (it could reach the terminal)",
+                file,
+                at_line,
+                at_col,
+            )
+    return check_text("\x1b", file, line, col)[0]  # pragma: no cover - defensive
+
+
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
     if mark is None:  # pragma: no cover - libyaml always sets marks
@@ -182,6 +226,19 @@ def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
     notes: list[str] = []
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
+        if (
+            exc.context_mark is not None
+            and exc.problem_mark is not None
+            and "end of stream" in (exc.problem or "")
+            and "quoted scalar" in (exc.context or "")
+        ):
+            # An unclosed quote: the start of the string is what the teacher must fix.
+            mark = exc.context_mark
+            exc.problem, exc.context = "a quoted string starts here but is never closed", None
+            notes.append(
+                f"the string that starts here is never closed (the file ends at line "
+                f"{exc.problem_mark.line + 1})"
+            )
         if mark is not None:
             line, col = mark.line + 1, mark.column + 1
         problem = (exc.problem or "").strip()
@@ -309,11 +366,13 @@ def parse_yaml(
                 refuse_anchor_and_tag(event, line, col)
                 plain = event.implicit[0] and not event.style
                 value = event.value
-                if not plain:
-                    bad = check_text(value, file, line, col)
-                    if bad:
-                        problems.extend(bad)
-                        value = _BAD_CHARS.sub("", value)
+                if event.style == '"' and _BAD_CHARS.search(value):
+                    # Only a double-quoted escape (\e, \x1b, \u202e…) can make one here:
+                    # the raw text was checked already.  Point at the escape itself.
+                    start = event.start_mark.index if event.start_mark else 0
+                    end = event.end_mark.index if event.end_mark else len(text)
+                    problems.append(_escape_diagnostic(text, start, end, file, line, col))
+                    value = _BAD_CHARS.sub("", value)
                 attach(YScalar(value, line, col, quoted=not plain, style=event.style or ""))
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 line, col = _mark(event)

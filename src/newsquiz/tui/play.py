@@ -261,9 +261,7 @@ class PlayScreen(Screen[None]):
             return s.skippable
         if action == "pick":
             q = s.question
-            return (
-                True if q is not None and q.kind in ("single", "truefalse", "multiple") else False
-            )
+            return q is not None and q.kind in ("single", "truefalse", "multiple")
         return True
 
     # ---------------------------------------------------------------- actions
