@@ -55,9 +55,7 @@ def scenario_yaml(
         doc["variables"] = dict(variables)
     doc["nodes"] = [dict(n) for n in nodes]
     doc["endings"] = [dict(e) for e in (endings or [{"id": "done", "title": "Done"}])]
-    return yaml.dump(
-        doc, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=10_000
-    )
+    return yaml.dump(doc, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=10_000)
 
 
 def make_scenario(
@@ -69,8 +67,9 @@ def make_scenario(
     return loads(scenario_yaml(nodes, endings, **kwargs))
 
 
-def question_node(node_id: str, question: Mapping[str, Any], nxt: Any = "end", **extra: Any
-                  ) -> dict[str, Any]:
+def question_node(
+    node_id: str, question: Mapping[str, Any], nxt: Any = "end", **extra: Any
+) -> dict[str, Any]:
     """A node asking ``question``; ``nxt`` is its ``next`` (None for none)."""
     node: dict[str, Any] = {"id": node_id, "question": dict(question), **extra}
     if nxt is not None:
@@ -89,8 +88,13 @@ def single(
     choices = [
         {"text": t, **({"correct": True} if i == correct else {})} for i, t in enumerate(texts)
     ]
-    return {"kind": "single", "prompt": prompt, "choices": choices,
-            "evidence": "met briefly in Delhi", **fields}
+    return {
+        "kind": "single",
+        "prompt": prompt,
+        "choices": choices,
+        "evidence": "met briefly in Delhi",
+        **fields,
+    }
 
 
 @pytest.fixture(scope="session")

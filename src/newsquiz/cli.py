@@ -12,9 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from newsquiz import __version__
+
+if TYPE_CHECKING:
+    from newsquiz.tui.progress import Progress
 
 
 def bundled_scenarios_dir() -> Path:
@@ -67,20 +70,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     results = [check_file(f) for f in files]
     errors = warnings = 0
     report = []
+    ok_files = 0
     for result in results:
         for d in result.diagnostics:
             is_error = d.severity is Severity.ERROR or args.strict
             errors += is_error
             warnings += not is_error
             report.append((d, is_error))
+        if result.ok and not (args.strict and result.diagnostics):
+            ok_files += 1
     if args.format == "json":
         payload = {
             "files": [
                 {
                     "file": r.file,
-                    "ok": r.ok,
+                    "ok": r.ok and not (args.strict and r.diagnostics),
                     "id": r.scenario.id if r.scenario else None,
-                    "diagnostics": [d.to_dict() for d in r.diagnostics],
+                    "diagnostics": [
+                        {**d.to_dict(), "severity": "error"} if args.strict else d.to_dict()
+                        for d in r.diagnostics
+                    ],
                 }
                 for r in results
             ],
@@ -105,7 +114,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 out.write("       | " + " " * (caret_col - 1) + "^\n")
             for note in d.notes:
                 out.write(f"       = note: {note}\n")
-        ok_files = sum(1 for r in results if r.ok)
         out.write(
             f"{len(results)} file(s) checked, {ok_files} valid: "
             f"{errors} error(s), {warnings} warning(s)\n"
@@ -169,19 +177,52 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ play
 
 
+def user_scenarios_dir(data_dir: str | None = None) -> Path:
+    """Where a user keeps their own scenarios: ``scenarios/`` in the data folder."""
+    from newsquiz.store.paths import data_dir as resolve
+
+    return resolve(data_dir) / "scenarios"
+
+
 def cmd_play(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"newsquiz play: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    if not paths:
+        paths = [bundled_scenarios_dir(), user_scenarios_dir(getattr(args, "data_dir", None))]
+    if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not args.plain:
+            print("newsquiz: not a terminal; playing in plain mode (--plain)", file=sys.stderr)
+        return _play_plain(args, paths)
+    return _play_app(args, paths)
+
+
+def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
+    from newsquiz.tui.app import make_app
+
+    progress = _open_progress(args)
+    app = make_app(paths, progress, seed=args.seed)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _open_progress(args: argparse.Namespace) -> Progress:
+    """The app's saved progress, or one that saves nothing (with a notice saying why)."""
+    from newsquiz.tui.saved import open_progress
+
+    return open_progress(getattr(args, "data_dir", None), getattr(args, "player", None))
+
+
+def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     import random
 
     from newsquiz.engine.session import Session
     from newsquiz.plain import PlainPlayer, pick_scenario
     from newsquiz.scenario.loader import check_file, find_scenario_files
 
-    paths = args.paths or [str(bundled_scenarios_dir())]
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        print(f"newsquiz play: no such file or folder: {missing[0]}", file=sys.stderr)
-        return 2
-    files = list(find_scenario_files(paths))
+    files = list(find_scenario_files([p for p in paths if p.exists()]))
     if not files:
         print("newsquiz play: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
         return 2
@@ -194,11 +235,6 @@ def cmd_play(args: argparse.Namespace) -> int:
             scenarios.append(result.scenario)
     if not scenarios:
         return 1
-    if not args.plain:
-        print(
-            "newsquiz: the full-screen player is not ready yet; playing in plain mode (--plain)",
-            file=sys.stderr,
-        )
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
     colour = _colour(sys.stdout)
@@ -262,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plain", action="store_true", help="plain line mode (screen readers, pipes)")
     p.add_argument("--seed", type=int, default=None, help="seed for the choice order")
+    p.add_argument(
+        "--player",
+        metavar="NAME",
+        default=None,
+        help="whose progress to use (default: your user name)",
+    )
     p.set_defaults(func=cmd_play)
 
     from newsquiz.store.commands import add_store_commands
@@ -275,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        args = parser.parse_args(["play"])
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "play"])
         func = args.func
     try:
         code: int = func(args)

@@ -211,8 +211,9 @@ def weighted_exits(node: Node, scenario: Scenario) -> list[tuple[str, float]]:
                 (q.on_correct, float(q.points)),
                 (q.on_wrong, 0.0),
             ]
-            if q.kind in ("multiple", "order"):
-                outcomes.append((q.on_partial or q.on_wrong, float(q.points)))
+            best_partial = _best_partial(q)
+            if best_partial > 0:
+                outcomes.append((q.on_partial or q.on_wrong, best_partial * q.points))
             for branch, points in outcomes:
                 goto = branch.goto if branch is not None else None
                 out += [(t, points) for t in ([goto] if goto else routes)]
@@ -223,6 +224,17 @@ def weighted_exits(node: Node, scenario: Scenario) -> list[tuple[str, float]]:
         else:
             expanded.append((t, w))
     return expanded
+
+
+def _best_partial(q: Question) -> float:
+    """The most a partly right answer can earn, as a fraction of the question's points."""
+    if q.kind == "multiple":
+        n = sum(1 for c in q.choices if c.correct)
+        return (n - 1) / n if n > 1 else 0.0
+    if q.kind == "order":
+        pairs = len(q.items) * (len(q.items) - 1) // 2
+        return max(0.0, 1 - 2 / pairs) if pairs else 0.0
+    return 0.0
 
 
 def exits(node: Node, scenario: Scenario) -> list[str]:

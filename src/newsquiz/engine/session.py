@@ -175,7 +175,9 @@ class Session:
         self.ending: Ending | None = None
         self.actions: list[dict[str, Any]] = []
         self.path: list[str] = []
-        self.started_at = clock()
+        # One clock reading per action (and one at the start): a replay hands the saved
+        # readings back in the same order, so a restored session is identical.
+        self.started_at = self._now = clock()
         self.visit = _Visit("")
         self._enter(scenario.start_id)
 
@@ -407,6 +409,8 @@ class Session:
     def _ordering(self, q: Question, response: Response) -> list[int]:
         if isinstance(response, str) or not isinstance(response, Sequence):
             raise InvalidAnswer("give the items in order")
+        if any(isinstance(i, (bool, float)) for i in response):
+            raise InvalidAnswer("give the items in order")
         try:
             order = [int(i) for i in response]
         except (TypeError, ValueError, OverflowError):
@@ -440,7 +444,7 @@ class Session:
         earned = round(max(0.0, earned - self.visit.hint_cost), 2)
         if not counted:
             earned = 0.0
-        now = self.clock()
+        now = self._now
         if counted:
             self.answered.add(node.id)
             self.score = round(self.score + earned, 2)
@@ -589,7 +593,7 @@ class Session:
                 target = self._route(node)
                 continue
             self._assign(node.set)
-            self.visit = _Visit(target, self._shown_order(node, count), 0, 0, self.clock())
+            self.visit = _Visit(target, self._shown_order(node, count), 0, 0, self._now)
             return
 
     def _shown_order(self, node: Node, visit: int) -> list[str]:
@@ -604,6 +608,8 @@ class Session:
                 rng.shuffle(order)
                 if order != correct or len(order) < 2:
                     break
+            else:
+                order = order[1:] + order[:1]
             return order
         env = self.env()
         ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self._holds(c.when, env)]
@@ -639,7 +645,8 @@ class Session:
         return q
 
     def _log(self, action: dict[str, Any]) -> None:
-        action["at"] = self.clock()
+        self._now = self.clock()
+        action["at"] = self._now
         self.actions.append(action)
 
     # ------------------------------------------------------------ save/load
@@ -681,6 +688,7 @@ class Session:
         *,
         allow_changed: bool = False,
         clock: Callable[[], float] = time.time,
+        visit_limit: int = VISIT_LIMIT,
     ) -> Session:
         """Rebuild a session by replaying its actions.
 
@@ -688,7 +696,8 @@ class Session:
         ``allow_changed``), and :class:`StateError` when the state does not fit.
         """
         try:
-            if state.get("version") != STATE_VERSION:
+            version = state.get("version")
+            if type(version) is not int or version != STATE_VERSION:
                 raise StateError(
                     f"saved state version {state.get('version')!r} is not {STATE_VERSION}"
                 )
@@ -705,7 +714,7 @@ class Session:
                 [float(state.get("started_at", 0.0))] + [float(a.get("at", 0.0)) for a in actions]
             )
             replay_clock = _ReplayClock(times, clock)
-            session = cls(scenario, int(state["seed"]), clock=replay_clock)
+            session = cls(scenario, int(state["seed"]), clock=replay_clock, visit_limit=visit_limit)
             for n, action in enumerate(actions, 1):
                 session._replay(action, n)
             replay_clock.live = True

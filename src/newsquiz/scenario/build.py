@@ -45,6 +45,7 @@ class _FieldPlan:
 
 
 _PLANS: dict[type, list[_FieldPlan]] = {}
+_BY_NAME: dict[type, dict[str, _FieldPlan]] = {}
 
 
 def field_plan(cls: type) -> list[_FieldPlan]:
@@ -62,13 +63,31 @@ def field_plan(cls: type) -> list[_FieldPlan]:
     return plan
 
 
+_UNWRAPPED: dict[Any, tuple[Any, bool]] = {}
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
 def unwrap_optional(tp: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(tp)
-    if origin is Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return tp, False
+    """``X | None`` → (X, True); anything else → (tp, False).  Memoised: a hot path."""
+    found = _UNWRAPPED.get(tp)
+    if found is None:
+        found = (tp, False)
+        origin = typing.get_origin(tp)
+        if origin is Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                found = (args[0], True)
+        _UNWRAPPED[tp] = found
+    return found
+
+
+def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(origin, args) of a type, memoised."""
+    found = _SHAPES.get(tp)
+    if found is None:
+        found = (typing.get_origin(tp), typing.get_args(tp))
+        _SHAPES[tp] = found
+    return found
 
 
 def did_you_mean(word: str, options: typing.Iterable[str]) -> str:
@@ -143,9 +162,9 @@ class Builder:
                     except ValueError:
                         pass
             return self.wrong_type(node, "a date as YYYY-MM-DD", where)
-        origin = typing.get_origin(tp)
+        origin, args = _shape(tp)
         if origin is Literal:
-            options = [str(a) for a in typing.get_args(tp)]
+            options = [str(a) for a in args]
             if isinstance(node, YScalar) and node.value in options:
                 return node.value
             if isinstance(node, YScalar) and not node.is_null:
@@ -158,7 +177,7 @@ class Builder:
                 return BAD
             return self.wrong_type(node, "one of " + ", ".join(options), where)
         if origin is tuple:
-            (item_tp, _ellipsis) = typing.get_args(tp)
+            (item_tp, _ellipsis) = args
             if where.endswith(".next") and item_tp is Route and isinstance(node, YScalar):
                 return (Route(goto=node.value, pos=Pos(node.line, node.col)),)
             if isinstance(node, YScalar) and item_tp is str and not node.is_null:
@@ -167,6 +186,9 @@ class Builder:
                 return self.wrong_type(node, "a list", where)
             items = []
             for i, item in enumerate(node.items):
+                if item_tp is str and isinstance(item, YScalar) and item.is_null:
+                    self.report("NQ100", f"{where}[{i + 1}]: expected text, got nothing", item)
+                    continue
                 if item_tp is Route and isinstance(item, YScalar):
                     items.append(Route(goto=item.value, pos=Pos(item.line, item.col)))
                     continue
@@ -178,7 +200,7 @@ class Builder:
                 self.report("NQ103", f"{where}: needs at least {min_items} item(s)", node)
             return tuple(items)
         if origin in (Mapping, dict, typing.Mapping):
-            _key_tp, value_tp = typing.get_args(tp)
+            _key_tp, value_tp = args
             if not isinstance(node, YMap):
                 return self.wrong_type(node, "a mapping", where)
             result: dict[str, Any] = {}
@@ -233,7 +255,9 @@ class Builder:
         if label and isinstance(ident, YScalar) and ident.value:
             where = f"{label} '{ident.value}'"
         plan = field_plan(cls)
-        by_name = {p.name: p for p in plan}
+        by_name = _BY_NAME.get(cls)
+        if by_name is None:
+            by_name = _BY_NAME[cls] = {p.name: p for p in plan}
         values: dict[str, Any] = {}
         positions: dict[str, Pos] = {}
         ok = True
@@ -252,7 +276,7 @@ class Builder:
                 if fp.required:
                     self.report("NQ101", f"{where}.{fp.name} must not be empty", value_node)
                     ok = False
-                elif not optional and typing.get_origin(_inner) is not tuple and _inner is str:
+                elif not optional and _inner is str:
                     values[fp.name] = ""
                 continue
             value = self.convert(value_node, fp.tp, f"{where}.{fp.name}", fp.meta)

@@ -35,6 +35,7 @@ the last token (e.g. the ``and`` in ``"a and"``).
 from __future__ import annotations
 
 import difflib
+import functools
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -556,7 +557,15 @@ class _Parser:
 
 
 def parse(source: str) -> Expr:
-    """Parse ``source``; raises :class:`ExprSyntaxError` (never anything else for a str)."""
+    """Parse ``source``; raises :class:`ExprSyntaxError` (never anything else for a str).
+
+    Trees are immutable, so parses are memoised: scenarios repeat the same conditions.
+    """
+    return _parse_cached(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(source: str) -> Expr:
     if len(source) > MAX_LENGTH:
         raise ExprSyntaxError(
             f"the expression is too long ({len(source)} characters; the limit is {MAX_LENGTH})",

@@ -119,6 +119,13 @@ def _attach_article(
                     )
                 )
     paragraphs = tuple(split_paragraphs(text))
+    if article.file and not paragraphs and not problems:
+        pos = article.at("file")
+        problems.append(
+            Diagnostic.make(
+                "NQ500", f"the article file '{article.file}' has no text", file, pos.line, pos.col
+            )
+        )
     article = dataclasses.replace(article, paragraphs=paragraphs)
     return dataclasses.replace(scenario, article=article), problems
 

@@ -18,6 +18,7 @@ Leading and trailing whitespace of the quote is ignored.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections.abc import Sequence
@@ -192,13 +193,64 @@ def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = No
         )
         if found is not None:
             return found
-    for index, text in enumerate(paragraphs):
-        if index != hint and (found := _find_exact(text, index, needle)) is not None:
-            return found
-    for index, text in enumerate(paragraphs):
-        if index != hint and (found := _find_normalised(text, index, needle)) is not None:
+    index = _index(paragraphs)
+    found = index.find_exact(needle, hint)
+    if found is not None:
+        return found
+    for i, text in enumerate(paragraphs):
+        if i != hint and (found := _find_normalised(text, i, needle)) is not None:
             return found
     return _find_closest(paragraphs, normalise(needle))
+
+
+class _ArticleIndex:
+    """The paragraphs joined once, so an exact search is one ``str.find`` per quote.
+
+    NUL separates paragraphs: the loader refuses it in scenario text, so no quote can
+    match across a paragraph boundary.
+    """
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self.paragraphs = paragraphs
+        self.joined = "\x00".join(paragraphs)
+        self.nul_inside = any("\x00" in text for text in paragraphs)
+        self.starts: list[int] = []
+        at = 0
+        for text in paragraphs:
+            self.starts.append(at)
+            at += len(text) + 1
+
+    def find_exact(self, needle: str, skip: int | None) -> QuoteMatch | None:
+        if "\x00" in self.joined and (needle.find("\x00") >= 0 or self.nul_inside):
+            # Text the loader would have refused; search paragraph by paragraph.
+            for i, text in enumerate(self.paragraphs):
+                if i != skip and (found := _find_exact(text, i, needle)) is not None:
+                    return found
+            return None
+        pos = self.joined.find(needle)
+        while pos >= 0:
+            i = bisect.bisect_right(self.starts, pos) - 1
+            if i != skip:
+                start = pos - self.starts[i]
+                end = start + len(needle)
+                text = self.paragraphs[i]
+                return QuoteMatch(MatchKind.EXACT, i + 1, start, end, (), text[start:end], 1.0)
+            pos = self.joined.find(needle, pos + 1)
+        return None
+
+
+_INDEXES: dict[int, _ArticleIndex] = {}
+
+
+def _index(paragraphs: Sequence[str]) -> _ArticleIndex:
+    """The index of ``paragraphs`` (a few recent articles are kept, by identity)."""
+    found = _INDEXES.get(id(paragraphs))
+    if found is None or found.paragraphs is not paragraphs:
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        found = _ArticleIndex(paragraphs)
+        _INDEXES[id(paragraphs)] = found
+    return found
 
 
 def _find_exact(text: str, index: int, needle: str) -> QuoteMatch | None:

@@ -374,6 +374,13 @@ class Validator:
 
     def check_choice(self, node: Node, q: Question, c: Choice, cid: str) -> None:
         what = f"question '{node.id}' choice '{cid}'"
+        if c.points is not None and q.kind == "multiple":
+            self.report(
+                "NQ105",
+                f"{what}: 'points' on a choice works for single-choice questions only; a "
+                "multiple-select question gives partial credit from its own 'points'",
+                c.at("points"),
+            )
         if c.goto is not None and q.kind == "multiple":
             self.report(
                 "NQ105",
@@ -496,6 +503,10 @@ class Validator:
         fallback = bool(node.next) and node.next[-1].when is None
         if node.next and not fallback:
             problems.append("every route has a 'when'; add a last route without one")
+        if node.when is not None and not node.next:
+            problems.append(
+                "when its 'when' is false the node is skipped to 'next:', and it has none"
+            )
         q = node.question
         if q is None:
             if not node.next:

@@ -258,6 +258,175 @@ def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
     return Diagnostic.make("NQ004", message, file, line, col, tuple(notes))
 
 
+def _refuse(event: yaml.NodeEvent, file: str, line: int, col: int) -> list[Diagnostic]:
+    """NQ006 for an anchor, NQ007 for an explicit tag on ``event``."""
+    found = []
+    if event.anchor is not None:
+        found.append(
+            Diagnostic.make(
+                "NQ006",
+                f"anchor '&{event.anchor}' is not allowed; write the value out in full",
+                file,
+                line,
+                col,
+            )
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag != "!":
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        found.append(
+            Diagnostic.make(
+                "NQ007",
+                f"tag '{shown}' is not allowed; scenario files hold plain text, lists "
+                "and mappings only",
+                file,
+                line,
+                col,
+            )
+        )
+    return found
+
+
+def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]) -> YNode | None:
+    """Build the tree from libyaml's events.  Hot path: kept flat and local on purpose."""
+    scalar_event = yaml.ScalarEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    stream_end = yaml.StreamEndEvent
+    bad_chars = _BAD_CHARS.search
+    loader = _Parser(text)
+    get = loader.get_event
+    # The open containers; for the innermost one: its items, whether it is a mapping,
+    # the key waiting for its value, and the line of every key seen (duplicates).
+    stack: list[tuple[YMap | YSeq, bool, YScalar | None, dict[str, int]]] = []
+    current: YMap | YSeq | None = None
+    is_map = False
+    key: YScalar | None = None
+    seen: dict[str, int] = {}
+    root: YNode | None = None
+    documents = 0
+    try:
+        while True:
+            event = get()
+            cls = event.__class__
+            node: YNode
+            if cls is scalar_event:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    problems.extend(_refuse(event, file, line, col))
+                style = event.style
+                value = event.value
+                if style == '"' and bad_chars(value):
+                    # Only a double-quoted escape (\e, \x1b, \u202e…) can make one here:
+                    # the raw text was checked already.  Point at the escape itself.
+                    problems.append(
+                        _escape_diagnostic(text, mark.index, event.end_mark.index, file, line, col)
+                    )
+                    value = _BAD_CHARS.sub("", value)
+                node = YScalar(value, line, col, not (event.implicit[0] and not style), style or "")
+            elif cls is map_start or cls is seq_start:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    problems.extend(_refuse(event, file, line, col))
+                if len(stack) + (current is not None) >= max_depth:
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ008",
+                            f"nesting is deeper than {max_depth} levels",
+                            file,
+                            line,
+                            col,
+                        )
+                    )
+                    raise ScenarioError(problems)
+                if current is not None:
+                    stack.append((current, is_map, key, seen))
+                is_map = cls is map_start
+                current = YMap(line, col) if is_map else YSeq(line, col)
+                key, seen = None, {}
+                continue
+            elif cls is map_end or cls is seq_end:
+                assert current is not None
+                node = current
+                if stack:
+                    current, is_map, key, seen = stack.pop()
+                else:
+                    current = None
+            elif cls is yaml.AliasEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                problems.append(
+                    Diagnostic.make(
+                        "NQ006",
+                        f"alias '*{event.anchor}' is not allowed; write the value out in full",
+                        file,
+                        line,
+                        col,
+                    )
+                )
+                node = YScalar("", line, col)
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ005",
+                            "a scenario file holds one YAML document; remove the second "
+                            "'---' or split the file",
+                            file,
+                            mark.line + 1,
+                            mark.column + 1,
+                        )
+                    )
+                    raise ScenarioError(problems)
+                continue
+            elif cls is stream_end:
+                break
+            else:
+                continue
+            # Attach ``node`` to the innermost open container.
+            if current is None:
+                root = node
+            elif not is_map:
+                current.items.append(node)  # type: ignore[arg-type]
+            elif key is None:
+                if node.__class__ is not YScalar:
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ100",
+                            f"a key must be plain text, not {kind_name(node)}",
+                            file,
+                            node.line,
+                            node.col,
+                        )
+                    )
+                    node = YScalar("", node.line, node.col)
+                key = node
+            else:
+                first = seen.get(key.value)
+                if first is not None:
+                    problems.append(
+                        Diagnostic.make(
+                            "NQ009",
+                            f"duplicate key '{key.value}': first defined on line {first}",
+                            file,
+                            key.line,
+                            key.col,
+                            (f"line {first} and line {key.line} both set '{key.value}'; keep one",),
+                        )
+                    )
+                else:
+                    seen[key.value] = key.line
+                    current.items.append((key, node))  # type: ignore[arg-type]
+                key = None
+    finally:
+        loader.dispose()
+    return root
+
+
 def parse_yaml(
     data: bytes | str,
     file: str = "<scenario>",
@@ -287,143 +456,8 @@ def parse_yaml(
         raise ScenarioError([Diagnostic.make("NQ003", "the file is empty", file, 1, 1)])
 
     problems: list[Diagnostic] = []
-    root: YNode | None = None
-    # Each open container with, for mappings, the key waiting for its value and the
-    # line of every key seen so far (for duplicate-key messages).
-    stack: list[tuple[YMap | YSeq, list[YScalar | None], dict[str, int]]] = []
-    documents = 0
-
-    def attach(node: YNode) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        container, pending, seen = stack[-1]
-        if isinstance(container, YSeq):
-            container.items.append(node)
-            return
-        key = pending[0]
-        if key is None:
-            if not isinstance(node, YScalar):
-                problems.append(
-                    Diagnostic.make(
-                        "NQ100",
-                        f"a key must be plain text, not {kind_name(node)}",
-                        file,
-                        node.line,
-                        node.col,
-                    )
-                )
-                node = YScalar("", node.line, node.col)
-            pending[0] = node
-            return
-        pending[0] = None
-        first = seen.get(key.value)
-        if first is not None:
-            problems.append(
-                Diagnostic.make(
-                    "NQ009",
-                    f"duplicate key '{key.value}': first defined on line {first}",
-                    file,
-                    key.line,
-                    key.col,
-                    (f"line {first} and line {key.line} both set '{key.value}'; keep one",),
-                )
-            )
-            return
-        seen[key.value] = key.line
-        container.items.append((key, node))
-
-    def refuse_anchor_and_tag(event: yaml.NodeEvent, line: int, col: int) -> None:
-        if event.anchor is not None:
-            problems.append(
-                Diagnostic.make(
-                    "NQ006",
-                    f"anchor '&{event.anchor}' is not allowed; write the value out in full",
-                    file,
-                    line,
-                    col,
-                )
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            problems.append(
-                Diagnostic.make(
-                    "NQ007",
-                    f"tag '{shown}' is not allowed; scenario files hold plain text, lists "
-                    "and mappings only",
-                    file,
-                    line,
-                    col,
-                )
-            )
-
     try:
-        for event in yaml.parse(text, Loader=_Parser):
-            if isinstance(event, yaml.ScalarEvent):
-                line, col = _mark(event)
-                refuse_anchor_and_tag(event, line, col)
-                plain = event.implicit[0] and not event.style
-                value = event.value
-                if event.style == '"' and _BAD_CHARS.search(value):
-                    # Only a double-quoted escape (\e, \x1b, \u202e…) can make one here:
-                    # the raw text was checked already.  Point at the escape itself.
-                    start = event.start_mark.index if event.start_mark else 0
-                    end = event.end_mark.index if event.end_mark else len(text)
-                    problems.append(_escape_diagnostic(text, start, end, file, line, col))
-                    value = _BAD_CHARS.sub("", value)
-                attach(YScalar(value, line, col, quoted=not plain, style=event.style or ""))
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                line, col = _mark(event)
-                refuse_anchor_and_tag(event, line, col)
-                if len(stack) >= max_depth:
-                    problems.append(
-                        Diagnostic.make(
-                            "NQ008",
-                            f"nesting is deeper than {max_depth} levels",
-                            file,
-                            line,
-                            col,
-                        )
-                    )
-                    raise ScenarioError(problems)
-                container: YMap | YSeq = (
-                    YMap(line, col)
-                    if isinstance(event, yaml.MappingStartEvent)
-                    else YSeq(line, col)
-                )
-                stack.append((container, [None], {}))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                done = stack.pop()[0]
-                attach(done)
-            elif isinstance(event, yaml.AliasEvent):
-                line, col = _mark(event)
-                problems.append(
-                    Diagnostic.make(
-                        "NQ006",
-                        f"alias '*{event.anchor}' is not allowed; write the value out in full",
-                        file,
-                        line,
-                        col,
-                    )
-                )
-                attach(YScalar("", line, col))
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    line, col = _mark(event)
-                    problems.append(
-                        Diagnostic.make(
-                            "NQ005",
-                            "a scenario file holds one YAML document; remove the second "
-                            "'---' or split the file",
-                            file,
-                            line,
-                            col,
-                        )
-                    )
-                    raise ScenarioError(problems)
+        root = _build_tree(text, file, max_depth, problems)
     except yaml.YAMLError as exc:
         problems.append(_yaml_error(exc, file, text))
         raise ScenarioError(problems) from None

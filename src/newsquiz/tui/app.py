@@ -200,9 +200,13 @@ class NewsQuizApp(App[None]):
         if saved and saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.progress.listener = self._store_message
         self.push_screen(LibraryScreen(self.paths, self.progress))
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=8)
+
+    def _store_message(self, message: str) -> None:
+        self.notify(message, title="Progress", severity="warning", timeout=8)
 
     def _remember_theme(self, theme: object) -> None:
         self.progress.set_setting(THEME_SETTING, self.theme)

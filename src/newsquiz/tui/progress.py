@@ -7,6 +7,7 @@ the real one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from newsquiz.engine.session import AnswerRecord, Session
@@ -17,6 +18,8 @@ class Progress(Protocol):
     #: A message to show once (e.g. "progress is not being saved: …"), or ''.
     notice: str
     player: str
+    #: Called with messages that arise later (e.g. saving stopped); set by the app.
+    listener: Callable[[str], None] | None
 
     def best_percent(self, scenario_id: str) -> int | None: ...
 
@@ -47,6 +50,7 @@ class NoProgress:
     def __init__(self, notice: str = "", player: str = "player") -> None:
         self.notice = notice
         self.player = player
+        self.listener: Callable[[str], None] | None = None
         self._settings: dict[str, str] = {}
 
     def best_percent(self, scenario_id: str) -> int | None:

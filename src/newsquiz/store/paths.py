@@ -1,0 +1,44 @@
+"""Where progress lives, and who is playing.
+
+The data folder is, in order of precedence: the ``--data-dir`` command-line option (passed
+in as ``override``), the ``NEWSQUIZ_DATA_DIR`` environment variable, then platformdirs'
+user data folder for "newsquiz" (``~/.local/share/newsquiz`` on Linux,
+``~/Library/Application Support/newsquiz`` on macOS, ``%LOCALAPPDATA%\\newsquiz`` on
+Windows).  The database inside it is ``progress.sqlite3``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_VAR = "NEWSQUIZ_DATA_DIR"
+DB_NAME = "progress.sqlite3"
+FALLBACK_PLAYER = "player"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder progress is kept in (not created here)."""
+    if override is not None and str(override) != "":
+        return Path(override).expanduser()
+    env = os.environ.get(ENV_VAR, "")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("newsquiz", appauthor=False))
+
+
+def db_path(directory: str | os.PathLike[str] | None = None) -> Path:
+    """The database file in ``directory`` (resolved with :func:`data_dir`)."""
+    return data_dir(directory) / DB_NAME
+
+
+def default_player() -> str:
+    """The OS user name, or ``"player"`` when there is none (some containers)."""
+    try:
+        name = getpass.getuser().strip()
+    except Exception:  # KeyError/OSError when the uid has no passwd entry
+        name = ""
+    return name or FALLBACK_PLAYER

@@ -1,0 +1,1229 @@
+"""Saved progress: the API the app and the CLI use.  See :mod:`newsquiz.store` for a tour.
+
+Every write is one short ``BEGIN IMMEDIATE`` transaction that brings the attempt's row up
+to date with the session — ``state_json`` (the engine's serialized state), score, where
+play is, status — and inserts the answers the database does not have yet.  Writes are
+therefore idempotent and self-healing: after a failed write, the next one catches up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol, TypeVar
+
+from newsquiz.engine.session import AnswerRecord, Session
+from newsquiz.scenario.model import Scenario
+from newsquiz.store import db
+from newsquiz.store.errors import StoreError, StoreUnavailable, UnknownAttempt
+from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
+from newsquiz.store.paths import db_path
+from newsquiz.store.schema import Migration
+
+T = TypeVar("T")
+
+Status = Literal["in_progress", "finished", "abandoned"]
+
+#: Longest player name accepted.
+MAX_NAME = 100
+
+
+# ------------------------------------------------------------------ value types
+
+
+@dataclass(frozen=True)
+class Player:
+    id: int
+    name: str
+    created_at: float
+    #: When the player last answered or moved on (None: never played).
+    last_played_at: float | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class SavedAttempt:
+    """An attempt as saved: enough to show a badge without replaying, and to resume."""
+
+    attempt_id: int
+    player: str
+    scenario_id: str
+    scenario_title: str
+    content_hash: str
+    seed: int
+    status: Status
+    started_at: float
+    updated_at: float
+    score: float
+    max_score: float
+    percent: int
+    #: ``Session.to_state()`` as last saved.
+    state: dict[str, Any]
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """``Session.snapshot()`` as last saved: node, ending, score, max_score, percent,
+        streak, best_streak, question (i), questions (of n), variables, order."""
+        snap = self.state.get("snapshot")
+        return dict(snap) if isinstance(snap, Mapping) else {}
+
+    def changed(self, scenario: Scenario) -> bool:
+        """Whether ``scenario`` was edited since this state was saved (content hash)."""
+        return self.content_hash != scenario.content_hash
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    """One line of a player's history."""
+
+    attempt_id: int
+    scenario_id: str
+    scenario_title: str
+    status: Status
+    started_at: float
+    updated_at: float
+    finished_at: float | None
+    score: float
+    max_score: float
+    percent: int
+    ending_id: str | None
+    ending_title: str | None
+    answers: int  # first answers (retries excluded)
+    correct: int
+    hints_used: int
+    seconds: float  # time spent answering (sum over answers)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One saved answer (an ``AnswerRecord`` plus where it was stored)."""
+
+    attempt_id: int
+    seq: int
+    node_id: str
+    question: str
+    kind: str
+    response: Any
+    your_answer: str
+    correct_answer: str
+    verdict: str
+    correct: bool
+    points: float
+    max_points: float
+    hints_used: int
+    counted: bool
+    seconds: float
+    started_at: float
+    answered_at: float
+
+
+@dataclass(frozen=True)
+class ScenarioStat:
+    scenario_id: str
+    title: str
+    attempts: int
+    finished: int
+    in_progress: int
+    abandoned: int
+    #: Best percentage of a finished attempt (None: never finished).
+    best_percent: int | None
+    #: Percentage of the most recent finished attempt.
+    last_percent: int | None
+    last_played_at: float
+    #: Distinct questions answered over all attempts, of the scenario's questions.
+    questions_seen: int
+    questions_total: int
+
+    @property
+    def completed(self) -> bool:
+        return self.finished > 0
+
+    @property
+    def coverage(self) -> float:
+        """Share of the scenario's questions met so far (branching hides some)."""
+        return self.questions_seen / self.questions_total if self.questions_total else 0.0
+
+
+@dataclass(frozen=True)
+class RateStat:
+    """Success over first answers: ``rate`` = correct / answered, ``credit`` = points /
+    max points (partial credit counts)."""
+
+    answered: int
+    correct: int
+    points: float
+    max_points: float
+
+    @property
+    def rate(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def credit(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class TopicStat(RateStat):
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionStat(RateStat):
+    scenario_id: str = ""
+    node_id: str = ""
+    question: str = ""
+    kind: str = ""
+    hints_used: int = 0
+    mean_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything the Stats screen and ``newsquiz stats`` show for one player."""
+
+    player: str
+    attempts: int = 0
+    finished: int = 0
+    overall: RateStat = field(default_factory=lambda: RateStat(0, 0, 0.0, 0.0))
+    scenarios: list[ScenarioStat] = field(default_factory=list)
+    topics: list[TopicStat] = field(default_factory=list)
+    questions: list[QuestionStat] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def rate(r: RateStat) -> dict[str, Any]:
+            d = asdict(r)
+            d["rate"] = round(r.rate, 4)
+            d["credit"] = round(r.credit, 4)
+            return d
+
+        return {
+            "player": self.player,
+            "attempts": self.attempts,
+            "finished": self.finished,
+            "overall": rate(self.overall),
+            "scenarios": [
+                {
+                    **asdict(s),
+                    "completed": s.completed,
+                    "coverage": round(s.coverage, 4),
+                    "last_played_at": iso_utc(s.last_played_at),
+                }
+                for s in self.scenarios
+            ],
+            "topics": [rate(t) for t in self.topics],
+            "questions": [rate(q) for q in self.questions],
+        }
+
+
+# ------------------------------------------------------------------- protocol
+
+
+class ProgressStore(Protocol):
+    """What :class:`Store`, :class:`NullStore` and :class:`FailSafeStore` all offer."""
+
+    @property
+    def saving(self) -> bool: ...
+    def close(self) -> None: ...
+    def player(self, name: str) -> Player: ...
+    def players(self) -> list[Player]: ...
+    def start_attempt(
+        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
+    ) -> int: ...
+    def record_answer(
+        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
+    ) -> None: ...
+    def save_state(self, attempt_id: int, session: Session) -> None: ...
+    def finish_attempt(self, attempt_id: int, session: Session) -> None: ...
+    def abandon(self, attempt_id: int) -> None: ...
+    def attempt(self, attempt_id: int) -> SavedAttempt: ...
+    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None: ...
+    def unfinished(self, player: str) -> dict[str, SavedAttempt]: ...
+    def resume(
+        self,
+        saved: SavedAttempt | int,
+        scenario: Scenario,
+        *,
+        allow_changed: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> Session: ...
+    def best_scores(self, player: str) -> dict[str, int]: ...
+    def history(
+        self, player: str, scenario_id: str | None = None, limit: int | None = None
+    ) -> list[AttemptSummary]: ...
+    def answers(self, attempt_id: int) -> list[StoredAnswer]: ...
+    def stats(self, player: str) -> Stats: ...
+    def export_rows(
+        self, player: str | None = None, scenario_id: str | None = None
+    ) -> list[dict[str, Any]]: ...
+    def reset(self, player: str) -> int: ...
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+
+def clean_name(name: str) -> str:
+    """A player name as stored: trimmed, non-empty, at most :data:`MAX_NAME` characters."""
+    text = " ".join(str(name).split())
+    if not text:
+        raise ValueError("a player name cannot be empty")
+    if len(text) > MAX_NAME:
+        raise ValueError(f"a player name is at most {MAX_NAME} characters")
+    return text
+
+
+# ----------------------------------------------------------------------- Store
+
+
+class Store:
+    """Progress in an SQLite file.  Open with :meth:`Store.open`; safe to share between
+    threads (calls are serialised) and between processes (WAL + busy timeout)."""
+
+    def __init__(self, opened: db.Opened, data_dir: Path) -> None:
+        self._conn = opened.conn
+        self._lock = threading.RLock()
+        self.path: Path = opened.path
+        self.data_dir = data_dir
+        #: Where a damaged database was moved aside on open (None: it was fine).
+        self.recovered_from: Path | None = opened.recovered_from
+        #: The copy made before a schema migration on open (None: no migration).
+        self.backup_path: Path | None = opened.backup_path
+        #: A sentence for the player when something happened on open (a recovery).
+        self.message: str | None = opened.message
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        migrations: Sequence[Migration] | None = None,
+        synchronous: db.Synchronous = "NORMAL",
+    ) -> Store:
+        """Open the store in ``data_dir`` (default: see :mod:`newsquiz.store.paths`).
+
+        Raises :class:`~newsquiz.store.errors.StoreUnavailable` (or its subclass
+        ``StoreTooNew``) when progress cannot be kept there.
+        """
+        path = db_path(data_dir)
+        kwargs: dict[str, Any] = {"synchronous": synchronous}
+        if migrations is not None:
+            kwargs["migrations"] = migrations
+        opened = db.open_database(path, **kwargs)
+        return cls(opened, path.parent)
+
+    @property
+    def saving(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA optimize")
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return db.write(self._conn, self.path, fn)
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return db.read(self._conn, self.path, fn)
+
+    # ------------------------------------------------------------------ players
+
+    def player(self, name: str) -> Player:
+        """The player called ``name``, created if new."""
+        name = clean_name(name)
+
+        def run(c: sqlite3.Connection) -> int:
+            return _player_id(c, name)
+
+        self._write(run)
+        found = [p for p in self.players() if p.name == name]
+        return found[0]
+
+    def players(self) -> list[Player]:
+        """All players, the most recently active first."""
+
+        def run(c: sqlite3.Connection) -> list[Player]:
+            rows = c.execute(
+                """
+                SELECT p.id, p.name, p.created_at, max(a.updated_at), count(a.id)
+                FROM players AS p LEFT JOIN attempts AS a ON a.player_id = p.id
+                GROUP BY p.id
+                ORDER BY coalesce(max(a.updated_at), p.created_at) DESC, p.name
+                """
+            ).fetchall()
+            return [Player(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+        return self._read(run)
+
+    # ----------------------------------------------------------------- attempts
+
+    def start_attempt(
+        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
+    ) -> int:
+        """Save a new attempt at ``scenario`` by ``player`` (created if new) and return its
+        id.  With ``abandon_previous`` (the default) the player's other in-progress
+        attempts at this scenario are marked abandoned (a restart), in the same
+        transaction."""
+        name = clean_name(player)
+        if session.scenario.id != scenario.id:
+            raise ValueError("the session is not playing this scenario")
+        now = time.time()
+
+        def run(c: sqlite3.Connection) -> int:
+            pid = _player_id(c, name)
+            if abandon_previous:
+                c.execute(
+                    "UPDATE attempts SET status = 'abandoned', updated_at = ? "
+                    "WHERE player_id = ? AND scenario_id = ? AND status = 'in_progress'",
+                    (now, pid, scenario.id),
+                )
+            cur = c.execute(
+                """
+                INSERT INTO attempts (player_id, scenario_id, scenario_title, content_hash,
+                    seed, started_at, updated_at, max_score, question_count, state_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')
+                """,
+                (
+                    pid,
+                    scenario.id,
+                    scenario.title,
+                    scenario.content_hash,
+                    session.seed,
+                    session.started_at,
+                    now,
+                    session.max_score,
+                    len(scenario.questions),
+                ),
+            )
+            attempt_id = int(cur.lastrowid or 0)
+            c.executemany(
+                "INSERT OR IGNORE INTO attempt_topics (attempt_id, topic) VALUES (?, ?)",
+                [(attempt_id, t) for t in scenario.topics],
+            )
+            _sync(c, attempt_id, session)
+            return attempt_id
+
+        return self._write(run)
+
+    def record_answer(
+        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
+    ) -> None:
+        """Commit the session's newest answer (``record``, by default
+        ``session.records[-1]``) and its state in one transaction.  Call it after
+        ``session.answer()``/``skip()`` and *before* showing the feedback: when it returns,
+        the answer survives ``kill -9``."""
+        if record is not None and not any(r is record for r in session.records):
+            raise ValueError("the record is not one of this session's answers")
+        self._write(lambda c: _sync(c, attempt_id, session))
+
+    def save_state(self, attempt_id: int, session: Session) -> None:
+        """Commit the session's state after ``advance()`` or ``hint()``."""
+        self._write(lambda c: _sync(c, attempt_id, session))
+
+    def finish_attempt(self, attempt_id: int, session: Session) -> None:
+        """Commit a finished session (``record_answer``/``save_state`` already mark an
+        attempt finished when its session is; this is the explicit form)."""
+        if not session.finished:
+            raise ValueError("the session has not reached an ending")
+        self._write(lambda c: _sync(c, attempt_id, session))
+
+    def abandon(self, attempt_id: int) -> None:
+        """Mark an attempt abandoned (a restart): it is kept in the history and its
+        answers in the statistics, but it is no longer offered for resuming."""
+
+        def run(c: sqlite3.Connection) -> None:
+            cur = c.execute(
+                "UPDATE attempts SET status = 'abandoned', updated_at = ? "
+                "WHERE id = ? AND status = 'in_progress'",
+                (time.time(), attempt_id),
+            )
+            if cur.rowcount == 0 and not _exists(c, attempt_id):
+                raise UnknownAttempt(attempt_id)
+
+        self._write(run)
+
+    def attempt(self, attempt_id: int) -> SavedAttempt:
+        def run(c: sqlite3.Connection) -> SavedAttempt:
+            row = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise UnknownAttempt(attempt_id)
+            return _saved(row)
+
+        return self._read(run)
+
+    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
+        """The player's most recent unfinished attempt at the scenario, if any."""
+
+        def run(c: sqlite3.Connection) -> SavedAttempt | None:
+            row = c.execute(
+                f"{_SAVED_SELECT} WHERE p.name = ? AND a.scenario_id = ? "
+                "AND a.status = 'in_progress' ORDER BY a.updated_at DESC, a.id DESC LIMIT 1",
+                (clean_name(player), scenario_id),
+            ).fetchone()
+            return None if row is None else _saved(row)
+
+        return self._read(run)
+
+    def unfinished(self, player: str) -> dict[str, SavedAttempt]:
+        """``{scenario_id: most recent in-progress attempt}`` (Library badges)."""
+
+        def run(c: sqlite3.Connection) -> dict[str, SavedAttempt]:
+            rows = c.execute(
+                f"{_SAVED_SELECT} WHERE p.name = ? AND a.status = 'in_progress' "
+                "ORDER BY a.updated_at, a.id",
+                (clean_name(player),),
+            ).fetchall()
+            return {row[3]: _saved(row) for row in rows}  # later rows win
+
+        return self._read(run)
+
+    def resume(
+        self,
+        saved: SavedAttempt | int,
+        scenario: Scenario,
+        *,
+        allow_changed: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
+        """Rebuild the attempt's session with ``Session.from_state``.
+
+        Raises ``ScenarioChanged`` when the scenario was edited since (ask the player:
+        continue — call again with ``allow_changed=True`` — or restart), and
+        ``StateError`` when the saved actions no longer fit the scenario (only a restart
+        is possible: ``abandon`` it and ``start_attempt`` anew).  After a successful
+        resume against an edited scenario the attempt is rescored: its answers and score
+        are rewritten from the replay and its content hash updated, in one transaction.
+        """
+        if isinstance(saved, int):
+            saved = self.attempt(saved)
+        session = Session.from_state(
+            scenario, saved.state, allow_changed=allow_changed, clock=clock
+        )
+        if saved.changed(scenario) or session.rescored:
+            attempt_id = saved.attempt_id
+
+            def run(c: sqlite3.Connection) -> None:
+                c.execute("DELETE FROM answers WHERE attempt_id = ?", (attempt_id,))
+                c.execute("DELETE FROM attempt_topics WHERE attempt_id = ?", (attempt_id,))
+                c.executemany(
+                    "INSERT OR IGNORE INTO attempt_topics (attempt_id, topic) VALUES (?, ?)",
+                    [(attempt_id, t) for t in scenario.topics],
+                )
+                c.execute(
+                    "UPDATE attempts SET content_hash = ?, scenario_title = ?, "
+                    "question_count = ? WHERE id = ?",
+                    (scenario.content_hash, scenario.title, len(scenario.questions), attempt_id),
+                )
+                _sync(c, attempt_id, session)
+
+            self._write(run)
+        return session
+
+    # --------------------------------------------------------------- reporting
+
+    def best_scores(self, player: str) -> dict[str, int]:
+        """``{scenario_id: best percentage of a finished attempt}``."""
+
+        def run(c: sqlite3.Connection) -> dict[str, int]:
+            rows = c.execute(
+                "SELECT a.scenario_id, max(a.percent) FROM attempts AS a "
+                "JOIN players AS p ON p.id = a.player_id "
+                "WHERE p.name = ? AND a.status = 'finished' GROUP BY a.scenario_id",
+                (clean_name(player),),
+            ).fetchall()
+            return {r[0]: int(r[1]) for r in rows}
+
+        return self._read(run)
+
+    def history(
+        self, player: str, scenario_id: str | None = None, limit: int | None = None
+    ) -> list[AttemptSummary]:
+        """The player's attempts, newest first."""
+
+        def run(c: sqlite3.Connection) -> list[AttemptSummary]:
+            sql = """
+                SELECT a.id, a.scenario_id, a.scenario_title, a.status, a.started_at,
+                    a.updated_at, a.finished_at, a.score, a.max_score, a.percent,
+                    a.ending_id, a.ending_title, a.answered, a.correct, a.hints_used, a.seconds
+                FROM attempts AS a JOIN players AS p ON p.id = a.player_id
+                WHERE p.name = ?"""
+            params: list[Any] = [clean_name(player)]
+            if scenario_id is not None:
+                sql += " AND a.scenario_id = ?"
+                params.append(scenario_id)
+            sql += " ORDER BY a.started_at DESC, a.id DESC"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(int(limit))
+            return [AttemptSummary(*r) for r in c.execute(sql, params)]
+
+        return self._read(run)
+
+    def answers(self, attempt_id: int) -> list[StoredAnswer]:
+        """An attempt's answers in the order given (retries included)."""
+
+        def run(c: sqlite3.Connection) -> list[StoredAnswer]:
+            if not _exists(c, attempt_id):
+                raise UnknownAttempt(attempt_id)
+            rows = c.execute(
+                """
+                SELECT attempt_id, seq, node_id, question, kind, response_json, your_answer,
+                    correct_answer, verdict, correct, points, max_points, hints_used, counted,
+                    seconds, started_at, answered_at
+                FROM answers WHERE attempt_id = ? ORDER BY seq
+                """,
+                (attempt_id,),
+            ).fetchall()
+            return [_stored_answer(r) for r in rows]
+
+        return self._read(run)
+
+    def stats(self, player: str) -> Stats:
+        """Attempts, best score and completion per scenario, success per topic and per
+        question (first answers only: a retry after a teaching scene scores nothing)."""
+        name = clean_name(player)
+
+        def run(c: sqlite3.Connection) -> Stats:
+            row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return Stats(name)
+            pid = int(row[0])
+            questions = _question_stats(c, pid)
+            seen: dict[str, int] = {}
+            for q in questions:
+                seen[q.scenario_id] = seen.get(q.scenario_id, 0) + 1
+            scenarios = _scenario_stats(c, pid, seen)
+            topics = _topic_stats(c, pid)
+            overall = RateStat(
+                sum(q.answered for q in questions),
+                sum(q.correct for q in questions),
+                round(sum(q.points for q in questions), 4),
+                round(sum(q.max_points for q in questions), 4),
+            )
+            return Stats(
+                name,
+                attempts=sum(s.attempts for s in scenarios),
+                finished=sum(s.finished for s in scenarios),
+                overall=overall,
+                scenarios=scenarios,
+                topics=topics,
+                questions=questions,
+            )
+
+        return self._read(run)
+
+    def export_rows(
+        self, player: str | None = None, scenario_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One row per answer (retries included, see ``counted``), oldest first, with the
+        keys of :data:`~newsquiz.store.export.EXPORT_COLUMNS`; times in ISO 8601 UTC."""
+
+        def run(c: sqlite3.Connection) -> list[dict[str, Any]]:
+            sql = """
+                SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
+                    s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
+                    s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
+                    (SELECT group_concat(topic, ';') FROM attempt_topics AS t
+                        WHERE t.attempt_id = a.id)
+                FROM answers AS s
+                JOIN attempts AS a ON a.id = s.attempt_id
+                JOIN players AS p ON p.id = a.player_id
+                WHERE 1"""
+            params: list[Any] = []
+            if player is not None:
+                sql += " AND p.name = ?"
+                params.append(clean_name(player))
+            if scenario_id is not None:
+                sql += " AND a.scenario_id = ?"
+                params.append(scenario_id)
+            sql += " ORDER BY s.answered_at, a.id, s.seq"
+            out = []
+            for r in c.execute(sql, params):
+                values = (
+                    r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
+                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(r[15], 3),
+                    bool(r[16]), iso_utc(r[17]), r[18] or "",
+                )  # fmt: skip
+                out.append(dict(zip(EXPORT_COLUMNS, values)))
+            return out
+
+        return self._read(run)
+
+    # --------------------------------------------------------------- the rest
+
+    def reset(self, player: str) -> int:
+        """Delete the player and all their attempts and answers; return how many attempts
+        were deleted (0 when there was no such player)."""
+        name = clean_name(player)
+
+        def run(c: sqlite3.Connection) -> int:
+            row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return 0
+            n = int(
+                c.execute("SELECT count(*) FROM attempts WHERE player_id = ?", row).fetchone()[0]
+            )
+            c.execute("DELETE FROM players WHERE id = ?", row)  # cascades
+            return n
+
+        return self._write(run)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A setting's value (any JSON value), or ``default``."""
+
+        def run(c: sqlite3.Connection) -> Any:
+            row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            return default if row is None else json.loads(row[0])
+
+        return self._read(run)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a setting (any JSON-serialisable value)."""
+        text = json.dumps(value, ensure_ascii=False)
+        self._write(
+            lambda c: c.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, text),
+            )
+        )
+
+
+# ------------------------------------------------------------------ NullStore
+
+
+class NullStore:
+    """The same API, saving nothing: play goes on when progress cannot be kept.
+
+    Players and settings live in memory for the rest of the run; every attempt id is 0;
+    nothing is ever in progress; reports are empty.
+    """
+
+    def __init__(self) -> None:
+        self._players: dict[str, Player] = {}
+        self._settings: dict[str, str] = {}
+
+    @property
+    def saving(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def player(self, name: str) -> Player:
+        name = clean_name(name)
+        if name not in self._players:
+            self._players[name] = Player(0, name, time.time())
+        return self._players[name]
+
+    def players(self) -> list[Player]:
+        return list(self._players.values())
+
+    def start_attempt(
+        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
+    ) -> int:
+        self.player(player)
+        return 0
+
+    def record_answer(
+        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
+    ) -> None:
+        pass
+
+    def save_state(self, attempt_id: int, session: Session) -> None:
+        pass
+
+    def finish_attempt(self, attempt_id: int, session: Session) -> None:
+        pass
+
+    def abandon(self, attempt_id: int) -> None:
+        pass
+
+    def attempt(self, attempt_id: int) -> SavedAttempt:
+        raise UnknownAttempt(attempt_id)
+
+    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
+        return None
+
+    def unfinished(self, player: str) -> dict[str, SavedAttempt]:
+        return {}
+
+    def resume(
+        self,
+        saved: SavedAttempt | int,
+        scenario: Scenario,
+        *,
+        allow_changed: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
+        if isinstance(saved, int):
+            raise UnknownAttempt(saved)
+        return Session.from_state(scenario, saved.state, allow_changed=allow_changed, clock=clock)
+
+    def best_scores(self, player: str) -> dict[str, int]:
+        return {}
+
+    def history(
+        self, player: str, scenario_id: str | None = None, limit: int | None = None
+    ) -> list[AttemptSummary]:
+        return []
+
+    def answers(self, attempt_id: int) -> list[StoredAnswer]:
+        return []
+
+    def stats(self, player: str) -> Stats:
+        return Stats(clean_name(player))
+
+    def export_rows(
+        self, player: str | None = None, scenario_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return []
+
+    def reset(self, player: str) -> int:
+        self._players.pop(clean_name(player), None)
+        return 0
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return json.loads(self._settings[key]) if key in self._settings else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._settings[key] = json.dumps(value, ensure_ascii=False)
+
+
+# -------------------------------------------------------------- FailSafeStore
+
+
+class FailSafeStore:
+    """A store that never stops play: the first :class:`StoreUnavailable` switches it to
+    a :class:`NullStore` for the rest of the run, and its message is queued for the
+    player (:meth:`take_messages`).  Other errors (``ScenarioChanged``, ``StateError``,
+    ``UnknownAttempt``, ``ValueError``) pass through unchanged.
+    """
+
+    def __init__(self, inner: ProgressStore, message: str | None = None) -> None:
+        self.inner: ProgressStore = inner
+        #: The fault that stopped saving, if one did.
+        self.error: StoreUnavailable | None = None
+        self._messages: list[str] = [message] if message else []
+
+    @property
+    def saving(self) -> bool:
+        return self.inner.saving
+
+    @property
+    def path(self) -> Path | None:
+        return self.inner.path if isinstance(self.inner, Store) else None
+
+    @property
+    def recovered_from(self) -> Path | None:
+        return self.inner.recovered_from if isinstance(self.inner, Store) else None
+
+    def take_messages(self) -> list[str]:
+        """Messages not shown yet (a recovery on open, saving switched off…); each is
+        returned once."""
+        messages, self._messages = self._messages, []
+        return messages
+
+    def _fail(self, err: StoreUnavailable) -> ProgressStore:
+        self.error = err
+        self._messages.append(str(err))
+        old, self.inner = self.inner, NullStore()
+        with contextlib.suppress(Exception):
+            old.close()
+        return self.inner
+
+    def _call(self, fn: Callable[[ProgressStore], T]) -> T:
+        try:
+            return fn(self.inner)
+        except StoreUnavailable as err:
+            return fn(self._fail(err))
+
+    def close(self) -> None:
+        with contextlib.suppress(StoreError):
+            self.inner.close()
+
+    def __enter__(self) -> FailSafeStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def player(self, name: str) -> Player:
+        return self._call(lambda s: s.player(name))
+
+    def players(self) -> list[Player]:
+        return self._call(lambda s: s.players())
+
+    def start_attempt(
+        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
+    ) -> int:
+        return self._call(
+            lambda s: s.start_attempt(player, scenario, session, abandon_previous=abandon_previous)
+        )
+
+    def record_answer(
+        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
+    ) -> None:
+        self._call(lambda s: s.record_answer(attempt_id, session, record))
+
+    def save_state(self, attempt_id: int, session: Session) -> None:
+        self._call(lambda s: s.save_state(attempt_id, session))
+
+    def finish_attempt(self, attempt_id: int, session: Session) -> None:
+        self._call(lambda s: s.finish_attempt(attempt_id, session))
+
+    def abandon(self, attempt_id: int) -> None:
+        self._call(lambda s: s.abandon(attempt_id))
+
+    def attempt(self, attempt_id: int) -> SavedAttempt:
+        return self._call(lambda s: s.attempt(attempt_id))
+
+    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
+        return self._call(lambda s: s.in_progress(player, scenario_id))
+
+    def unfinished(self, player: str) -> dict[str, SavedAttempt]:
+        return self._call(lambda s: s.unfinished(player))
+
+    def resume(
+        self,
+        saved: SavedAttempt | int,
+        scenario: Scenario,
+        *,
+        allow_changed: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
+        return self._call(
+            lambda s: s.resume(saved, scenario, allow_changed=allow_changed, clock=clock)
+        )
+
+    def best_scores(self, player: str) -> dict[str, int]:
+        return self._call(lambda s: s.best_scores(player))
+
+    def history(
+        self, player: str, scenario_id: str | None = None, limit: int | None = None
+    ) -> list[AttemptSummary]:
+        return self._call(lambda s: s.history(player, scenario_id, limit))
+
+    def answers(self, attempt_id: int) -> list[StoredAnswer]:
+        return self._call(lambda s: s.answers(attempt_id))
+
+    def stats(self, player: str) -> Stats:
+        return self._call(lambda s: s.stats(player))
+
+    def export_rows(
+        self, player: str | None = None, scenario_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self._call(lambda s: s.export_rows(player, scenario_id))
+
+    def reset(self, player: str) -> int:
+        return self._call(lambda s: s.reset(player))
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self._call(lambda s: s.get_setting(key, default))
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._call(lambda s: s.set_setting(key, value))
+
+
+def open_store(
+    data_dir: str | Path | None = None, *, synchronous: db.Synchronous = "NORMAL"
+) -> FailSafeStore:
+    """The app's way in: a :class:`FailSafeStore` over :meth:`Store.open`, or over a
+    :class:`NullStore` when the store is unavailable.  Never raises for a store fault;
+    show ``take_messages()`` to the player (once each)."""
+    try:
+        store = Store.open(data_dir, synchronous=synchronous)
+    except StoreUnavailable as err:
+        safe = FailSafeStore(NullStore())
+        safe.error = err
+        safe._messages.append(str(err))
+        return safe
+    return FailSafeStore(store, store.message)
+
+
+# -------------------------------------------------------------- SQL helpers
+
+_SAVED_SELECT = """
+    SELECT a.id, p.name, a.scenario_title, a.scenario_id, a.content_hash, a.seed, a.status,
+        a.started_at, a.updated_at, a.score, a.max_score, a.percent, a.state_json
+    FROM attempts AS a JOIN players AS p ON p.id = a.player_id"""
+
+
+def _saved(row: Sequence[Any]) -> SavedAttempt:
+    state = json.loads(row[12])
+    return SavedAttempt(
+        attempt_id=row[0],
+        player=row[1],
+        scenario_title=row[2],
+        scenario_id=row[3],
+        content_hash=row[4],
+        seed=row[5],
+        status=row[6],
+        started_at=row[7],
+        updated_at=row[8],
+        score=row[9],
+        max_score=row[10],
+        percent=row[11],
+        state=state if isinstance(state, dict) else {},
+    )
+
+
+def _stored_answer(r: Sequence[Any]) -> StoredAnswer:
+    return StoredAnswer(
+        attempt_id=r[0],
+        seq=r[1],
+        node_id=r[2],
+        question=r[3],
+        kind=r[4],
+        response=json.loads(r[5]),
+        your_answer=r[6],
+        correct_answer=r[7],
+        verdict=r[8],
+        correct=bool(r[9]),
+        points=r[10],
+        max_points=r[11],
+        hints_used=r[12],
+        counted=bool(r[13]),
+        seconds=r[14],
+        started_at=r[15],
+        answered_at=r[16],
+    )
+
+
+def _player_id(c: sqlite3.Connection, name: str) -> int:
+    row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    cur = c.execute("INSERT INTO players (name, created_at) VALUES (?, ?)", (name, time.time()))
+    return int(cur.lastrowid or 0)
+
+
+def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
+    return c.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is not None
+
+
+def _num(value: float) -> float | int:
+    """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
+    rounded = round(float(value), 4)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot save a {type(value).__name__}")
+
+
+def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
+    """Bring the attempt up to date with ``session``: insert the answers not stored yet,
+    rewrite its state and score, and mark it finished when the session is."""
+    row = c.execute(
+        "SELECT status, player_id, scenario_id, "
+        "(SELECT coalesce(max(seq), -1) FROM answers WHERE attempt_id = ?) "
+        "FROM attempts WHERE id = ?",
+        (attempt_id, attempt_id),
+    ).fetchone()
+    if row is None:
+        raise UnknownAttempt(attempt_id)
+    status, player_id, scenario_id, last_seq = row[0], row[1], row[2], int(row[3])
+    records = session.records
+    if last_seq + 1 < len(records):
+        c.executemany(
+            """
+            INSERT INTO answers (attempt_id, seq, player_id, scenario_id, node_id, question,
+                kind, response_json, your_answer, correct_answer, verdict, correct, points,
+                max_points, hints_used, counted, seconds, started_at, answered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                (attempt_id, seq, player_id, scenario_id, *_answer_row(records[seq]))
+                for seq in range(last_seq + 1, len(records))
+            ],
+        )
+    first = [r for r in records if r.counted]
+    state = json.dumps(session.to_state(), ensure_ascii=False, default=_json_default)
+    now = time.time()
+    ending = session.ending
+    if ending is not None:
+        status = "finished"
+    c.execute(
+        """
+        UPDATE attempts SET state_json = ?, score = ?, max_score = ?, percent = ?,
+            answered = ?, correct = ?, points_possible = ?, hints_used = ?, seconds = ?,
+            node_id = ?, status = ?, updated_at = ?,
+            finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END,
+            ending_id = ?, ending_title = ?
+        WHERE id = ?
+        """,
+        (
+            state,
+            session.score,
+            session.max_score,
+            session.percent,
+            len(first),
+            sum(1 for r in first if r.verdict == "correct"),
+            sum(r.max_points for r in first),
+            sum(r.hints_used for r in records),
+            sum(_seconds(r) for r in records),
+            None if ending is not None else session.visit.node_id,
+            status,
+            now,
+            ending is not None,
+            now,
+            None if ending is None else ending.id,
+            None if ending is None else ending.title,
+            attempt_id,
+        ),
+    )
+
+
+def _seconds(r: AnswerRecord) -> float:
+    seconds = r.seconds
+    return seconds if math.isfinite(seconds) else 0.0
+
+
+def _answer_row(r: AnswerRecord) -> tuple[Any, ...]:
+    return (
+        r.node_id,
+        r.question,
+        r.kind,
+        json.dumps(r.response, ensure_ascii=False, default=_json_default),
+        r.your_answer,
+        r.correct_answer,
+        r.verdict,
+        int(r.verdict == "correct"),
+        r.points,
+        r.max_points,
+        r.hints_used,
+        int(r.counted),
+        _seconds(r),
+        r.started_at,
+        r.answered_at,
+    )
+
+
+def _scenario_stats(c: sqlite3.Connection, pid: int, seen: Mapping[str, int]) -> list[ScenarioStat]:
+    rows = c.execute(
+        """
+        SELECT a.scenario_id,
+            (SELECT l.scenario_title FROM attempts AS l WHERE l.player_id = a.player_id
+                AND l.scenario_id = a.scenario_id ORDER BY l.started_at DESC, l.id DESC
+                LIMIT 1),
+            count(*),
+            sum(a.status = 'finished'), sum(a.status = 'in_progress'),
+            sum(a.status = 'abandoned'),
+            max(CASE WHEN a.status = 'finished' THEN a.percent END),
+            (SELECT l.percent FROM attempts AS l WHERE l.player_id = a.player_id
+                AND l.scenario_id = a.scenario_id AND l.status = 'finished'
+                ORDER BY l.finished_at DESC, l.id DESC LIMIT 1),
+            max(a.updated_at),
+            (SELECT l.question_count FROM attempts AS l WHERE l.player_id = a.player_id
+                AND l.scenario_id = a.scenario_id ORDER BY l.started_at DESC, l.id DESC
+                LIMIT 1)
+        FROM attempts AS a WHERE a.player_id = ?
+        GROUP BY a.scenario_id
+        ORDER BY max(a.updated_at) DESC
+        """,
+        (pid,),
+    ).fetchall()
+    return [
+        ScenarioStat(
+            scenario_id=sid,
+            title=title,
+            attempts=n,
+            finished=finished,
+            in_progress=in_progress,
+            abandoned=abandoned,
+            best_percent=best,
+            last_percent=last,
+            last_played_at=last_played,
+            questions_seen=seen.get(sid, 0),
+            questions_total=max(total, seen.get(sid, 0)),
+        )
+        for sid, title, n, finished, in_progress, abandoned, best, last, last_played, total in rows
+    ]
+
+
+def _question_stats(c: sqlite3.Connection, pid: int) -> list[QuestionStat]:
+    # One pass over the answers_for_stats index (already in scenario, question order):
+    # no sorting, no table reads.  The wording and kind of each question are then looked
+    # up once, from its latest answer.
+    rows = c.execute(
+        """
+        SELECT g.scenario_id, g.node_id, g.n, g.ok, g.pts, g.mx, g.hints, g.secs,
+            s.question, s.kind
+        FROM (
+            SELECT scenario_id, node_id, count(*) AS n, sum(correct) AS ok,
+                sum(points) AS pts, sum(max_points) AS mx, sum(hints_used) AS hints,
+                avg(seconds) AS secs, max(id) AS last_id
+            FROM answers
+            WHERE player_id = ? AND counted = 1
+            GROUP BY scenario_id, node_id
+        ) AS g JOIN answers AS s ON s.id = g.last_id
+        """,
+        (pid,),
+    ).fetchall()
+    out = [
+        QuestionStat(
+            answered=n,
+            correct=int(ok),
+            points=round(pts, 4),
+            max_points=round(mx, 4),
+            scenario_id=sid,
+            node_id=node_id,
+            question=question,
+            kind=kind,
+            hints_used=int(hints),
+            mean_seconds=round(secs or 0.0, 3),
+        )
+        for sid, node_id, n, ok, pts, mx, hints, secs, question, kind in rows
+    ]
+    out.sort(key=lambda q: (q.rate, q.scenario_id, q.node_id))
+    return out
+
+
+def _topic_stats(c: sqlite3.Connection, pid: int) -> list[TopicStat]:
+    # From the per-attempt summaries: a few rows per attempt, not one per answer.
+    rows = c.execute(
+        """
+        SELECT t.topic, sum(a.answered), sum(a.correct), sum(a.score), sum(a.points_possible)
+        FROM attempts AS a JOIN attempt_topics AS t ON t.attempt_id = a.id
+        WHERE a.player_id = ? AND a.answered > 0
+        GROUP BY t.topic
+        """,
+        (pid,),
+    ).fetchall()
+    out = [
+        TopicStat(
+            answered=n, correct=int(ok), points=round(p, 4), max_points=round(m, 4), topic=topic
+        )
+        for topic, n, ok, p, m in rows
+    ]
+    out.sort(key=lambda t: (-t.answered, t.topic))
+    return out

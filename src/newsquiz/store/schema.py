@@ -1,0 +1,139 @@
+"""The database schema, as a list of forward migrations.
+
+``MIGRATIONS[i]`` takes a database from ``PRAGMA user_version`` *i* to *i + 1*, so the
+current schema version is ``len(MIGRATIONS)``.  Never edit a migration that has shipped:
+append a new one (an SQL script, or a function of the connection for data changes).
+:func:`newsquiz.store.db.open_database` backs the file up before migrating it.
+
+Schema version 1
+----------------
+
+``players``
+    ``id``, ``name`` (unique, as typed), ``created_at``.
+``attempts``
+    One playthrough of one scenario by one player: ``scenario_id``, ``scenario_title``,
+    ``content_hash`` (of the scenario the state was made against), ``seed``, ``status``
+    (``in_progress`` | ``finished`` | ``abandoned``), ``started_at``, ``updated_at``,
+    ``finished_at``, ``score``, ``max_score``, ``percent``, ``question_count`` (question
+    nodes in the scenario), a summary of its answers kept with every write (``answered``
+    and ``correct`` first answers, ``points_possible`` — their max points —,
+    ``hints_used``, ``seconds``), ``node_id`` (where play is), ``ending_id``/
+    ``ending_title`` and ``state_json`` — the engine's serialized state
+    (``Session.to_state()``), rewritten by every write so that the attempt can always be
+    resumed exactly.
+``attempt_topics``
+    ``(attempt_id, topic)``: the scenario's topics when the attempt was made.  Topics
+    belong to the scenario in format 1, so an answer's topics are its attempt's topics;
+    keeping them per attempt (not per answer) keeps an answer's commit small.
+``answers``
+    Every answer of every attempt, in order (``seq`` is its index in ``Session.records``),
+    with its attempt's ``player_id`` and ``scenario_id`` repeated so that per-question
+    statistics read one index: ``node_id``, ``question`` text, ``kind``,
+    ``response_json``, ``your_answer``, ``correct_answer``, ``verdict``, ``correct``
+    (0/1), ``points``, ``max_points``, ``hints_used``, ``counted`` (0 for a retry after a
+    teaching scene, which scores nothing and is left out of success rates), ``seconds``,
+    ``started_at``, ``answered_at``.
+``settings``
+    ``key`` → ``value`` (JSON text): app preferences such as the theme.
+
+Times are Unix seconds (REAL, UTC); exports turn them into ISO 8601.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
+
+#: An SQL script (statements separated by ``;``) or a function given the connection.
+#: Either runs inside the migration's ``BEGIN IMMEDIATE`` transaction.
+Migration: TypeAlias = str | Callable[[sqlite3.Connection], None]
+
+V1 = """
+CREATE TABLE players (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  REAL NOT NULL
+);
+
+CREATE TABLE attempts (
+    id              INTEGER PRIMARY KEY,
+    player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
+    scenario_id     TEXT NOT NULL,
+    scenario_title  TEXT NOT NULL,
+    content_hash    TEXT NOT NULL,
+    seed            INTEGER NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'in_progress'
+                    CHECK (status IN ('in_progress', 'finished', 'abandoned')),
+    started_at      REAL NOT NULL,
+    updated_at      REAL NOT NULL,
+    finished_at     REAL,
+    score           REAL NOT NULL DEFAULT 0,
+    max_score       REAL NOT NULL DEFAULT 0,
+    percent         INTEGER NOT NULL DEFAULT 0,
+    question_count  INTEGER NOT NULL DEFAULT 0,
+    answered        INTEGER NOT NULL DEFAULT 0,
+    correct         INTEGER NOT NULL DEFAULT 0,
+    points_possible REAL NOT NULL DEFAULT 0,
+    hints_used      INTEGER NOT NULL DEFAULT 0,
+    seconds         REAL NOT NULL DEFAULT 0,
+    node_id         TEXT,
+    ending_id       TEXT,
+    ending_title    TEXT,
+    state_json      TEXT NOT NULL
+);
+
+-- Library badges, in-progress look-up, history and per-scenario stats of one player.
+CREATE INDEX attempts_by_player ON attempts (player_id, scenario_id, status);
+
+CREATE TABLE attempt_topics (
+    attempt_id  INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+    topic       TEXT NOT NULL,
+    PRIMARY KEY (attempt_id, topic)
+) WITHOUT ROWID;
+
+CREATE TABLE answers (
+    id              INTEGER PRIMARY KEY,
+    attempt_id      INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
+    scenario_id     TEXT NOT NULL,
+    node_id         TEXT NOT NULL,
+    question        TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    response_json   TEXT NOT NULL,
+    your_answer     TEXT NOT NULL,
+    correct_answer  TEXT NOT NULL,
+    verdict         TEXT NOT NULL
+                    CHECK (verdict IN ('correct', 'partial', 'wrong', 'skipped')),
+    correct         INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    points          REAL NOT NULL,
+    max_points      REAL NOT NULL,
+    hints_used      INTEGER NOT NULL,
+    counted         INTEGER NOT NULL CHECK (counted IN (0, 1)),
+    seconds         REAL NOT NULL,
+    started_at      REAL NOT NULL,
+    answered_at     REAL NOT NULL
+);
+
+-- An attempt's answers, in order.
+CREATE UNIQUE INDEX answers_by_attempt ON answers (attempt_id, seq);
+
+-- Success per question: one player's first answers already in (scenario, question)
+-- order, covering every column the statistics read, so that the query is a single pass
+-- over the index with no sorting and no table reads.
+CREATE INDEX answers_for_stats ON answers (
+    player_id, counted, scenario_id, node_id, correct, points, max_points, hints_used,
+    seconds
+);
+
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: Sequence[Migration] = (V1,)
+
+#: The schema version this code writes.
+SCHEMA_VERSION = len(MIGRATIONS)
