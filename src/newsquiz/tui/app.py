@@ -75,6 +75,8 @@ class LibraryScreen(Screen[None]):
         Binding("pagedown", "cursor(5)", show=False, priority=True),
         Binding("pageup", "cursor(-5)", show=False, priority=True),
         Binding("ctrl+r", "article", "Article"),
+        Binding("ctrl+s", "stats", "Stats"),
+        Binding("ctrl+o", "player", "Player"),
         Binding("escape", "clear", "Clear filter", show=False),
     ]
 
@@ -127,6 +129,8 @@ class LibraryScreen(Screen[None]):
         if bad:
             status += f" · {bad} cannot be played (enter shows why)"
         status += f" · player: {self.progress.player}"
+        if not self.progress.saving:
+            status += " · progress is not saved"
         self.query_one("#library-status", Static).update(literal(status))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -156,6 +160,22 @@ class LibraryScreen(Screen[None]):
         entry = self.selected()
         if entry is not None and entry.scenario is not None:
             self.app.push_screen(ArticleScreen(entry.scenario))
+
+    def action_stats(self) -> None:
+        from newsquiz.tui.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.progress))
+
+    def action_player(self) -> None:
+        from newsquiz.tui.stats import PlayerScreen
+
+        def picked(name: str | None) -> None:
+            if name and name != self.progress.player:
+                self.progress.switch_player(name)
+                self.notify(f"Now playing as {name}.")
+            self.refresh_list()
+
+        self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
 
     def action_play(self) -> None:
         entry = self.selected()
@@ -247,7 +267,8 @@ class NewsQuizApp(App[None]):
         self.push_screen(
             ChoiceScreen(
                 "Saved progress",
-                f"You are at question {i} of {n} with {session.score:g} points.",
+                f"You are at question {i} of {n} with {session.score:g} "
+                f"point{'' if session.score == 1 else 's'}.",
                 [("c", "continue where you left off"), ("r", "restart from the beginning")],
             ),
             picked,
@@ -300,6 +321,8 @@ class NewsQuizApp(App[None]):
             yield SystemCommand(
                 "Read the article", "Read the selected scenario's article", screen.action_article
             )
+            yield SystemCommand("Statistics", "History and success per topic", screen.action_stats)
+            yield SystemCommand("Switch player", "Choose who is playing", screen.action_player)
 
 
 def make_app(

@@ -21,8 +21,9 @@ Everywhere
 
 Library
   type         filter by title, topic, outlet
-  ↑ ↓          move          enter   play (or resume)
-  s            statistics    p       switch player
+  ↑ ↓          move           enter   play (or resume)
+  ctrl+r       read the article
+  ctrl+s       statistics     ctrl+o  switch player
 
 Playing
   ↑ ↓ / 1–9    choose         enter   answer / continue

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
+from newsquiz.store.progress import AttemptSummary, Stats
 
 
 class Progress(Protocol):
@@ -42,6 +43,19 @@ class Progress(Protocol):
     def get_setting(self, key: str) -> str | None: ...
 
     def set_setting(self, key: str, value: str) -> None: ...
+
+    @property
+    def saving(self) -> bool: ...
+
+    def stats(self) -> Stats | None:
+        """Statistics of the current player (None when nothing is saved)."""
+        ...
+
+    def history(self, limit: int = 20) -> list[AttemptSummary]: ...
+
+    def players(self) -> list[str]: ...
+
+    def switch_player(self, name: str) -> None: ...
 
 
 class NoProgress:
@@ -82,3 +96,19 @@ class NoProgress:
 
     def set_setting(self, key: str, value: str) -> None:
         self._settings[key] = value
+
+    @property
+    def saving(self) -> bool:
+        return False
+
+    def stats(self) -> Stats | None:
+        return None
+
+    def history(self, limit: int = 20) -> list[AttemptSummary]:
+        return []
+
+    def players(self) -> list[str]:
+        return [self.player]
+
+    def switch_player(self, name: str) -> None:
+        self.player = name

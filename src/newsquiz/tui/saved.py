@@ -13,7 +13,7 @@ from collections.abc import Callable
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import default_player, open_store
-from newsquiz.store.progress import FailSafeStore
+from newsquiz.store.progress import AttemptSummary, FailSafeStore, Stats
 
 LAST_PLAYER = "last_player"
 
@@ -42,10 +42,14 @@ class StoreProgress:
         return self.store.saving
 
     def best_percent(self, scenario_id: str) -> int | None:
-        return self.store.best_scores(self.player).get(scenario_id)
+        best = self.store.best_scores(self.player).get(scenario_id)
+        self._flush()
+        return best
 
     def has_saved(self, scenario_id: str) -> bool:
-        return self.store.in_progress(self.player, scenario_id) is not None
+        saved = self.store.in_progress(self.player, scenario_id) is not None
+        self._flush()
+        return saved
 
     def saved_session(self, scenario: Scenario, *, allow_changed: bool = False) -> Session | None:
         saved = self.store.in_progress(self.player, scenario.id)
@@ -104,6 +108,12 @@ class StoreProgress:
 
     def players(self) -> list[str]:
         return [p.name for p in self.store.players()]
+
+    def stats(self) -> Stats | None:
+        return self.store.stats(self.player)
+
+    def history(self, limit: int = 20) -> list[AttemptSummary]:
+        return self.store.history(self.player, limit=limit)
 
 
 def open_progress(data_dir: str | None = None, player: str | None = None) -> StoreProgress:

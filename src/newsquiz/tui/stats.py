@@ -1,0 +1,160 @@
+"""The statistics screen and the player picker."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsquiz.store.progress import RateStat
+from newsquiz.tui.progress import Progress
+from newsquiz.tui.text import literal
+
+BAR_WIDTH = 20
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A text bar: readable without colour, e.g. ``███████░░░``."""
+    fraction = max(0.0, min(1.0, fraction))
+    full = round(fraction * width)
+    return "█" * full + "░" * (width - full)
+
+
+def _rate(r: RateStat) -> str:
+    return f"{bar(r.rate)} {r.rate:4.0%}  ({r.correct}/{r.answered} right)"
+
+
+def _when(ts: float) -> str:
+    return _dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+class StatsScreen(Screen[None]):
+    """History and success per topic, scenario and question for the current player."""
+
+    BINDINGS = [Binding("escape,q,s", "close", "Back")]
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def compose(self) -> ComposeResult:
+        stats = self.progress.stats()
+        with VerticalScroll(id="stats"):
+            yield Static(
+                Content("Statistics — ").stylize("bold") + literal(self.progress.player, "bold"),
+                classes="screen-title",
+            )
+            if not self.progress.saving:
+                yield Static(Content("Progress is not being saved, so there is nothing here."))
+            elif stats is None or stats.attempts == 0:
+                yield Static(Content("No games played yet. Play a scenario from the library."))
+            else:
+                yield Static(
+                    Content(
+                        f"{stats.attempts} game(s), {stats.finished} finished.  Overall: "
+                        + _rate(stats.overall)
+                    )
+                )
+                if stats.topics:
+                    yield Static(Content("By topic").stylize("bold"), classes="section-title")
+                    width = max(len(t.topic) for t in stats.topics)
+                    for t in stats.topics:
+                        yield Static(literal(t.topic.ljust(width)) + Content("  " + _rate(t)))
+                yield Static(Content("Scenarios").stylize("bold"), classes="section-title")
+                for sc in stats.scenarios:
+                    best = (
+                        f"best {sc.best_percent}%"
+                        if sc.best_percent is not None
+                        else "not finished"
+                    )
+                    yield Static(
+                        literal(sc.title, "bold")
+                        + Content(
+                            f"\n  {sc.attempts} game(s) · {best} · "
+                            f"{sc.questions_seen}/{sc.questions_total} questions met"
+                            + (" · ▶ in progress" if sc.in_progress else "")
+                        )
+                    )
+                history = self.progress.history(10)
+                if history:
+                    yield Static(Content("Recent games").stylize("bold"), classes="section-title")
+                    for h in history:
+                        status = {
+                            "finished": f"{h.percent}%",
+                            "in_progress": "in progress",
+                            "abandoned": "abandoned",
+                        }.get(h.status, h.status)
+                        ending = f" · {h.ending_title}" if h.ending_title else ""
+                        yield Static(
+                            Content(f"{_when(h.started_at)}  ")
+                            + literal(h.scenario_title)
+                            + Content(f" · {status}")
+                            + literal(ending)
+                        )
+                hardest = sorted(
+                    (q for q in stats.questions if q.answered), key=lambda q: (q.rate, -q.answered)
+                )[:8]
+                if hardest:
+                    yield Static(
+                        Content("Questions to review").stylize("bold"), classes="section-title"
+                    )
+                    for q in hardest:
+                        yield Static(
+                            Content(f"{q.rate:4.0%}  ") + literal(q.question), classes="dim"
+                        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Statistics"
+        self.query_one("#stats", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PlayerScreen(ModalScreen[str]):
+    """Pick a player or type a new name: ``dismiss(name)``; escape gives ''."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, players: list[str], current: str) -> None:
+        super().__init__()
+        self.players = sorted(set(players) | {current}, key=str.casefold)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content("Who is playing?").stylize("bold"), classes="dialog-title")
+            yield OptionList(
+                *[
+                    Option(literal(name) + (Content("  (now)") if name == self.current else ""))
+                    for name in self.players
+                ],
+                id="players",
+            )
+            yield Input(placeholder="…or type a new name and press enter", id="new-player")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one("#players", OptionList)
+        options.highlighted = self.players.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.players[event.option_index])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = " ".join(event.value.split())
+        if name:
+            self.dismiss(name[:100])
+
+    def action_cancel(self) -> None:
+        self.dismiss("")
