@@ -33,6 +33,8 @@ class _Bad:
 
 BAD: Any = _Bad()
 
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
 _LABELS: dict[type, str] = {model.Node: "node", model.Choice: "choice", model.Ending: "ending"}
 
 
@@ -42,6 +44,8 @@ class _FieldPlan:
     tp: Any
     required: bool
     meta: Mapping[str, Any]
+    #: A plain text field (``str``, no pattern): the hot path in :meth:`Builder.build`.
+    plain_text: bool = False
 
 
 _PLANS: dict[type, list[_FieldPlan]] = {}
@@ -58,7 +62,9 @@ def field_plan(cls: type) -> list[_FieldPlan]:
             if f.metadata.get("internal"):
                 continue
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            plan.append(_FieldPlan(f.name, hints[f.name], required, f.metadata))
+            tp = hints[f.name]
+            plain = tp is str and "pattern" not in f.metadata
+            plan.append(_FieldPlan(f.name, tp, required, f.metadata, plain))
         _PLANS[cls] = plan
     return plan
 
@@ -271,6 +277,11 @@ class Builder:
                 )
                 continue
             positions[fp.name] = Pos(value_node.line, value_node.col)
+            if fp.plain_text and value_node.__class__ is YScalar:
+                # Hot path: most fields are text.  A null is "" (or missing if required).
+                if value_node.quoted or value_node.value not in _NULLS:
+                    values[fp.name] = value_node.value
+                    continue
             _inner, optional = unwrap_optional(fp.tp)
             if isinstance(value_node, YScalar) and value_node.is_null:
                 if fp.required:

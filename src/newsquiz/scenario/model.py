@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 FORMAT_VERSION = 1
 
@@ -37,8 +37,13 @@ VarTypeName = Literal["int", "bool", "str"]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
+    """Where something was written: 1-based line and column (0: unknown).
+
+    A named tuple rather than a dataclass: the loader makes one per field, and this is
+    the cheapest immutable value Python has.
+    """
+
     line: int = 0
     col: int = 0
 

@@ -70,6 +70,10 @@ _DIFFERENCE_KIND: dict[str, str] = {
 _LINE_BREAK = r"(?:\r\n|\r(?!\n)|\n)"
 _PARAGRAPH_BREAK_RE = re.compile(_LINE_BREAK + r"(?:[^\S\r\n]*" + _LINE_BREAK + ")+")
 
+# The same for text with \n line breaks only (what the loader gives): it starts with a
+# literal character, which the regex engine scans for quickly.
+_LF_PARAGRAPH_BREAK_RE = re.compile(r"\n(?:[^\S\r\n]*\n)+")
+
 _WORD_RE = re.compile(r"[^ ]+")
 
 #: How many of the best prefiltered windows get a full :mod:`difflib` comparison.
@@ -124,7 +128,8 @@ def split_paragraphs(text: str) -> list[str]:
     each paragraph is stripped of surrounding whitespace, single line breaks inside a
     paragraph are kept, and empty paragraphs are dropped (so ``""`` gives ``[]``).
     """
-    pieces = (piece.strip() for piece in _PARAGRAPH_BREAK_RE.split(text))
+    pattern = _PARAGRAPH_BREAK_RE if "\r" in text else _LF_PARAGRAPH_BREAK_RE
+    pieces = (piece.strip() for piece in pattern.split(text))
     return [piece for piece in pieces if piece]
 
 
@@ -214,11 +219,50 @@ class _ArticleIndex:
         self.paragraphs = paragraphs
         self.joined = "\x00".join(paragraphs)
         self.nul_inside = any("\x00" in text for text in paragraphs)
+        self._grams: dict[str, int] | None = None
+        self._searches = 0
         self.starts: list[int] = []
         at = 0
         for text in paragraphs:
             self.starts.append(at)
             at += len(text) + 1
+
+    def _first(self, needle: str) -> int:
+        """The first position of ``needle`` in the joined text, or -1.
+
+        Long articles get a gram index: every GRAM-th substring of length GRAM, mapped
+        to its first position.  Any occurrence of a needle of at least 2*GRAM-1
+        characters covers exactly one aligned gram per residue class, so looking up the
+        needle's GRAM grams finds the earliest occurrence of each class without scanning
+        the article; when a gram's first position turns out not to start the needle, the
+        answer is uncertain and a plain scan decides.
+        """
+        joined = self.joined
+        self._searches += 1
+        if (
+            len(joined) < _INDEX_FROM
+            or len(needle) < 2 * _GRAM - 1
+            or self._searches <= _SCANS_BEFORE_INDEX
+        ):
+            return joined.find(needle)
+        grams = self._grams
+        if grams is None:
+            top = len(joined) - _GRAM
+            grams = self._grams = {
+                joined[i : i + _GRAM]: i for i in range(top - top % _GRAM, -1, -_GRAM)
+            }
+        best = -1
+        for j in range(_GRAM):
+            at = grams.get(needle[j : j + _GRAM])
+            if at is None:
+                continue  # no occurrence has its aligned gram at offset j
+            start = at - j
+            if start >= 0 and joined.startswith(needle, start):
+                if best < 0 or start < best:
+                    best = start
+            else:
+                return joined.find(needle)  # a repeated gram: scan to be sure
+        return best
 
     def find_exact(self, needle: str, skip: int | None) -> QuoteMatch | None:
         if "\x00" in self.joined and (needle.find("\x00") >= 0 or self.nul_inside):
@@ -227,7 +271,7 @@ class _ArticleIndex:
                 if i != skip and (found := _find_exact(text, i, needle)) is not None:
                     return found
             return None
-        pos = self.joined.find(needle)
+        pos = self._first(needle)
         while pos >= 0:
             i = bisect.bisect_right(self.starts, pos) - 1
             if i != skip:
@@ -238,6 +282,12 @@ class _ArticleIndex:
             pos = self.joined.find(needle, pos + 1)
         return None
 
+
+#: Gram length and the article size from which the gram index pays for itself.
+_GRAM = 16
+_INDEX_FROM = 64 * 1024
+#: Plain scans before the index is built (building it costs about as much as 50 scans).
+_SCANS_BEFORE_INDEX = 50
 
 _INDEXES: dict[int, _ArticleIndex] = {}
 

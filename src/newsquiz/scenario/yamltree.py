@@ -452,7 +452,7 @@ def parse_yaml(
     bad = check_text(text, file)
     if bad:
         raise ScenarioError(bad)
-    if not text.strip():
+    if text.isspace() or not text:
         raise ScenarioError([Diagnostic.make("NQ003", "the file is empty", file, 1, 1)])
 
     problems: list[Diagnostic] = []

@@ -231,12 +231,13 @@ def open_database(
     except OSError as err:
         raise unavailable(err, path) from err
     known = len(migrations)
+    required = REQUIRED_TABLES if migrations is MIGRATIONS else frozenset()
     recovered_from: Path | None = None
     message: str | None = None
     conn = _connect(path)
     try:
         try:
-            _check(conn, path, known)
+            _check(conn, path, known, required)
         except _Damaged as damaged:
             recovered_from = _move_aside(path, conn)
             message = (
@@ -244,7 +245,7 @@ def open_database(
                 f"{recovered_from} and a new, empty one was started."
             )
             conn = _connect(path)
-            _check(conn, path, known)
+            _check(conn, path, known, required)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -273,20 +274,47 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check(conn: sqlite3.Connection, path: Path, known: int) -> None:
-    """Refuse a newer file (untouched), report a damaged one; write nothing."""
+def _check(conn: sqlite3.Connection, path: Path, known: int, required: frozenset[str]) -> None:
+    """Refuse a newer or a foreign file, report a damaged one; write nothing."""
     try:
         row = conn.execute("PRAGMA user_version").fetchone()
         version = int(row[0])
         if version > known:
             raise StoreTooNew(path, version, known)
         problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+        if problems == ["ok"]:
+            _check_tables(conn, path, version, known, required)
     except sqlite3.DatabaseError as err:
         if is_damaged(err):
             raise _Damaged(str(err)) from err
         raise
     if problems != ["ok"]:
         raise _Damaged("; ".join(problems[:3]))
+
+
+#: Tables the current schema has (a file claiming its version without them is refused).
+REQUIRED_TABLES = frozenset({"players", "attempts", "attempt_states", "answers", "settings"})
+
+
+def _check_tables(
+    conn: sqlite3.Connection, path: Path, version: int, known: int, required: frozenset[str]
+) -> None:
+    """Refuse (without touching it) a file whose tables do not fit its ``user_version``:
+    tables at version 0 (another program's database), or missing tables at the current
+    version (a development build of newsquiz)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(required - names) if version == known else []
+    if version == 0 and names:
+        missing = ["(it has other tables and no newsquiz schema version)"]
+    if missing:
+        raise StoreUnavailable(
+            f"The progress file {path} does not have the tables this newsquiz expects "
+            f"(missing: {', '.join(missing)}); it was not written by this version. It has "
+            "not been changed: move it away (or pass --data-dir) to start a new one; until "
+            "then progress is not saved.",
+            path=path,
+            reason="not a newsquiz progress file of this version",
+        )
 
 
 def _stamp() -> str:

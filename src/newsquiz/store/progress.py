@@ -1,7 +1,7 @@
 """Saved progress: the API the app and the CLI use.  See :mod:`newsquiz.store` for a tour.
 
 Every write is one short ``BEGIN IMMEDIATE`` transaction that brings the attempt's row up
-to date with the session — ``state_json`` (the engine's serialized state), score, where
+to date with the session — its serialized state (``Session.to_state()``), score, where
 play is, status — and inserts the answers the database does not have yet.  Writes are
 therefore idempotent and self-healing: after a failed write, the next one catches up.
 """
@@ -400,14 +400,15 @@ class Store:
                 )
             cur = c.execute(
                 """
-                INSERT INTO attempts (player_id, scenario_id, scenario_title, content_hash,
-                    seed, started_at, updated_at, max_score, question_count, state_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')
+                INSERT INTO attempts (player_id, scenario_id, scenario_title, topics,
+                    content_hash, seed, started_at, updated_at, max_score, question_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     pid,
                     scenario.id,
                     scenario.title,
+                    _topics_json(scenario),
                     scenario.content_hash,
                     session.seed,
                     session.started_at,
@@ -417,10 +418,6 @@ class Store:
                 ),
             )
             attempt_id = int(cur.lastrowid or 0)
-            c.executemany(
-                "INSERT OR IGNORE INTO attempt_topics (attempt_id, topic) VALUES (?, ?)",
-                [(attempt_id, t) for t in scenario.topics],
-            )
             _sync(c, attempt_id, session)
             return attempt_id
 
@@ -432,7 +429,10 @@ class Store:
         """Commit the session's newest answer (``record``, by default
         ``session.records[-1]``) and its state in one transaction.  Call it after
         ``session.answer()``/``skip()`` and *before* showing the feedback: when it returns,
-        the answer survives ``kill -9``."""
+        the answer survives ``kill -9``.  Any earlier answers that are not stored yet (a
+        write that failed) are stored in the same transaction; calling it twice stores
+        nothing twice.  An attempt abandoned meanwhile by another newsquiz still gets its
+        answers (nothing is lost), though it stays abandoned."""
         if record is not None and not any(r is record for r in session.records):
             raise ValueError("the record is not one of this session's answers")
         self._write(lambda c: _sync(c, attempt_id, session))
@@ -525,15 +525,16 @@ class Store:
 
             def run(c: sqlite3.Connection) -> None:
                 c.execute("DELETE FROM answers WHERE attempt_id = ?", (attempt_id,))
-                c.execute("DELETE FROM attempt_topics WHERE attempt_id = ?", (attempt_id,))
-                c.executemany(
-                    "INSERT OR IGNORE INTO attempt_topics (attempt_id, topic) VALUES (?, ?)",
-                    [(attempt_id, t) for t in scenario.topics],
-                )
                 c.execute(
-                    "UPDATE attempts SET content_hash = ?, scenario_title = ?, "
+                    "UPDATE attempts SET content_hash = ?, scenario_title = ?, topics = ?, "
                     "question_count = ? WHERE id = ?",
-                    (scenario.content_hash, scenario.title, len(scenario.questions), attempt_id),
+                    (
+                        scenario.content_hash,
+                        scenario.title,
+                        _topics_json(scenario),
+                        len(scenario.questions),
+                        attempt_id,
+                    ),
                 )
                 _sync(c, attempt_id, session)
 
@@ -644,8 +645,7 @@ class Store:
                 SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
                     s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
                     s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
-                    (SELECT group_concat(topic, ';') FROM attempt_topics AS t
-                        WHERE t.attempt_id = a.id)
+                    a.topics
                 FROM answers AS s
                 JOIN attempts AS a ON a.id = s.attempt_id
                 JOIN players AS p ON p.id = a.player_id
@@ -663,7 +663,7 @@ class Store:
                 values = (
                     r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
                     bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(r[15], 3),
-                    bool(r[16]), iso_utc(r[17]), r[18] or "",
+                    bool(r[16]), iso_utc(r[17]), ";".join(_topics(r[18])),
                 )  # fmt: skip
                 out.append(dict(zip(EXPORT_COLUMNS, values)))
             return out
@@ -971,8 +971,9 @@ def open_store(
 
 _SAVED_SELECT = """
     SELECT a.id, p.name, a.scenario_title, a.scenario_id, a.content_hash, a.seed, a.status,
-        a.started_at, a.updated_at, a.score, a.max_score, a.percent, a.state_json
-    FROM attempts AS a JOIN players AS p ON p.id = a.player_id"""
+        a.started_at, a.updated_at, a.score, a.max_score, a.percent, st.state_json
+    FROM attempts AS a JOIN players AS p ON p.id = a.player_id
+        JOIN attempt_states AS st ON st.attempt_id = a.id"""
 
 
 def _saved(row: Sequence[Any]) -> SavedAttempt:
@@ -1024,6 +1025,18 @@ def _player_id(c: sqlite3.Connection, name: str) -> int:
     return int(cur.lastrowid or 0)
 
 
+def _topics_json(scenario: Scenario) -> str:
+    return json.dumps(sorted(set(scenario.topics)), ensure_ascii=False)
+
+
+def _topics(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [str(t) for t in value] if isinstance(value, list) else []
+
+
 def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
     return c.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is not None
 
@@ -1073,8 +1086,13 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
     if ending is not None:
         status = "finished"
     c.execute(
+        "INSERT INTO attempt_states (attempt_id, state_json) VALUES (?, ?) "
+        "ON CONFLICT (attempt_id) DO UPDATE SET state_json = excluded.state_json",
+        (attempt_id, state),
+    )
+    c.execute(
         """
-        UPDATE attempts SET state_json = ?, score = ?, max_score = ?, percent = ?,
+        UPDATE attempts SET score = ?, max_score = ?, percent = ?,
             answered = ?, correct = ?, points_possible = ?, hints_used = ?, seconds = ?,
             node_id = ?, status = ?, updated_at = ?,
             finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END,
@@ -1082,7 +1100,6 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
         WHERE id = ?
         """,
         (
-            state,
             session.score,
             session.max_score,
             session.percent,
@@ -1209,21 +1226,28 @@ def _question_stats(c: sqlite3.Connection, pid: int) -> list[QuestionStat]:
 
 
 def _topic_stats(c: sqlite3.Connection, pid: int) -> list[TopicStat]:
-    # From the per-attempt summaries: a few rows per attempt, not one per answer.
-    rows = c.execute(
+    # From the per-attempt summaries, grouped by topic list (a handful of groups: one per
+    # scenario version), then spread over the topics here.
+    totals: dict[str, list[float]] = {}
+    for topics, n, ok, pts, mx in c.execute(
         """
-        SELECT t.topic, sum(a.answered), sum(a.correct), sum(a.score), sum(a.points_possible)
-        FROM attempts AS a JOIN attempt_topics AS t ON t.attempt_id = a.id
-        WHERE a.player_id = ? AND a.answered > 0
-        GROUP BY t.topic
+        SELECT topics, sum(answered), sum(correct), sum(score), sum(points_possible)
+        FROM attempts WHERE player_id = ? AND answered > 0
+        GROUP BY topics
         """,
         (pid,),
-    ).fetchall()
+    ):
+        for topic in _topics(topics):
+            acc = totals.setdefault(topic, [0, 0, 0.0, 0.0])
+            acc[0] += n
+            acc[1] += ok
+            acc[2] += pts
+            acc[3] += mx
     out = [
         TopicStat(
-            answered=n, correct=int(ok), points=round(p, 4), max_points=round(m, 4), topic=topic
+            answered=int(n), correct=int(ok), points=round(p, 4), max_points=round(m, 4), topic=t
         )
-        for topic, n, ok, p, m in rows
+        for t, (n, ok, p, m) in totals.items()
     ]
     out.sort(key=lambda t: (-t.answered, t.topic))
     return out

@@ -12,19 +12,22 @@ Schema version 1
     ``id``, ``name`` (unique, as typed), ``created_at``.
 ``attempts``
     One playthrough of one scenario by one player: ``scenario_id``, ``scenario_title``,
+    ``topics`` (the scenario's, a sorted JSON array: topics belong to the scenario in
+    format 1, so an answer's topics are its attempt's — kept once per attempt, not per
+    answer, which keeps an answer's commit small and the per-topic statistics a scan of
+    attempts),
     ``content_hash`` (of the scenario the state was made against), ``seed``, ``status``
     (``in_progress`` | ``finished`` | ``abandoned``), ``started_at``, ``updated_at``,
     ``finished_at``, ``score``, ``max_score``, ``percent``, ``question_count`` (question
     nodes in the scenario), a summary of its answers kept with every write (``answered``
     and ``correct`` first answers, ``points_possible`` — their max points —,
     ``hints_used``, ``seconds``), ``node_id`` (where play is), ``ending_id``/
-    ``ending_title`` and ``state_json`` — the engine's serialized state
-    (``Session.to_state()``), rewritten by every write so that the attempt can always be
-    resumed exactly.
-``attempt_topics``
-    ``(attempt_id, topic)``: the scenario's topics when the attempt was made.  Topics
-    belong to the scenario in format 1, so an answer's topics are its attempt's topics;
-    keeping them per attempt (not per answer) keeps an answer's commit small.
+    ``ending_title``.
+``attempt_states``
+    ``(attempt_id, state_json)``: the engine's serialized state (``Session.to_state()``),
+    rewritten by every write so that the attempt can always be resumed exactly.  It is a
+    table of its own (one row per attempt) because it is wide: in ``attempts`` it would
+    make every history and statistics query read it too.
 ``answers``
     Every answer of every attempt, in order (``seq`` is its index in ``Session.records``),
     with its attempt's ``player_id`` and ``scenario_id`` repeated so that per-question
@@ -61,6 +64,7 @@ CREATE TABLE attempts (
     player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
     scenario_id     TEXT NOT NULL,
     scenario_title  TEXT NOT NULL,
+    topics          TEXT NOT NULL DEFAULT '[]',
     content_hash    TEXT NOT NULL,
     seed            INTEGER NOT NULL,
     status          TEXT NOT NULL DEFAULT 'in_progress'
@@ -79,18 +83,18 @@ CREATE TABLE attempts (
     seconds         REAL NOT NULL DEFAULT 0,
     node_id         TEXT,
     ending_id       TEXT,
-    ending_title    TEXT,
-    state_json      TEXT NOT NULL
+    ending_title    TEXT
 );
 
 -- Library badges, in-progress look-up, history and per-scenario stats of one player.
 CREATE INDEX attempts_by_player ON attempts (player_id, scenario_id, status);
 
-CREATE TABLE attempt_topics (
-    attempt_id  INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
-    topic       TEXT NOT NULL,
-    PRIMARY KEY (attempt_id, topic)
-) WITHOUT ROWID;
+-- The engine's serialized state (1-3 kB), kept out of the attempts rows so that the
+-- history and statistics, which read many attempts, stay small.
+CREATE TABLE attempt_states (
+    attempt_id  INTEGER PRIMARY KEY REFERENCES attempts (id) ON DELETE CASCADE,
+    state_json  TEXT NOT NULL
+);
 
 CREATE TABLE answers (
     id              INTEGER PRIMARY KEY,
