@@ -136,7 +136,13 @@ def test_schema_created(store: Store) -> None:
         assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         indexes = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"players", "attempts", "attempt_topics", "answers", "settings"} <= tables
+    assert {
+        "players",
+        "attempts",
+        "attempt_states",
+        "answers",
+        "settings",
+    } <= tables
     assert {"attempts_by_player", "answers_by_attempt", "answers_for_stats"} <= indexes
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -217,6 +223,25 @@ def test_newer_database_is_refused_and_unchanged(tmp_path: Path, bundled: Scenar
     assert "newer version" in message
     assert safe.take_messages() == []
     assert file_bytes(path) == before
+
+
+def test_foreign_file_with_our_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    with raw(path) as c:
+        c.execute("CREATE TABLE notes (text TEXT)")
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    before = file_bytes(path)
+    with pytest.raises(StoreUnavailable, match="missing: answers, attempt_states"):
+        Store.open(tmp_path)
+    assert file_bytes(path) == before
+    other = tmp_path / "other"
+    other.mkdir()
+    with raw(other / DB_NAME) as c:  # another program's database
+        c.execute("CREATE TABLE players (who TEXT)")
+    before = file_bytes(other / DB_NAME)
+    with pytest.raises(StoreUnavailable, match="no newsquiz schema version"):
+        Store.open(other)
+    assert file_bytes(other / DB_NAME) == before
 
 
 # -------------------------------------------------------------------- corruption
@@ -371,7 +396,9 @@ def test_answer_is_committed_before_record_answer_returns(store: Store, bundled:
         (n,) = other.execute("SELECT count(*) FROM answers WHERE attempt_id = ?", (attempt,))
         assert n == (1,)
         state = json.loads(
-            other.execute("SELECT state_json FROM attempts WHERE id = ?", (attempt,)).fetchone()[0]
+            other.execute(
+                "SELECT state_json FROM attempt_states WHERE attempt_id = ?", (attempt,)
+            ).fetchone()[0]
         )
     assert state == json.loads(json.dumps(session.to_state()))
     assert not other.in_transaction

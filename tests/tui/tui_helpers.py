@@ -9,13 +9,17 @@ thing under test.
 
 from __future__ import annotations
 
+import asyncio
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.app import App
+from textual.keys import key_to_character
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -173,62 +177,112 @@ def response_for(session: Session, verdict: str) -> Any:
     return list(reversed(range(n)))
 
 
+_KEY_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+
+
 def key_for(char: str) -> str:
-    return "space" if char == " " else char
+    """The Textual key name a terminal reports for typing ``char``."""
+    if char == " ":
+        return "space"
+    if char.isalnum():
+        return char
+    name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    return _KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+async def send(pilot: Pilot[Any], *keys: str, wait: bool = True) -> None:
+    """Press ``keys`` back to back, as a fast typist would, then wait for the app.
+
+    ``pilot.press`` idles ~60 ms after every key; queueing the same key events in one go
+    and waiting once keeps long games fast.  Only use it for keys handled by one screen:
+    a key that changes the screen should be the last one.
+    """
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key_to_character(key))
+        event.set_sender(app)
+        app.post_message(event)
+    if wait:
+        await pilot.pause()
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*[key_for(c) for c in text])
+    await send(pilot, *[key_for(c) for c in text])
 
 
-async def enter_response(pilot: Pilot[Any], session: Session, response: Any) -> None:
-    """Give ``response`` to the open question with keys only (does not press the final
-    enter for kinds where ``submit`` is a separate step: it always does)."""
+async def until_screen(
+    pilot: Pilot[Any], kind: type[Any] | tuple[type[Any], ...], tries: int = 100
+) -> Any:
+    """Wait until the current screen is a ``kind`` (and has settled)."""
+    for _ in range(tries):
+        await asyncio.sleep(0.002)
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause()
+            return pilot.app.screen
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause()
+            return pilot.app.screen
+        await pilot.pause()
+    raise AssertionError(f"expected {kind!r}, the screen is {pilot.app.screen!r}")
+
+
+def keys_for(session: Session, response: Any) -> list[str]:
+    """The keys a player presses to give ``response`` to the open question, submit
+    included: digits for single choice; arrows and enter for true/false; digits and
+    arrows + space (alternating) then enter for multiple; ``u`` after arrows for order;
+    typed characters then enter for text and numbers."""
     q = session.question
     assert q is not None
     shown = [c.id for c in session.choices()] if q.kind not in ("text", "numeric") else []
+    keys: list[str] = []
     if q.kind == "single":
-        await pilot.press(str(shown.index(response) + 1))
+        keys.append(str(shown.index(response) + 1))
     elif q.kind == "truefalse":
-        # Arrows and enter here (digits are used for single choice).
-        target = shown.index(response)
-        await pilot.press(*(["down"] * target), "enter")
+        keys += ["down"] * shown.index(response) + ["enter"]
     elif q.kind == "multiple":
-        # Alternate: a digit ticks one, arrows + space tick the next.
         position = 0
         for n, cid in enumerate(response):
             index = shown.index(cid)
             if n % 2 == 0:
-                await pilot.press(str(index + 1))
+                keys.append(str(index + 1))
             else:
                 step = "down" if index > position else "up"
-                await pilot.press(*([step] * abs(index - position)), "space")
+                keys += [step] * abs(index - position) + ["space"]
             position = index
-        await pilot.press("enter")
+        keys.append("enter")
     elif q.kind in ("text", "numeric"):
-        await type_text(pilot, str(response))
-        await pilot.press("enter")
+        keys += [key_for(c) for c in str(response)] + ["enter"]
     elif q.kind == "order":
         current = [int(i) for i in shown]
         highlight = 0
         for place, item in enumerate(response):
             index = current.index(item)
             step = "down" if index > highlight else "up"
-            await pilot.press(*([step] * abs(index - highlight)))
-            await pilot.press(*(["u"] * (index - place)))
+            keys += [step] * abs(index - highlight) + ["u"] * (index - place)
             current.insert(place, current.pop(index))
             highlight = place
-        await pilot.press("enter")
+        keys.append("enter")
     else:  # pragma: no cover - a new kind
         raise AssertionError(f"unknown kind {q.kind}")
-    await pilot.pause()
+    return keys
 
 
 async def answer(pilot: Pilot[Any], verdict: str = "right") -> Any:
-    """Answer the open question on the PlayScreen; leaves the FeedbackScreen showing."""
+    """Answer the open question on the PlayScreen by keys; waits for the FeedbackScreen."""
+    from newsquiz.tui.play import FeedbackScreen
+
     session = session_of(pilot.app)
     response = response_for(session, verdict)
-    await enter_response(pilot, session, response)
+    await send(pilot, *keys_for(session, response), wait=False)
+    await until_screen(pilot, FeedbackScreen)
     return response
 
 
@@ -243,7 +297,7 @@ async def play(
     """Play from the current PlayScreen: enter on scenes, answer question i by ``plan[i]``
     (default "right"), enter on feedback.  Stops at the results, or *before* acting on a
     node where ``until(session)`` holds.  Returns the verdicts given, in order."""
-    from newsquiz.tui.play import FeedbackScreen, PlayScreen
+    from newsquiz.tui.play import PlayScreen
     from newsquiz.tui.results import ResultsScreen
 
     app = pilot.app
@@ -256,18 +310,19 @@ async def play(
         session = screen.session
         if until is not None and until(session):
             return given
+        where = (session.visit.node_id, len(session.actions))
         if session.question is None:
-            await pilot.press("enter")
-            await pilot.pause()
-            continue
-        verdict = plan[len(given)] if len(given) < len(plan) else "right"
-        await answer(pilot, verdict)
-        given.append(verdict)
-        assert isinstance(app.screen, FeedbackScreen), f"no feedback: {app.screen!r}"
-        if on_feedback is not None:
-            on_feedback(app, verdict)
-        await pilot.press("enter")
-        await pilot.pause()
+            await send(pilot, "enter", wait=False)
+        else:
+            verdict = plan[len(given)] if len(given) < len(plan) else "right"
+            await answer(pilot, verdict)
+            given.append(verdict)
+            if on_feedback is not None:
+                on_feedback(app, verdict)
+            await send(pilot, "enter", wait=False)
+        await until_screen(pilot, (PlayScreen, ResultsScreen))
+        moved = session.finished or (session.visit.node_id, len(session.actions)) != where
+        assert moved, f"the game did not move on from {where}"
     raise AssertionError("the game did not end")
 
 
@@ -304,3 +359,59 @@ def plans_for_endings(scenario: Scenario, seed: int = SEED) -> dict[str, list[st
             assert ending is not None
             found.setdefault(ending.id, plan)
     return found
+
+
+def engine_until(scenario: Scenario, node_id: str, plan: Plan = (), seed: int = SEED) -> Session:
+    """A session played in the engine (by ``plan``) up to ``node_id``, not yet acted on."""
+    session = Session(scenario, seed)
+    given = 0
+    for _ in range(1000):
+        assert not session.finished, f"the game ended before reaching {node_id}"
+        if session.visit.node_id == node_id:
+            return session
+        if session.question is None:
+            session.advance()
+            continue
+        verdict = plan[given] if given < len(plan) else "right"
+        session.answer(response_for(session, verdict))
+        given += 1
+    raise AssertionError(f"never reached {node_id}")
+
+
+# ------------------------------------------------------------- resuming a saved game
+
+
+class Resume(NoProgress):
+    """Saved progress holding one game: the library offers to continue it.
+
+    This is the app's own resume path (library → "Saved progress" → ``c``), used to start
+    a test at a given node without replaying the whole scenario by keys.
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session: Session | None = session
+
+    def has_saved(self, scenario_id: str) -> bool:
+        return self.session is not None and self.session.scenario.id == scenario_id
+
+    def saved_session(self, scenario: Scenario, *, allow_changed: bool = False) -> Session | None:
+        session, self.session = self.session, None
+        return session
+
+
+def resume_app(session: Session, *paths: Path, seed: int = SEED) -> NewsQuizApp:
+    return make_app(list(paths) or [SCENARIOS], Resume(session), seed=seed)
+
+
+async def resume(pilot: Pilot[Any]) -> Session:
+    """Library → enter → "continue where you left off" (``c``) → the play screen."""
+    from newsquiz.tui.dialogs import ChoiceScreen
+    from newsquiz.tui.play import PlayScreen
+
+    await library_ready(pilot)
+    await pilot.press("enter")
+    await until_screen(pilot, ChoiceScreen)
+    await pilot.press("c")
+    await until_screen(pilot, PlayScreen)
+    return session_of(pilot.app)

@@ -277,11 +277,14 @@ class Builder:
                 )
                 continue
             positions[fp.name] = Pos(value_node.line, value_node.col)
-            if fp.plain_text and value_node.__class__ is YScalar:
-                # Hot path: most fields are text.  A null is "" (or missing if required).
-                if value_node.quoted or value_node.value not in _NULLS:
-                    values[fp.name] = value_node.value
-                    continue
+            # Hot path: most fields are text.  (A null goes the long way: "" or an error.)
+            if (
+                fp.plain_text
+                and value_node.__class__ is YScalar
+                and (value_node.quoted or value_node.value not in _NULLS)
+            ):
+                values[fp.name] = value_node.value
+                continue
             _inner, optional = unwrap_optional(fp.tp)
             if isinstance(value_node, YScalar) and value_node.is_null:
                 if fp.required:
