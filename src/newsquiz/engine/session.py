@@ -718,6 +718,9 @@ class Session:
             for n, action in enumerate(actions, 1):
                 session._replay(action, n)
             replay_clock.live = True
+            if session.ending is None:
+                # Time away from the game is not time spent on the question.
+                session.visit.started_at = session._now = clock()
             # Unchanged scenario: the replay must land exactly where the save says.
             if not changed:
                 snap = state.get("snapshot")

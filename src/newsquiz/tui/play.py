@@ -133,6 +133,10 @@ class ContinueButton(Static, can_focus=True):
     def action_go(self) -> None:
         self.post_message(Submitted(None))
 
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_go()
+
 
 # ------------------------------------------------------------------- screens
 
