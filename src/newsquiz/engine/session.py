@@ -568,8 +568,12 @@ class Session:
         return other
 
     def _route(self, node: Node) -> str:
-        env = self.env()
+        env: dict[str, ex.Value] | None = None  # built only if a route has a condition
         for route in node.next:
+            if route.when is None:
+                return route.goto
+            if env is None:
+                env = self.env()
             if self._holds(route.when, env):
                 return route.goto
         raise NoRoute(node.id, node.pos.line)
@@ -589,7 +593,7 @@ class Session:
                 raise LoopLimitExceeded(target, self.visit_limit, node.pos.line)
             self.visits[target] = count
             self.path.append(target)
-            if not self._holds(node.when, self.env()):
+            if node.when is not None and not self._holds(node.when, self.env()):
                 target = self._route(node)
                 continue
             self._assign(node.set)
@@ -611,8 +615,11 @@ class Session:
             else:
                 order = order[1:] + order[:1]
             return order
-        env = self.env()
-        ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self._holds(c.when, env)]
+        if any(c.when is not None for c in q.choices):
+            env = self.env()
+            ids = [cid for cid, c in zip(_choice_ids(q), q.choices) if self._holds(c.when, env)]
+        else:
+            ids = _choice_ids(q)
         shuffle = q.shuffle if q.shuffle is not None else self.scenario.shuffle
         if shuffle:
             rng.shuffle(ids)
