@@ -363,3 +363,34 @@ def test_offset_map_agrees_with_normalise(text: str) -> None:
         assert source  # every character comes from somewhere
         assert char in normalise(source) or source.isspace()
     assert list(mapped.starts) == sorted(mapped.starts)
+
+
+def test_prepared_long_article_finds_the_first_occurrence_like_a_scan() -> None:
+    """Long articles are searched through a gram index; it must agree with a plain scan,
+    including for quotes that occur several times and repeated, low-variety text."""
+    import random
+
+    from newsquiz.scenario.quotes import prepare_quotes
+
+    rng = random.Random(3)
+    words = ["the", "minister", "said", "talks", "in", "Delhi", "were", "brief", "war", "—"]
+    paragraphs = tuple(
+        " ".join(rng.choice(words) for _ in range(rng.randint(20, 60))) for _ in range(600)
+    )
+    assert sum(map(len, paragraphs)) > 64 * 1024
+    quotes = []
+    for _ in range(300):
+        p = rng.randrange(len(paragraphs))
+        text = paragraphs[p]
+        a = rng.randrange(0, max(1, len(text) - 40))
+        quotes.append(text[a : a + rng.randint(31, 90)].strip())
+    quotes += ["not in the article at all, not even close", "minister said talks in Delhi"]
+    prepare_quotes(paragraphs, quotes)
+    for quote in quotes:
+        match = find_quote(paragraphs, quote)
+        expected = next(((i, t.find(quote)) for i, t in enumerate(paragraphs) if quote in t), None)
+        if expected is None:
+            assert match.kind is not MatchKind.EXACT
+        else:
+            assert match.kind is MatchKind.EXACT
+            assert (match.paragraph - 1, match.start) == expected

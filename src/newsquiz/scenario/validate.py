@@ -25,7 +25,7 @@ from newsquiz.scenario.model import (
     Scenario,
     choice_ids,
 )
-from newsquiz.scenario.quotes import MatchKind, find_quote, normalise
+from newsquiz.scenario.quotes import MatchKind, find_quote, normalise, prepare_quotes
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -69,6 +69,7 @@ class Validator:
         self.check_variables()
         self.check_ids()
         self.check_article()
+        prepare_quotes(self.s.article.paragraphs, self.quotes())
         for node in self.s.nodes:
             self.check_node(node)
         self.check_endings()
@@ -611,6 +612,18 @@ class Validator:
         for ending in s.endings:
             if ending.draft:
                 self.report("NQ700", f"ending '{ending.id}' is marked draft", ending.at("draft"))
+
+    def quotes(self) -> Iterator[str]:
+        """Every evidence quote in the scenario."""
+        for node in self.s.nodes:
+            q = node.question
+            if q is None:
+                continue
+            if q.evidence is not None:
+                yield q.evidence.quote
+            for c in q.choices:
+                if c.evidence is not None:
+                    yield c.evidence.quote
 
     def texts(self) -> Iterator[tuple[str, str, Pos]]:
         s = self.s
