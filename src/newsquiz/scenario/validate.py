@@ -19,6 +19,7 @@ from newsquiz.scenario.model import (
     Ending,
     Evidence,
     Expr,
+    Located,
     Node,
     Pos,
     Question,
@@ -590,10 +591,13 @@ class Validator:
         s = self.s
         if s.draft:
             self.report("NQ700", "the scenario is marked draft", s.at("draft"))
-        for where, text, pos in self.texts():
-            m = _TODO.search(text)
-            if m:
-                self.report("NQ700", f"{where} contains '{m.group()}'", pos)
+        texts = list(self.texts())
+        # One search over everything first: markers are rare, texts are many.
+        if _TODO.search("\n".join(text for _, text, _, _ in texts)):
+            for where, text, obj, name in texts:
+                m = _TODO.search(text)
+                if m:
+                    self.report("NQ700", f"{where} contains '{m.group()}'", obj.at(name))
         for node in s.nodes:
             if node.draft:
                 self.report("NQ700", f"node '{node.id}' is marked draft", node.at("draft"))
@@ -625,30 +629,35 @@ class Validator:
                 if c.evidence is not None:
                     yield c.evidence.quote
 
-    def texts(self) -> Iterator[tuple[str, str, Pos]]:
+    def texts(self) -> Iterator[tuple[str, str, Located, str]]:
+        """Every free text: (whose, text, the object holding it, its field name).
+
+        Positions are looked up by the caller only when it reports something.
+        """
         s = self.s
-        yield "the title", s.title, s.at("title")
-        yield "the summary", s.summary, s.at("summary")
+        yield "the scenario", s.title, s, "title"
+        yield "the scenario", s.summary, s, "summary"
         for node in s.nodes:
-            yield f"node '{node.id}'", node.title, node.at("title")
-            yield f"node '{node.id}'", node.text, node.at("text")
+            where = f"node '{node.id}'"
+            yield where, node.title, node, "title"
+            yield where, node.text, node, "text"
             q = node.question
             if q is None:
                 continue
-            where = f"question '{node.id}'"
-            yield where, q.prompt, q.at("prompt")
-            yield where, q.explanation, q.at("explanation")
+            yield where, q.prompt, q, "prompt"
+            yield where, q.explanation, q, "explanation"
             for c in q.choices:
-                yield where, c.text, c.at("text")
-                yield where, c.feedback, c.at("feedback")
+                yield where, c.text, c, "text"
+                yield where, c.feedback, c, "feedback"
             for hint in q.hints:
-                yield where, hint.text, hint.at("text")
+                yield where, hint.text, hint, "text"
             for branch in (q.on_correct, q.on_partial, q.on_wrong):
                 if branch is not None:
-                    yield where, branch.feedback, branch.at("feedback")
+                    yield where, branch.feedback, branch, "feedback"
         for ending in s.endings:
-            yield f"ending '{ending.id}'", ending.title, ending.at("title")
-            yield f"ending '{ending.id}'", ending.text, ending.at("text")
+            where = f"ending '{ending.id}'"
+            yield where, ending.title, ending, "title"
+            yield where, ending.text, ending, "text"
 
 
 def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:
