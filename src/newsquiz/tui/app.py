@@ -74,6 +74,8 @@ class LibraryScreen(Screen[None]):
         Binding("up", "cursor(-1)", "Up", show=False, priority=True),
         Binding("pagedown", "cursor(5)", show=False, priority=True),
         Binding("pageup", "cursor(-5)", show=False, priority=True),
+        # The filter takes every printable key, so '?' is caught in on_input_changed.
+        Binding("f1", "app.help", "Help"),
         Binding("ctrl+r", "article", "Article"),
         Binding("ctrl+s", "stats", "Stats"),
         Binding("ctrl+o", "player", "Player"),
@@ -127,13 +129,18 @@ class LibraryScreen(Screen[None]):
         bad = sum(1 for e in self.entries if e.scenario is None)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
-            status += f" · {bad} cannot be played (enter shows why)"
+            status += f" · {bad} broken (enter: why)"
         status += f" · player: {self.progress.player}"
         if not self.progress.saving:
-            status += " · progress is not saved"
+            status += " · not saving"
         self.query_one("#library-status", Static).update(literal(status))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if "?" in event.value:
+            # Nobody filters titles by '?': it means help, as on every other screen.
+            event.input.value = event.value.replace("?", "")
+            self.app.action_help()
+            return
         self.refresh_list()
 
     def action_cursor(self, delta: int) -> None:
@@ -197,7 +204,7 @@ class NewsQuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsquiz"
     BINDINGS = [
-        Binding("question_mark", "help", "Help"),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 

@@ -146,11 +146,14 @@ class PlayScreen(Screen[None]):
 
     BINDINGS = [
         Binding("h", "hint", "Hint"),
-        Binding("ctrl+t", "hint", "Hint", show=False, priority=True),
+        # In a typed answer letters are text: these keys stand in (and show in the footer).
+        Binding("ctrl+t", "typed_hint", "Hint", priority=True),
         Binding("a", "article", "Article"),
-        Binding("ctrl+r", "article", "Article", show=False, priority=True),
+        Binding("ctrl+r", "typed_article", "Article", priority=True),
         Binding("s", "skip", "Skip"),
         Binding("escape", "leave", "Library"),
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
     ]
 
@@ -164,7 +167,9 @@ class PlayScreen(Screen[None]):
         with Vertical(id="status-bar"):
             yield Static(id="status")
             yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
-        with VerticalScroll(id="body"):
+        # Not focusable: focus stays on the answer, so enter always answers; the body
+        # scrolls with the mouse wheel and page up/down.
+        with VerticalScroll(id="body", can_focus=False):
             yield Static(id="scene-title")
             yield Static(id="narrative")
             yield Static(id="prompt")
@@ -188,7 +193,10 @@ class PlayScreen(Screen[None]):
         if s.streak >= 2:
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
-            literal(s.scenario.title, "bold") + Content("  ·  " + "  ·  ".join(parts))
+            # What changes comes first, so a long title cannot push it off a narrow screen.
+            Content("  ·  ".join(parts)).stylize("bold")
+            + Content("  ·  ")
+            + literal(s.scenario.title)
         )
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(n, 1), progress=max(0, i - 1))
@@ -200,7 +208,9 @@ class PlayScreen(Screen[None]):
         node = s.node
         q = node.question
         self.query_one("#scene-title", Static).update(literal(node.title, "bold"))
-        self.query_one("#narrative", Static).update(prose(node.text))
+        narrative = self.query_one("#narrative", Static)
+        narrative.update(prose(node.text))
+        narrative.display = bool(node.text.strip())
         prompt = self.query_one("#prompt", Static)
         prompt.update(prose(q.prompt, "bold") if q else "")
         prompt.display = q is not None
@@ -210,40 +220,50 @@ class PlayScreen(Screen[None]):
         if self.answer_widget is not None:
             self.answer_widget.remove()
         widget: Widget
-        instructions = ""
         if q is None:
             widget = ContinueButton()
-            instructions = "enter: continue  ·  a: article"
         elif q.kind in ("single", "truefalse"):
             widget = ChoiceList([(c.id, c.text) for c in s.choices()])
-            instructions = "↑↓ or 1–9: choose  ·  enter: answer"
         elif q.kind == "multiple":
             widget = ChoiceList([(c.id, c.text) for c in s.choices()], multi=True)
-            instructions = "Select all that apply: space or 1–9 ticks  ·  enter: answer"
         elif q.kind == "order":
             widget = OrderList([(c.id, c.text) for c in s.choices()])
-            instructions = "Put in order: u / d (or shift+↑↓) move the item  ·  enter: answer"
         else:
             unit = f" (in {q.unit})" if q.kind == "numeric" and q.unit else ""
             placeholder = "Type a number" if q.kind == "numeric" else "Type your answer"
             widget = AnswerInput(placeholder + unit)
-            instructions = "enter: answer  ·  ctrl+r: article  ·  escape: leave the box"
-        if q is not None:
-            extras = []
-            if s.hints_left():
-                key = "ctrl+t" if isinstance(widget, Input) else "h"
-                extras.append(f"{key}: hint ({len(s.hints_left())} left)")
-            if s.skippable:
-                extras.append("s: skip")
-            if extras:
-                instructions += "  ·  " + "  ·  ".join(extras)
-        self.query_one("#instructions", Static).update(Content(instructions))
         self.query_one("#body", VerticalScroll).mount(widget, after=self.query_one("#answer-slot"))
         self.answer_widget = widget
         widget.focus()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.show_instructions()
         self.show_status()
         self.refresh_bindings()
+
+    def show_instructions(self) -> None:
+        """The keys for this question, phrase by phrase (a phrase never wraps inside)."""
+        s = self.session
+        q = s.question
+        widget = self.answer_widget
+        if q is None:
+            phrases = ["enter: continue", "a: article"]
+        elif q.kind in ("single", "truefalse"):
+            phrases = ["↑↓ or 1–9: choose", "enter: answer"]
+        elif q.kind == "multiple":
+            phrases = ["select all that apply", "space or 1–9: tick", "enter: answer"]
+        elif q.kind == "order":
+            phrases = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
+        else:
+            phrases = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
+        if q is not None:
+            left = len(s.hints_left())
+            if left:
+                key = "ctrl+t" if isinstance(widget, Input) else "h"
+                phrases.append(f"{key}: hint ({left} left)")
+            if s.skippable:
+                phrases.append("s: skip")
+        text = "  ·  ".join(p.replace(" ", "\u00a0") for p in phrases)
+        self.query_one("#instructions", Static).update(Content(text))
 
     def _show_hints(self) -> None:
         s = self.session
@@ -260,7 +280,11 @@ class PlayScreen(Screen[None]):
         if s.finished:
             return action == "leave"
         if action == "hint":
-            return s.question is not None and bool(s.hints_left())
+            return s.question is not None and bool(s.hints_left()) and not self._typing()
+        if action == "typed_hint":
+            return s.question is not None and bool(s.hints_left()) and self._typing()
+        if action == "typed_article":
+            return self._typing()
         if action == "skip":
             return s.skippable
         if action == "pick":
@@ -335,6 +359,7 @@ class PlayScreen(Screen[None]):
 
     def show_node_instructions(self) -> None:
         # Cheap refresh after a hint: the answer widget keeps its state.
+        self.show_instructions()
         self.show_status()
         self.refresh_bindings()
 
@@ -358,7 +383,30 @@ class PlayScreen(Screen[None]):
         if event.key == "escape" and isinstance(focused, Input):
             event.stop()
             event.prevent_default()
-            self.query_one("#body", VerticalScroll).focus()
+            self.set_focus(None)
+            self.refresh_bindings()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.refresh_bindings()
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, Input)
+
+    def action_typed_hint(self) -> None:
+        self.action_hint()
+
+    def action_typed_article(self) -> None:
+        self.action_article()
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        if pages < 0:
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
 
 
 class FeedbackScreen(Screen[None]):
@@ -380,9 +428,17 @@ class FeedbackScreen(Screen[None]):
         symbol, word, css = VERDICT[o.verdict]
         with VerticalScroll(id="feedback"):
             verdict = Content(f" {symbol} {word} ").stylize("bold")
-            points = f"  +{o.points:g} point{'s' if o.points != 1 else ''}"
+            sign = "+" if o.points > 0 else ""
+            points = f"  {sign}{o.points:g} point{'s' if o.points != 1 else ''}"
             if not o.counted:
                 points = "  (a retry: no points)"
+            else:
+                cost = self.hint_cost()
+                if cost:
+                    points += f" (hints cost {cost:g})"
+            node = self.session.scenario.node_map.get(o.node_id)
+            if node is not None and node.question is not None:
+                yield Static(prose(node.question.prompt), classes="dim feedback-question")
             yield Static(verdict + Content(points), id="verdict", classes=css)
             yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
             if o.verdict != "correct":
@@ -421,6 +477,15 @@ class FeedbackScreen(Screen[None]):
                 id="feedback-score",
             )
         yield Footer()
+
+    def hint_cost(self) -> float:
+        """What the hints taken on this question cost."""
+        records = self.session.records
+        node = self.session.scenario.node_map.get(self.outcome.node_id)
+        if not records or node is None or node.question is None:
+            return 0
+        used = records[-1].hints_used
+        return float(sum(h.cost for h in node.question.hints[:used]))
 
     def on_mount(self) -> None:
         self.query_one("#feedback", VerticalScroll).focus()

@@ -9,11 +9,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.practice import practice_scenario
 from newsquiz.engine.session import Session
 from newsquiz.tui.play import VERDICT, PlayScreen
 from newsquiz.tui.progress import Progress
-from newsquiz.tui.text import highlight, literal, prose
+from newsquiz.tui.text import literal, prose
 
 
 class ResultsScreen(Screen[None]):
@@ -66,16 +67,8 @@ class ResultsScreen(Screen[None]):
                         evidence = s.evidence_for(q, None, "correct")
                         for ev in evidence[:1]:
                             if ev.paragraph_text and ev.end > ev.start:
-                                quote = highlight(ev.paragraph_text, ev.start, ev.end)
-                                start = max(0, ev.start - 60)
-                                end = min(len(quote.plain), ev.end + 62)
-                                piece = quote[start:end]
                                 yield Static(
-                                    Content(f"   ¶{ev.paragraph}: ")
-                                    + (Content("…") if start else Content(""))
-                                    + piece
-                                    + (Content("…") if end < len(quote.plain) else Content("")),
-                                    classes="dim",
+                                    Content(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
                                 )
             missed = len(self.missed())
             hint = "r: play again  ·  escape: library"
@@ -109,3 +102,21 @@ class ResultsScreen(Screen[None]):
 
     def action_library(self) -> None:
         self.dismiss(None)
+
+
+def _snippet(ev: EvidenceView, context: int = 60) -> Content:
+    """The quote highlighted with a little context, cut at word boundaries."""
+    text = ev.paragraph_text
+    before = " ".join(text[: ev.start].split())
+    after = " ".join(text[ev.end :].split())
+    if len(before) > context:
+        before = "…" + before[-context:].split(" ", 1)[-1]
+    if len(after) > context:
+        after = after[:context].rsplit(" ", 1)[0] + "…"
+    gap_before = " " if text[: ev.start][-1:].isspace() else ""
+    gap_after = " " if text[ev.end :][:1].isspace() else ""
+    return (
+        literal(before + gap_before)
+        + literal("»" + text[ev.start : ev.end] + "«", "reverse bold")
+        + literal(gap_after + after)
+    )
