@@ -7,7 +7,8 @@
     clock for every process on Linux) from a ``call_after_refresh`` hook, i.e. once that
     frame has been composed; the parent took the same clock just before spawning it.  The
     app is started as ``newsquiz`` starts it: the bundled scenarios plus the user folder,
-    with the real progress store (in a temporary data folder).  Candidate and floor are
+    with the real progress store and library cache in a temporary data folder (warm after
+    the first start, as on any start but a user's very first).  Candidate and floor are
     interleaved, alternating which goes first, ROUNDS rounds; the figure is the median of
     the per-round ratios.  Byte-code is cached (``PYTHONPYCACHEPREFIX``, warmed first) so
     that both sides import compiled modules, as an installed package does.
@@ -84,14 +85,14 @@ from pathlib import Path
 from newsquiz.tui.app import LibraryScreen, make_app
 
 data_dir, scenarios = sys.argv[1], sys.argv[2]
-try:
-    from newsquiz.tui.saved import open_progress
-    progress = open_progress(data_dir)
-    kind = "store"
-except ImportError:
-    from newsquiz.tui.progress import NoProgress
-    progress = NoProgress()
-    kind = "none"
+
+
+def open_progress():  # as `newsquiz` does: saved progress opens in the background
+    from newsquiz.tui.saved import open_progress as open_saved
+
+    return open_saved(data_dir)
+
+kind = "store"
 
 loaded = LibraryScreen.loaded
 mounted = LibraryScreen.on_mount
@@ -107,7 +108,11 @@ def loaded_and_mark(self, entries):
     self.app.call_after_refresh(mark, self.app)
 
 LibraryScreen.loaded = loaded_and_mark
-app = make_app([Path(scenarios), Path(data_dir) / "scenarios"], progress)
+app = make_app(
+    [Path(scenarios), Path(data_dir) / "scenarios"],
+    progress_factory=open_progress,
+    library_cache=Path(data_dir) / "library-cache.json",
+)
 print("PROGRESS", kind, flush=True)
 app.run(headless=True, size=(80, 24))
 """

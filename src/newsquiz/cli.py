@@ -200,10 +200,15 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
+    from newsquiz.store.paths import data_dir
     from newsquiz.tui.app import make_app
 
-    progress = _open_progress(args)
-    app = make_app(paths, progress, seed=args.seed)
+    app = make_app(
+        paths,
+        seed=args.seed,
+        progress_factory=lambda: _open_progress(args),
+        library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
+    )
     app.run()
     return int(app.return_code or 0)
 

@@ -84,26 +84,73 @@ IMMEDIATE`` with a retry).  Every call is short; none needs ``await``.
 
 from __future__ import annotations
 
-from newsquiz.store.errors import StoreError, StoreTooNew, StoreUnavailable, UnknownAttempt
-from newsquiz.store.export import EXPORT_COLUMNS, iso_utc, write_csv, write_json
-from newsquiz.store.paths import DB_NAME, ENV_VAR, data_dir, db_path, default_player
-from newsquiz.store.progress import (
-    AttemptSummary,
-    FailSafeStore,
-    NullStore,
-    Player,
-    ProgressStore,
-    QuestionStat,
-    RateStat,
-    SavedAttempt,
-    ScenarioStat,
-    Stats,
-    Store,
-    StoredAnswer,
-    TopicStat,
-    open_store,
-)
-from newsquiz.store.schema import SCHEMA_VERSION
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsquiz.store.errors import (
+        StoreError,
+        StoreTooNew,
+        StoreUnavailable,
+        UnknownAttempt,
+    )
+    from newsquiz.store.export import EXPORT_COLUMNS, iso_utc, write_csv, write_json
+    from newsquiz.store.paths import DB_NAME, ENV_VAR, data_dir, db_path, default_player
+    from newsquiz.store.progress import (
+        AttemptSummary,
+        FailSafeStore,
+        NullStore,
+        Player,
+        ProgressStore,
+        QuestionStat,
+        RateStat,
+        SavedAttempt,
+        ScenarioStat,
+        Stats,
+        Store,
+        StoredAnswer,
+        TopicStat,
+        open_store,
+    )
+    from newsquiz.store.schema import SCHEMA_VERSION
+
+# Names are loaded on first use (PEP 562), so `newsquiz.store.paths` is cheap to import:
+# the app asks for the data folder long before it opens the database.
+_WHERE = {
+    **dict.fromkeys(["StoreError", "StoreTooNew", "StoreUnavailable", "UnknownAttempt"], "errors"),
+    **dict.fromkeys(["EXPORT_COLUMNS", "iso_utc", "write_csv", "write_json"], "export"),
+    **dict.fromkeys(["DB_NAME", "ENV_VAR", "data_dir", "db_path", "default_player"], "paths"),
+    **dict.fromkeys(
+        [
+            "AttemptSummary",
+            "FailSafeStore",
+            "NullStore",
+            "Player",
+            "ProgressStore",
+            "QuestionStat",
+            "RateStat",
+            "SavedAttempt",
+            "ScenarioStat",
+            "Stats",
+            "Store",
+            "StoredAnswer",
+            "TopicStat",
+            "open_store",
+        ],
+        "progress",
+    ),
+    "SCHEMA_VERSION": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsquiz.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"newsquiz.store.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DB_NAME",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -12,37 +14,35 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsquiz.engine.errors import ScenarioChanged, StateError
-from newsquiz.engine.session import Session
-from newsquiz.scenario.model import Scenario
-from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ChoiceScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.library import Entry, matches, scan
-from newsquiz.tui.play import PlayScreen
 from newsquiz.tui.progress import NoProgress, Progress
 from newsquiz.tui.text import literal
+
+if TYPE_CHECKING:  # the engine and the play screens load when a game starts
+    from newsquiz.engine.session import Session
+    from newsquiz.scenario.model import Scenario
 
 THEME_SETTING = "theme"
 
 
 def _entry_prompt(entry: Entry, progress: Progress) -> Content:
-    s = entry.scenario
-    if s is None:
+    s = entry.summary
+    if not s.ok:
         return (
             Content("⚠ ").stylize("bold")
             + literal(entry.path.name, "bold")
             + Content("  cannot be played\n  ")
             + literal(entry.problem)
         )
-    a = s.article
-    meta = [part for part in (a.outlet, _date(s)) if part]
+    meta = [part for part in (s.outlet, _date(s.published)) if part]
     line2 = [
         " · ".join(meta),
         ", ".join(s.topics),
-        f"{len(s.questions)} questions",
+        f"{s.questions} questions",
         f"~{s.minutes} min",
         s.difficulty,
     ]
@@ -60,9 +60,12 @@ def _entry_prompt(entry: Entry, progress: Progress) -> Content:
     )
 
 
-def _date(s: Scenario) -> str:
-    d = s.article.published
-    return f"{d.day} {d:%B %Y}" if d else ""
+def _date(iso: str) -> str:
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return f"{d.day} {d:%B %Y}"
 
 
 class LibraryScreen(Screen[None]):
@@ -82,15 +85,18 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear", "Clear filter", show=False),
     ]
 
-    def __init__(self, paths: Sequence[Path], progress: Progress) -> None:
+    def __init__(
+        self, paths: Sequence[Path], progress: Progress, cache: Path | None = None
+    ) -> None:
         super().__init__()
         self.paths = list(paths)
         self.progress = progress
+        self.cache = cache
         self.entries: list[Entry] = []
         self.shown: list[Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
         with Vertical(id="library"):
             yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
             yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
@@ -100,12 +106,23 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Library"
         self.query_one("#filter", Input).focus()
-        self.load()
+        # Usually every file is unchanged: list them from the cache at once; anything
+        # to read and validate is done off the event loop.
+        cached = scan(self.paths, self.cache, cached_only=True)
+        if cached is not None:
+            self.loaded(cached)
+        self.load(refresh=cached is None)
 
     @work(thread=True, exclusive=True, group="library")
-    def load(self) -> None:
-        entries = scan(self.paths)
-        self.app.call_from_thread(self.loaded, entries)
+    def load(self, refresh: bool = True) -> None:
+        if refresh:
+            entries = scan(self.paths, self.cache)
+            self.app.call_from_thread(self.loaded, entries)
+        app = self.app
+        if isinstance(app, NewsQuizApp) and app.progress_factory is not None:
+            # Saved progress opens after the list is on screen: badges follow it.
+            progress = app.progress_factory()
+            app.call_from_thread(app.use_progress, progress)
 
     def loaded(self, entries: list[Entry]) -> None:
         self.entries = entries
@@ -126,7 +143,7 @@ class LibraryScreen(Screen[None]):
             options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
         if self.shown:
             options.highlighted = min(previous or 0, len(self.shown) - 1)
-        bad = sum(1 for e in self.entries if e.scenario is None)
+        bad = sum(1 for e in self.entries if not e.ok)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
             status += f" · {bad} broken (enter: why)"
@@ -139,7 +156,7 @@ class LibraryScreen(Screen[None]):
         if "?" in event.value:
             # Nobody filters titles by '?': it means help, as on every other screen.
             event.input.value = event.value.replace("?", "")
-            self.app.action_help()
+            self.call_later(self.app.run_action, "help")
             return
         self.refresh_list()
 
@@ -165,8 +182,15 @@ class LibraryScreen(Screen[None]):
 
     def action_article(self) -> None:
         entry = self.selected()
-        if entry is not None and entry.scenario is not None:
-            self.app.push_screen(ArticleScreen(entry.scenario))
+        if entry is None:
+            return
+        scenario = entry.scenario
+        if scenario is None:
+            self.refresh_list()
+            return
+        from newsquiz.tui.article import ArticleScreen
+
+        self.app.push_screen(ArticleScreen(scenario))
 
     def action_stats(self) -> None:
         from newsquiz.tui.stats import StatsScreen
@@ -188,12 +212,17 @@ class LibraryScreen(Screen[None]):
         entry = self.selected()
         if entry is None:
             return
-        if entry.scenario is None:
-            self.app.push_screen(DiagnosticsScreen(str(entry.path), entry.result.errors))
+        scenario = entry.scenario  # read in full now (the list may come from the cache)
+        if scenario is None:
+            result = entry.load()
+            self.refresh_list()
+            self.app.push_screen(
+                DiagnosticsScreen(str(entry.path), result.errors or list(result.diagnostics))
+            )
             return
         app = self.app
         assert isinstance(app, NewsQuizApp)
-        app.start(entry.scenario)
+        app.start(scenario)
 
     def on_screen_resume(self) -> None:
         if self.entries:
@@ -214,35 +243,57 @@ class NewsQuizApp(App[None]):
         progress: Progress | None = None,
         *,
         seed: int | None = None,
-        start_file: Path | None = None,
+        progress_factory: Callable[[], Progress] | None = None,
+        library_cache: Path | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
+        self.library_cache = library_cache
         self.progress: Progress = progress or NoProgress()
         self.seed = seed
-        self.start_file = start_file
+        #: Opens saved progress off the start-up path (in the library's worker thread).
+        self.progress_factory = progress_factory if progress is None else None
 
     def on_mount(self) -> None:
-        saved = self.progress.get_setting(THEME_SETTING)
-        if saved and saved in self.available_themes:
-            self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.progress.listener = self._store_message
-        self.push_screen(LibraryScreen(self.paths, self.progress))
-        if self.progress.notice:
-            self.notify(self.progress.notice, title="Progress", severity="warning", timeout=8)
+        self.push_screen(LibraryScreen(self.paths, self.progress, self.library_cache))
+        if self.progress_factory is None:
+            self.use_progress(self.progress)
+
+    def use_progress(self, progress: Progress) -> None:
+        """Start using ``progress``: its theme, its messages, the library's badges."""
+        self.progress = progress
+        saved = progress.get_setting(THEME_SETTING)
+        if saved and saved in self.available_themes and saved != self.theme:
+            self._applying_saved_theme = True
+            self.theme = saved
+            self._applying_saved_theme = False
+        progress.listener = self._store_message
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.progress = progress
+                if screen.entries:
+                    screen.refresh_list()
+        if progress.notice:
+            self.notify(progress.notice, title="Progress", severity="warning", timeout=8)
+
+    _applying_saved_theme = False
 
     def _store_message(self, message: str) -> None:
         self.notify(message, title="Progress", severity="warning", timeout=8)
 
     def _remember_theme(self, theme: object) -> None:
-        self.progress.set_setting(THEME_SETTING, self.theme)
+        if not self._applying_saved_theme:
+            self.progress.set_setting(THEME_SETTING, self.theme)
 
     def new_seed(self) -> int:
         return self.seed if self.seed is not None else random.randrange(2**31)
 
     def start(self, scenario: Scenario) -> None:
         """Play ``scenario``: offer to resume saved progress first."""
+        from newsquiz.engine.errors import ScenarioChanged, StateError
+        from newsquiz.engine.session import Session
+
         if not self.progress.has_saved(scenario.id):
             self._play(Session(scenario, self.new_seed()), fresh=True)
             return
@@ -282,6 +333,9 @@ class NewsQuizApp(App[None]):
         )
 
     def _offer_changed(self, scenario: Scenario) -> None:
+        from newsquiz.engine.errors import StateError
+        from newsquiz.engine.session import Session
+
         def picked(key: str | None) -> None:
             if key == "c":
                 try:
@@ -307,6 +361,8 @@ class NewsQuizApp(App[None]):
         )
 
     def _play(self, session: Session, *, fresh: bool) -> None:
+        from newsquiz.tui.play import PlayScreen
+
         if fresh:
             self.progress.started(session)
         self.push_screen(PlayScreen(session, self.progress))
@@ -318,6 +374,8 @@ class NewsQuizApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Show the keys", self.action_help)
+        from newsquiz.tui.play import PlayScreen
+
         if isinstance(screen, PlayScreen):
             yield SystemCommand("Read the article", "Open the article", screen.action_article)
             yield SystemCommand("Hint", "Show a hint (it costs points)", screen.action_hint)
@@ -337,6 +395,18 @@ def make_app(
     progress: Progress | None = None,
     *,
     seed: int | None = None,
+    progress_factory: Callable[[], Progress] | None = None,
+    library_cache: Path | None = None,
 ) -> NewsQuizApp:
-    """The app on the scenario files/folders ``paths`` — used by the CLI and the tests."""
-    return NewsQuizApp(paths, progress, seed=seed)
+    """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
+
+    Give ``progress`` (tests: ``NoProgress()``), or ``progress_factory`` to open saved
+    progress in the background once the library is on screen (the CLI).
+    """
+    return NewsQuizApp(
+        paths,
+        progress,
+        seed=seed,
+        progress_factory=progress_factory,
+        library_cache=library_cache,
+    )

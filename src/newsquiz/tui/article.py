@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -9,8 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from newsquiz.scenario.model import Scenario
 from newsquiz.tui.text import highlight, literal
+
+if TYPE_CHECKING:
+    from newsquiz.scenario.model import Scenario
 
 
 class ArticleScreen(Screen[None]):

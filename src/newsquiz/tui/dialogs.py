@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.tui.text import literal
+
+if TYPE_CHECKING:
+    from newsquiz.scenario.diagnostics import Diagnostic
 
 HELP = """\
 Everywhere

@@ -8,11 +8,12 @@ the real one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from newsquiz.engine.session import AnswerRecord, Session
-from newsquiz.scenario.model import Scenario
-from newsquiz.store.progress import AttemptSummary, Stats
+if TYPE_CHECKING:  # kept off the start-up path: the library's first frame needs none
+    from newsquiz.engine.session import AnswerRecord, Session
+    from newsquiz.scenario.model import Scenario
+    from newsquiz.store.progress import AttemptSummary, Stats
 
 
 class Progress(Protocol):

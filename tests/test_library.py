@@ -1,0 +1,70 @@
+"""The library's scan and its cache of summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from newsquiz.cli import bundled_scenarios_dir
+from newsquiz.tui.library import matches, scan
+
+BUNDLED = bundled_scenarios_dir() / "g20-blinken-lavrov.yaml"
+
+
+def _library(tmp_path: Path) -> Path:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(BUNDLED, folder / "g20.yaml")
+    (folder / "broken.yaml").write_text("format: 1\ntitle: a\ntitle: b\n", "utf-8")
+    (folder / "notes.txt").write_text("not a scenario", "utf-8")
+    return folder
+
+
+def test_scan_lists_valid_and_broken_files(tmp_path: Path) -> None:
+    entries = scan([_library(tmp_path), tmp_path / "missing"])
+    assert [e.path.name for e in entries] == ["g20.yaml", "broken.yaml"]
+    good, bad = entries
+    assert good.ok and good.summary.title == "Elbow brush in Delhi"
+    assert good.summary.questions == 16 and good.summary.published == "2023-03-02"
+    assert not bad.ok and "broken.yaml:3:1: NQ009" in bad.problem
+    assert matches(good, "delhi DIPLOMACY") and not matches(good, "brexit")
+
+
+def test_cache_lists_unchanged_files_without_reading_them(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    first = scan([folder], cache)
+    assert all(e.result is not None for e in first)  # read and validated
+    assert json.loads(cache.read_text("utf-8"))["files"]
+
+    again = scan([folder], cache, cached_only=True)
+    assert again is not None
+    assert [e.summary for e in again] == [e.summary for e in first]
+    assert all(e.result is None for e in again)  # from the cache only
+    # Played from the cache: the file is read in full then.
+    assert again[0].scenario is not None and again[0].result is not None
+
+
+def test_cache_notices_an_edited_file(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    scan([folder], cache)
+    target = folder / "g20.yaml"
+    text = target.read_text("utf-8").replace("title: Elbow brush in Delhi", "title: Edited title", 1)
+    target.write_text(text, "utf-8")
+    os.utime(target, ns=(1, 1))  # a different stamp even on a coarse clock
+    assert scan([folder], cache, cached_only=True) is None
+    titles = [e.summary.title for e in scan([folder], cache)]
+    assert "Edited title" in titles
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    for garbage in ("{not json", '{"version": 1, "files": []}', "[]", ""):
+        cache.write_text(garbage, "utf-8")
+        entries = scan([folder], cache)
+        assert [e.path.name for e in entries] == ["g20.yaml", "broken.yaml"]
+        assert entries[0].ok
