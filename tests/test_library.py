@@ -52,7 +52,9 @@ def test_cache_notices_an_edited_file(tmp_path: Path) -> None:
     cache = tmp_path / "cache.json"
     scan([folder], cache)
     target = folder / "g20.yaml"
-    text = target.read_text("utf-8").replace("title: Elbow brush in Delhi", "title: Edited title", 1)
+    text = target.read_text("utf-8").replace(
+        "title: Elbow brush in Delhi", "title: Edited title", 1
+    )
     target.write_text(text, "utf-8")
     os.utime(target, ns=(1, 1))  # a different stamp even on a coarse clock
     assert scan([folder], cache, cached_only=True) is None
