@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 HELP = """\
 Everywhere
-  ?            this help
+  ? or f1      this help
   ctrl+p       command palette (themes, library, article, quit)
   ctrl+q       quit (your progress is saved after every answer)
 
