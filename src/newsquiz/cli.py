@@ -48,9 +48,9 @@ def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | Non
             cache[path] = []
     lines = cache[path]
     if 1 <= line <= len(lines):
-        from newsquiz.scenario.yamltree import _BAD_CHARS
+        from newsquiz.text import FORBIDDEN
 
-        return _BAD_CHARS.sub("?", lines[line - 1].rstrip("\r"))
+        return FORBIDDEN.sub("?", lines[line - 1])
     return None
 
 

@@ -39,6 +39,7 @@ from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
 from newsquiz.engine.session import Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
+from newsquiz.text import clean
 
 __all__ = ["EVIDENCE_WIDTH", "PlainPlayer", "clean", "evidence_snippet", "pick_scenario"]
 
@@ -47,8 +48,6 @@ EVIDENCE_WIDTH = 400
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding /
 # override / isolate characters (which can make text display in a misleading order).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 _SPLIT = re.compile(r"[\s,;]+")
 
 _BOLD = "\x1b[1m"
@@ -71,11 +70,6 @@ HELP = (
     "h reveals a hint (its cost is shown and taken off that question's points), "
     "s skips a question (where allowed), q quits, ? repeats this help."
 )
-
-
-def clean(text: str) -> str:
-    """Scenario (or typed) text made safe to print: control characters removed."""
-    return _CONTROL.sub("", _LINE_SEPARATORS.sub("\n", text))
 
 
 def _num(value: float) -> str:
@@ -240,17 +234,20 @@ class PlainPlayer:
 
     def _intro(self) -> None:
         sc = self.session.scenario
-        art = sc.article
         self.io.out(self.io.style(clean(sc.title), _BOLD))
         if sc.summary:
             self.io.out(clean(sc.summary))
+        self._article_header()
+        self.io.out(HELP)
+
+    def _article_header(self) -> None:
+        art = self.session.scenario.article
         self.io.out(f"Article: {clean(art.headline)}")
         source = [clean(x) for x in (art.outlet, art.byline) if x]
         if art.published is not None:
             source.append(art.published.isoformat())
         if source:
             self.io.out(" · ".join(source))
-        self.io.out(HELP)
 
     def _title_and_text(self) -> None:
         node = self.session.node
@@ -280,12 +277,7 @@ class PlainPlayer:
     def _article(self) -> None:
         art = self.session.scenario.article
         self.io.out()
-        self.io.out(f"Article: {clean(art.headline)}")
-        source = [clean(x) for x in (art.outlet, art.byline) if x]
-        if art.published is not None:
-            source.append(art.published.isoformat())
-        if source:
-            self.io.out(" · ".join(source))
+        self._article_header()
         if art.url:
             self.io.out(f"Source: {clean(art.url)}")
         for n, paragraph in enumerate(art.paragraphs, 1):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError
+from newsquiz.text import FORBIDDEN
 
 try:  # pragma: no branch - depends on how PyYAML was built
     _Parser: type = yaml.CSafeLoader
@@ -41,9 +42,7 @@ MAX_BYTES = 2 * 1024 * 1024
 #: Deepest nesting of mappings and sequences accepted.  A scenario needs about 8.
 MAX_DEPTH = 64
 
-# C0 controls except tab, LF and CR; DEL; C1 controls; bidi embeddings, overrides and
-# isolates (the "Trojan Source" characters).
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BAD_CHARS = FORBIDDEN
 
 
 @dataclass(eq=False)

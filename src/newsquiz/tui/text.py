@@ -14,13 +14,9 @@ import re
 
 from textual.content import Content, Span
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from newsquiz.text import clean
+
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*\n]+?)(?<=\S)\*")
-
-
-def clean(text: str) -> str:
-    """Text without control characters, escapes or bidi overrides (newlines and tabs kept)."""
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def literal(text: str, style: str = "") -> Content:
