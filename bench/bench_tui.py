@@ -88,7 +88,7 @@ data_dir, scenarios = sys.argv[1], sys.argv[2]
 
 
 def open_progress():  # as `newsquiz` does: saved progress opens in the background
-    from newsquiz.tui.saved import open_progress as open_saved
+    from newsquiz.store.tracker import open_progress as open_saved
 
     return open_saved(data_dir)
 
@@ -236,9 +236,9 @@ async def _time_keys(pilot: Any, options: Any, keys: int) -> list[float]:
 
 
 async def _candidate_keys(keys: int) -> tuple[list[float], list[str]]:
+    from newsquiz.store.tracker import NoProgress
     from newsquiz.tui.app import LibraryScreen, make_app
     from newsquiz.tui.play import ChoiceList, PlayScreen
-    from newsquiz.tui.progress import NoProgress
 
     app = make_app([SCENARIOS], NoProgress(), seed=7)
     async with app.run_test(size=SIZE) as pilot:

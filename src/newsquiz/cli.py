@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, TextIO
 from newsquiz import __version__
 
 if TYPE_CHECKING:
-    from newsquiz.tui.progress import Progress
+    from newsquiz.engine.session import Session
+    from newsquiz.scenario.model import Scenario
+    from newsquiz.store.tracker import Progress
 
 
 def bundled_scenarios_dir() -> Path:
@@ -215,7 +217,7 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
 
 def _open_progress(args: argparse.Namespace) -> Progress:
     """The app's saved progress, or one that saves nothing (with a notice saying why)."""
-    from newsquiz.tui.saved import open_progress
+    from newsquiz.store.tracker import open_progress
 
     return open_progress(getattr(args, "data_dir", None), getattr(args, "player", None))
 
@@ -226,6 +228,7 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     from newsquiz.engine.session import Session
     from newsquiz.plain import PlainPlayer, pick_scenario
     from newsquiz.scenario.loader import check_file, find_scenario_files
+    from newsquiz.store.tracker import NoProgress
 
     files = list(find_scenario_files([p for p in paths if p.exists()]))
     if not files:
@@ -247,7 +250,60 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     if scenario is None:
         return 0
     seed = args.seed if args.seed is not None else random.randrange(1, 2**31)
-    return PlainPlayer(Session(scenario, seed), sys.stdin, sys.stdout, colour).run()
+    # A person at a terminal keeps progress and can resume; piped input (scripts, tests)
+    # neither resumes nor writes anything, so each run is the same.
+    progress: Progress = NoProgress()
+    if sys.stdin.isatty() and not args.no_save:
+        progress = _open_progress(args)
+        if progress.notice:
+            print(progress.notice, file=sys.stderr)
+    session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
+    if session is None:
+        session = Session(scenario, seed)
+        progress.started(session)
+    player = PlainPlayer(session, sys.stdin, sys.stdout, colour, progress=progress)
+    return player.run()
+
+
+def _resume_plain(
+    progress: Progress, scenario: Scenario, stdin: TextIO, stdout: TextIO
+) -> Session | None:
+    """Offer to continue saved progress (plain mode); None means start afresh."""
+    from newsquiz.engine.errors import ScenarioChanged, StateError
+
+    if not progress.has_saved(scenario.id):
+        return None
+    try:
+        session = progress.saved_session(scenario)
+        question = "Continue where you left off? [Y/n] "
+    except ScenarioChanged:
+        stdout.write(
+            "This scenario was edited since you saved your progress. Your answers can be "
+            "kept where the questions still match, and scored by the new version.\n"
+        )
+        question = "Continue where the questions still match? [Y/n] "
+        session = None
+    except StateError as err:
+        stdout.write(f"Saved progress could not be restored ({err}); starting afresh.\n")
+        progress.discard(scenario.id)
+        return None
+    if session is not None:
+        i, n = session.progress()
+        stdout.write(f"You have saved progress: question {i} of {n}, score {session.score:g}.\n")
+    stdout.write(question)
+    stdout.flush()
+    answer = stdin.readline().strip().lower()
+    if answer in ("", "y", "yes", "c"):
+        if session is None:
+            try:
+                session = progress.saved_session(scenario, allow_changed=True)
+            except StateError as err:
+                stdout.write(f"{err}. Starting afresh.\n")
+                session = None
+        if session is not None:
+            return session
+    progress.discard(scenario.id)
+    return None
 
 
 # ------------------------------------------------------------------------ main
@@ -308,6 +364,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         default=None,
         help="whose progress to use (default: your user name)",
+    )
+    p.add_argument(
+        "--no-save",
+        action="store_true",
+        help="plain mode: neither resume nor save progress (piped input never does)",
     )
     p.set_defaults(func=cmd_play)
 

@@ -39,6 +39,7 @@ from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
 from newsquiz.engine.session import Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
+from newsquiz.store.tracker import NoProgress, Progress
 from newsquiz.text import clean
 
 __all__ = ["EVIDENCE_WIDTH", "PlainPlayer", "clean", "evidence_snippet", "pick_scenario"]
@@ -195,10 +196,13 @@ class PlainPlayer:
         colour: bool = False,
         *,
         echo: bool | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.session = session
         self.io = _Lines(stdin, stdout, colour, echo)
         self._hint_cost = 0
+        #: Where every answer is committed before its feedback is printed.
+        self.progress: Progress = progress or NoProgress()
 
     # ------------------------------------------------------------------ play
 
@@ -212,6 +216,7 @@ class PlainPlayer:
                         self._narrative()
                     else:
                         self._ask()
+                self.progress.finished(self.session)
                 self._ending()
                 return 0
             except _Stop:
@@ -273,6 +278,7 @@ class PlainPlayer:
             else:
                 break
         self.session.advance()
+        self.progress.moved(self.session)
 
     def _article(self) -> None:
         art = self.session.scenario.article
@@ -307,7 +313,9 @@ class PlainPlayer:
                 if not self.session.skippable:
                     self.io.out("This question cannot be skipped.")
                     continue
-                self._show_outcome(self.session.skip())
+                outcome = self.session.skip()
+                self.progress.answered(self.session, self.session.records[-1])
+                self._show_outcome(outcome)
                 return
             if command == "q":
                 raise _Stop
@@ -319,6 +327,7 @@ class PlainPlayer:
             except InvalidAnswer as err:
                 self.io.out(_sentence(clean(str(err))))
                 continue
+            self.progress.answered(self.session, self.session.records[-1])
             self._show_outcome(outcome)
             return
 
@@ -367,6 +376,7 @@ class PlainPlayer:
         number = len(s.hints_shown()) + 1
         total = number + len(left) - 1
         hint = s.hint()
+        self.progress.moved(s)
         self._hint_cost += hint.cost
         cost = "free" if hint.cost == 0 else f"costs {_points(hint.cost)}"
         self.io.out(f"Hint {number} of {total} ({cost}): {clean(hint.text.strip())}")

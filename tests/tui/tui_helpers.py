@@ -26,8 +26,8 @@ from textual.widgets import OptionList, Static
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
 from newsquiz.scenario.model import Scenario, choice_ids
+from newsquiz.store.tracker import NoProgress
 from newsquiz.tui.app import LibraryScreen, NewsQuizApp, make_app
-from newsquiz.tui.progress import NoProgress
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

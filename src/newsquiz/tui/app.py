@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsquiz.store.tracker import NoProgress, Progress
 from newsquiz.tui.dialogs import ChoiceScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.library import Entry, matches, scan
-from newsquiz.tui.progress import NoProgress, Progress
 from newsquiz.tui.text import literal
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts

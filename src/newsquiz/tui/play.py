@@ -15,9 +15,9 @@ from textual.widgets.option_list import Option
 
 from newsquiz.engine.errors import EngineError, InvalidAnswer
 from newsquiz.engine.session import Outcome, Session
+from newsquiz.store.tracker import Progress
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
-from newsquiz.tui.progress import Progress
 from newsquiz.tui.text import highlight, literal, prose
 
 VERDICT = {

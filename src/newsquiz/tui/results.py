@@ -12,8 +12,8 @@ from textual.widgets import Footer, Static
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.practice import practice_scenario
 from newsquiz.engine.session import Session
+from newsquiz.store.tracker import Progress
 from newsquiz.tui.play import VERDICT, PlayScreen
-from newsquiz.tui.progress import Progress
 from newsquiz.tui.text import literal, prose
 
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsquiz.store.progress import RateStat
-from newsquiz.tui.progress import Progress
+from newsquiz.store.tracker import Progress
 from newsquiz.tui.text import literal
 
 BAR_WIDTH = 20
