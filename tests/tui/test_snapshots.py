@@ -13,6 +13,7 @@ Regenerate after an intended change with ``pytest tests/tui/test_snapshots.py
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from textual.widgets import Input
 from tui_helpers import (
     BUNDLED,
     HOSTILE_DIR,
+    SCENARIOS,
+    SEED,
     answer,
     bundled,
     engine_until,
@@ -38,7 +41,16 @@ from tui_helpers import (
     until_screen,
 )
 
-from newsquiz.tui.app import NewsQuizApp
+from newsquiz.store.progress import (
+    AttemptSummary,
+    QuestionStat,
+    RateStat,
+    ScenarioStat,
+    Stats,
+    TopicStat,
+)
+from newsquiz.store.tracker import NoProgress
+from newsquiz.tui.app import NewsQuizApp, make_app
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.results import ResultsScreen
@@ -273,3 +285,111 @@ class TestHostile:
             await answer(pilot, "right")
 
         shot(new_app(HOSTILE_DIR), run_before)
+
+
+# -------------------------------------------------------- saved progress screens
+
+
+class _Saved(NoProgress):
+    """Saved progress with a fixed history: a statistics screen that never changes."""
+
+    @property
+    def saving(self) -> bool:
+        return True
+
+    def best_percent(self, scenario_id: str) -> int | None:
+        return 76 if scenario_id == SCENARIO.id else None
+
+    def stats(self) -> Stats | None:
+        return Stats(
+            player="ada",
+            attempts=3,
+            finished=2,
+            overall=RateStat(30, 21, 24.5, 40.0),
+            scenarios=[
+                ScenarioStat(
+                    SCENARIO.id, SCENARIO.title, 3, 2, 1, 0, 76, 61, 1_700_000_000.0, 15, 16
+                )
+            ],
+            topics=[
+                TopicStat(30, 21, 24.5, 40.0, topic="diplomacy"),
+                TopicStat(12, 5, 6.0, 14.0, topic="sourcing"),
+            ],
+            questions=[
+                QuestionStat(
+                    3,
+                    0,
+                    0.0,
+                    3.0,
+                    scenario_id=SCENARIO.id,
+                    node_id="who-timed",
+                    question="Who is the source for the claim?",
+                    kind="single",
+                ),
+            ],
+        )
+
+    def history(self, limit: int = 20) -> list[AttemptSummary]:
+        return [
+            AttemptSummary(
+                1,
+                SCENARIO.id,
+                SCENARIO.title,
+                "finished",
+                1_700_000_000.0,
+                1_700_000_600.0,
+                1_700_000_600.0,
+                16.0,
+                21.0,
+                76,
+                "filed-with-fixes",
+                "Filed, with fixes",
+                16,
+                11,
+                1,
+                420.0,
+            )
+        ]
+
+    def players(self) -> list[str]:
+        return ["ada", "ben", self.player]
+
+
+class TestSavedProgress:
+    def test_resume_offer(self, shot: Any) -> None:
+        app = resume_app(engine_until(SCENARIO, "geneva-year"))
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            from newsquiz.tui.dialogs import ChoiceScreen
+
+            await library_ready(pilot)
+            await send(pilot, "enter", wait=False)
+            await until_screen(pilot, ChoiceScreen)
+
+        shot(app, run_before)
+
+    def test_statistics(self, shot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        app = make_app([SCENARIOS], _Saved(player="ada"), seed=SEED)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            from newsquiz.tui.stats import StatsScreen
+
+            await library_ready(pilot)
+            await send(pilot, "ctrl+s", wait=False)
+            await until_screen(pilot, StatsScreen)
+
+        shot(app, run_before)
+
+    def test_player_picker(self, shot: Any) -> None:
+        app = make_app([SCENARIOS], _Saved(player="ada"), seed=SEED)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            from newsquiz.tui.stats import PlayerScreen
+
+            await library_ready(pilot)
+            await send(pilot, "ctrl+o", wait=False)
+            await until_screen(pilot, PlayerScreen)
+
+        shot(app, run_before)
