@@ -287,7 +287,7 @@ class _ArticleIndex:
 
 
 #: Gram length, and the article size from which indexing quotes beats scanning for them.
-_GRAM = 16
+_GRAM = 8
 _INDEX_FROM = 64 * 1024
 
 _INDEXES: dict[int, _ArticleIndex] = {}

@@ -45,7 +45,7 @@ MAX_DEPTH = 64
 _BAD_CHARS = FORBIDDEN
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YScalar:
     value: str
     line: int
@@ -61,14 +61,14 @@ class YScalar:
         return not self.quoted and self.value in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YSeq:
     line: int
     col: int
     items: list[YNode] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YMap:
     line: int
     col: int
