@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -119,14 +120,21 @@ class LibraryScreen(Screen[None]):
             entries = scan(self.paths, self.cache)
             self.app.call_from_thread(self.loaded, entries)
         app = self.app
-        if isinstance(app, NewsQuizApp) and app.progress_factory is not None:
+        if isinstance(app, NewsQuizApp):
             # Saved progress opens after the list is on screen: badges follow it.
-            progress = app.progress_factory()
-            app.call_from_thread(app.use_progress, progress)
+            progress = app.open_progress()
+            if progress is not None:
+                app.call_from_thread(app.use_progress, progress)
 
     def loaded(self, entries: list[Entry]) -> None:
+        first = not self.entries
         self.entries = entries
         self.refresh_list()
+        app = self.app
+        if first and isinstance(app, NewsQuizApp) and app.play_single_file and len(entries) == 1:
+            # `newsquiz play FILE`: straight into the game (the library is behind it).
+            app.play_single_file = False
+            self.action_play()
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
@@ -249,16 +257,32 @@ class NewsQuizApp(App[None]):
         super().__init__()
         self.paths = list(paths)
         self.library_cache = library_cache
+        #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.
+        self.play_single_file = len(self.paths) == 1 and self.paths[0].is_file()
         self.progress: Progress = progress or NoProgress()
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
         self.progress_factory = progress_factory if progress is None else None
+        self._progress_lock = threading.Lock()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(LibraryScreen(self.paths, self.progress, self.library_cache))
         if self.progress_factory is None:
             self.use_progress(self.progress)
+
+    def open_progress(self) -> Progress | None:
+        """Open saved progress if it is not open yet (once, from whichever thread asks
+        first); None when it already was."""
+        with self._progress_lock:
+            factory, self.progress_factory = self.progress_factory, None
+            return factory() if factory is not None else None
+
+    def ensure_progress(self) -> None:
+        """Before a game starts: saved progress must be open, or answers would be lost."""
+        progress = self.open_progress()
+        if progress is not None:
+            self.use_progress(progress)
 
     def use_progress(self, progress: Progress) -> None:
         """Start using ``progress``: its theme, its messages, the library's badges."""
@@ -291,6 +315,7 @@ class NewsQuizApp(App[None]):
 
     def start(self, scenario: Scenario) -> None:
         """Play ``scenario``: offer to resume saved progress first."""
+        self.ensure_progress()
         from newsquiz.engine.errors import ScenarioChanged, StateError
         from newsquiz.engine.session import Session
 
