@@ -11,35 +11,12 @@ from pathlib import Path
 import pytest
 
 from newsquiz.cli import main
+from samples import MINIMAL_SCENARIO
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "diagnostics"
 
-VALID = """\
-format: 1
-id: valid-scenario
-title: A minimal scenario
-article:
-  headline: Ministers meet in Delhi
-  text: |
-    The foreign ministers met in Delhi on Thursday.
-
-    The talks lasted less than ten minutes.
-nodes:
-  - id: q1
-    question:
-      kind: single
-      prompt: Where did the ministers meet?
-      choices:
-        - text: In Delhi
-          correct: true
-          evidence: met in Delhi
-        - text: In Geneva
-    next: end
-endings:
-  - id: done
-    title: Finished
-"""
+VALID = MINIMAL_SCENARIO.replace("id: base-scenario", "id: valid-scenario")
 # One warning (NQ202, line 21), no errors.
 WARNING_ONLY = VALID.replace("endings:\n", "  - id: forgotten\n    next: end\nendings:\n")
 # One error (NQ103, line 4) and one warning (NQ202, line 22).

@@ -26,37 +26,14 @@ from newsquiz.cli import main
 from newsquiz.scenario.diagnostics import CODES, Severity
 from newsquiz.scenario.loader import check_bytes, check_file, loads
 from newsquiz.scenario.yamltree import MAX_BYTES
+from samples import MINIMAL_SCENARIO
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "diagnostics"
 DOCS = ROOT / "docs" / "diagnostics.md"
 
 #: A minimal valid scenario: every fixture is this with one thing wrong.
-BASE = """\
-format: 1
-id: base-scenario
-title: A minimal scenario
-article:
-  headline: Ministers meet in Delhi
-  text: |
-    The foreign ministers met in Delhi on Thursday.
-
-    The talks lasted less than ten minutes.
-nodes:
-  - id: q1
-    question:
-      kind: single
-      prompt: Where did the ministers meet?
-      choices:
-        - text: In Delhi
-          correct: true
-          evidence: met in Delhi
-        - text: In Geneva
-    next: end
-endings:
-  - id: done
-    title: Finished
-"""
+BASE = MINIMAL_SCENARIO
 
 _EXPECT = re.compile(r"#\s*expect:\s*(NQ\d{3})\s+line\s+(\d+)\s*$")
 _ALSO = re.compile(r"#\s*also:\s*(.*)$")

@@ -24,36 +24,13 @@ from newsquiz.scenario import model
 from newsquiz.scenario.build import field_plan
 from newsquiz.scenario.diagnostics import CODES, Diagnostic, ScenarioError
 from newsquiz.scenario.loader import CheckResult, check_bytes, check_file, loads
+from samples import MINIMAL_SCENARIO
 
 FILE = "hostile.yaml"
 #: Every case must finish in well under this many seconds.
 LIMIT = 2.0
 
-BASE = """\
-format: 1
-id: base-scenario
-title: A minimal scenario
-article:
-  headline: Ministers meet in Delhi
-  text: |
-    The foreign ministers met in Delhi on Thursday.
-
-    The talks lasted less than ten minutes.
-nodes:
-  - id: q1
-    question:
-      kind: single
-      prompt: Where did the ministers meet?
-      choices:
-        - text: In Delhi
-          correct: true
-          evidence: met in Delhi
-        - text: In Geneva
-    next: end
-endings:
-  - id: done
-    title: Finished
-"""
+BASE = MINIMAL_SCENARIO
 
 # What must never reach a terminal (mirrors the loader's own rule).
 _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
