@@ -48,10 +48,7 @@ too small a sample on its own); ratios are per-call time / per-walk time.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import io
-import pstats
 import statistics
 import sys
 import time
@@ -60,6 +57,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import profile_tops
 from newsquiz.engine import playtest
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
@@ -353,17 +351,11 @@ def calibrate(w: Workload, rounds: int, calls: int) -> str:
 
 
 def profile(scenario: Scenario, runs: int = PROFILE_RUNS, top: int = 15) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    playtest.random_runs(scenario, runs, seed=SEED)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    out.write(f"== cProfile random_runs(scenario, {runs}): by own time ==\n")
-    stats.sort_stats("tottime").print_stats(top)
-    out.write(f"== cProfile random_runs(scenario, {runs}): by cumulative time ==\n")
-    stats.sort_stats("cumulative").print_stats(top)
-    return "\n".join(line for line in out.getvalue().splitlines() if line.strip())
+    return profile_tops(
+        lambda: playtest.random_runs(scenario, runs, seed=SEED),
+        f"random_runs(scenario, {runs})",
+        top,
+    )
 
 
 # ---------------------------------------------------------------------- main

@@ -17,10 +17,7 @@ phase breakdown and the top functions under cProfile.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import io
-import pstats
 import statistics
 import sys
 import time
@@ -29,6 +26,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from bench import profile_tops
 from bench.scenario_gen import generate, generate_library
 from newsquiz.scenario.build import build_scenario
 from newsquiz.scenario.loader import check_bytes
@@ -187,19 +185,12 @@ def breakdown(workload: Workload, rounds: int = 3) -> str:
 
 
 def profile(workload: Workload, top: int = 15) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(workload.reps):
-        for name, data in workload.files:
-            check_bytes(data, name)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    out.write(f"== cProfile {workload.label}: by cumulative time ==\n")
-    stats.sort_stats("cumulative").print_stats(top)
-    out.write(f"== cProfile {workload.label}: by own time ==\n")
-    stats.sort_stats("tottime").print_stats(top)
-    return "\n".join(line for line in out.getvalue().splitlines() if line.strip())
+    def run() -> None:
+        for _ in range(workload.reps):
+            for name, data in workload.files:
+                check_bytes(data, name)
+
+    return profile_tops(run, workload.label, top)
 
 
 # ----------------------------------------------------------------------- main

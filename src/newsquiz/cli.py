@@ -56,18 +56,28 @@ def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | Non
     return None
 
 
+def _scenario_files(command: str, paths: Sequence[str | Path]) -> list[Path] | None:
+    """The scenario files under ``paths``, or None after saying why there are none."""
+    from newsquiz.scenario.loader import find_scenario_files
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"newsquiz {command}: no such file or folder: {missing[0]}", file=sys.stderr)
+        return None
+    files = list(find_scenario_files(paths))
+    if not files:
+        print(f"newsquiz {command}: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+        return None
+    return files
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from newsquiz.scenario.diagnostics import Severity
-    from newsquiz.scenario.loader import check_file, find_scenario_files
+    from newsquiz.scenario.loader import check_file
 
     out: TextIO = sys.stdout
-    files = list(find_scenario_files(args.paths))
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print(f"newsquiz validate: no such file or folder: {missing[0]}", file=sys.stderr)
-        return 2
-    if not files:
-        print("newsquiz validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+    files = _scenario_files("validate", args.paths)
+    if files is None:
         return 2
     results = [check_file(f) for f in files]
     errors = warnings = 0
@@ -125,15 +135,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_test(args: argparse.Namespace) -> int:
     from newsquiz.engine.playtest import DEFAULT_MAX_STATES, exhaustive, random_runs
-    from newsquiz.scenario.loader import check_file, find_scenario_files
+    from newsquiz.scenario.loader import check_file
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print(f"newsquiz test: no such file or folder: {missing[0]}", file=sys.stderr)
-        return 2
-    files = list(find_scenario_files(args.paths))
-    if not files:
-        print("newsquiz test: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+    files = _scenario_files("test", args.paths)
+    if files is None:
         return 2
     failed = False
     reports = []
@@ -227,12 +232,12 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
 
     from newsquiz.engine.session import Session
     from newsquiz.plain import PlainPlayer, pick_scenario
-    from newsquiz.scenario.loader import check_file, find_scenario_files
+    from newsquiz.scenario.loader import check_file
     from newsquiz.store.tracker import NoProgress
 
-    files = list(find_scenario_files([p for p in paths if p.exists()]))
-    if not files:
-        print("newsquiz play: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+    # The default folders may not exist yet (the user's own); named paths were checked.
+    files = _scenario_files("play", [p for p in paths if p.exists()])
+    if files is None:
         return 2
     scenarios = []
     for f in files:

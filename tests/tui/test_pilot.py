@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, OptionList
 from tui_helpers import (
+    BROKEN,
     BUNDLED,
     HOSTILE,
     SEED,
@@ -299,24 +300,6 @@ async def test_help_from_the_library() -> None:
 
 
 # ----------------------------------------------------------------------- library
-
-
-BROKEN = """\
-format: 1
-id: broken
-title: Broken
-title: Twice
-article:
-  headline: H
-  text: |
-    Text.
-nodes:
-  - id: a
-    next: end
-endings:
-  - id: done
-    title: Done
-"""
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import (
+    BROKEN,
     BUNDLED,
     HOSTILE_DIR,
     SCENARIOS,
@@ -58,23 +59,6 @@ from newsquiz.tui.results import ResultsScreen
 SCENARIO = bundled()
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 Compare = Callable[..., bool]
-
-BROKEN = """\
-format: 1
-id: broken
-title: Broken
-title: Twice
-article:
-  headline: H
-  text: |
-    Text.
-nodes:
-  - id: a
-    next: end
-endings:
-  - id: done
-    title: Done
-"""
 
 
 @pytest.fixture(params=[(80, 24), (120, 40)], ids=["80x24", "120x40"])

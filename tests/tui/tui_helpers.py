@@ -36,6 +36,24 @@ HOSTILE_DIR = ROOT / "tests" / "fixtures" / "hostile"
 HOSTILE = HOSTILE_DIR / "markup.yaml"
 #: Every app in these tests gets this seed, so the shown choice order never changes.
 SEED = 7
+
+#: A scenario file with a duplicate key (NQ009 on line 4): a broken library entry.
+BROKEN = """\
+format: 1
+id: broken
+title: Broken
+title: Twice
+article:
+  headline: H
+  text: |
+    Text.
+nodes:
+  - id: a
+    next: end
+endings:
+  - id: done
+    title: Done
+"""
 #: The markup every text field of the hostile scenario carries.
 MARKUP = "[/] [b]unclosed [@click=app.quit]x[/] [red] :smile: [link=file:///etc/passwd]"
 MARKUP_TOKENS = tuple(MARKUP.split())

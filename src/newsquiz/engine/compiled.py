@@ -7,13 +7,14 @@ sessions of one scenario — a play-test does thousands — costs nothing extra.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
     END,
+    TRUEFALSE_IDS,
     Branch,
     Evidence,
     Expr,
@@ -182,10 +183,6 @@ def max_points(q: Question | None) -> float:
     return float(q.points)
 
 
-def branch_targets(branches: Iterable[Branch | None]) -> list[str]:
-    return [b.goto for b in branches if b is not None and b.goto]
-
-
 def weighted_exits(node: Node, scenario: Scenario) -> list[tuple[str, float]]:
     """Every way out of ``node`` with the points earned by leaving that way.
 
@@ -235,22 +232,6 @@ def _best_partial(q: Question) -> float:
         pairs = len(q.items) * (len(q.items) - 1) // 2
         return max(0.0, 1 - 2 / pairs) if pairs else 0.0
     return 0.0
-
-
-def exits(node: Node, scenario: Scenario) -> list[str]:
-    """Every node or ending play can go to from ``node`` (``end`` expands to all endings)."""
-    targets = [r.goto for r in node.next]
-    q = node.question
-    if q is not None:
-        targets += branch_targets((q.on_correct, q.on_partial, q.on_wrong))
-        targets += [c.goto for c in q.choices if c.goto]
-    out: list[str] = []
-    for t in targets:
-        if t == END:
-            out.extend(e.id for e in scenario.endings)
-        else:
-            out.append(t)
-    return out
 
 
 def _condense(
@@ -326,5 +307,5 @@ def _resolve(paragraphs: tuple[str, ...], ev: Evidence) -> EvidenceView:
 
 def question_choice_ids(q: Question) -> list[str]:
     if q.kind == "truefalse":
-        return ["true", "false"]
+        return list(TRUEFALSE_IDS)
     return choice_ids(q)

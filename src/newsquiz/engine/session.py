@@ -49,6 +49,7 @@ from newsquiz.engine.matching import match_numeric, match_text, normalise_answer
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     END,
+    TRUEFALSE_IDS,
     Branch,
     Choice,
     Ending,
@@ -372,11 +373,9 @@ class Session:
         return _Grade(verdict, max(0.0, tau), (), None, [], shown, order)
 
     def _one_choice(self, response: Response) -> str:
-        shown = (
-            self.visit.order
-            if self.question and self.question.kind != "truefalse"
-            else ["true", "false"]
-        )
+        q = self.question
+        truefalse = q is not None and q.kind == "truefalse"
+        shown = list(TRUEFALSE_IDS) if truefalse else self.visit.order
         if isinstance(response, bool):
             response = "true" if response else "false"
         if isinstance(response, int):

@@ -46,19 +46,9 @@ def _plain_type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> d
         return {"type": ["string", "boolean", "integer"], "description": "An expression."}
     if tp is bool:
         return {"type": "boolean"}
-    if tp is int:
-        s = {"type": "integer"}
-        if "minimum" in meta:
-            s["minimum"] = meta["minimum"]
-        if "maximum" in meta:
-            s["maximum"] = meta["maximum"]
-        return s
-    if tp is float:
-        s = {"type": "number"}
-        if "minimum" in meta:
-            s["minimum"] = meta["minimum"]
-        if "maximum" in meta:
-            s["maximum"] = meta["maximum"]
+    if tp is int or tp is float:
+        s = {"type": "integer" if tp is int else "number"}
+        s.update({k: meta[k] for k in ("minimum", "maximum") if k in meta})
         return s
     if tp is _dt.date:
         return {"type": "string", "format": "date"}

@@ -83,10 +83,6 @@ class Entry:
         return self.summary.ok
 
     @property
-    def key(self) -> str:
-        return str(self.path)
-
-    @property
     def problem(self) -> str:
         return self.summary.problem
 
