@@ -1,0 +1,71 @@
+"""What makes a step cost what it shows: incremental progress and O(n log n) ordering.
+
+(The growth itself is measured by ``make bench``: ``bench/bench_scale.py``.)
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BUNDLED, correct_response
+from newsquiz.engine.compiled import compiled
+from newsquiz.engine.session import Session, _kendall_tau
+from newsquiz.scenario.loader import load
+from test_engine_properties import SCENARIOS, Decision, act, decisions, fixed_clock, seeds
+
+
+def _quadratic_tau(order: list[int]) -> float:
+    """Kendall's tau by its definition: every pair compared."""
+    n = len(order)
+    if n < 2:
+        return 1.0
+    concordant = sum(1 for i in range(n) for j in range(i + 1, n) if order[i] < order[j])
+    pairs = n * (n - 1) // 2
+    return (2 * concordant - pairs) / pairs
+
+
+@given(st.permutations(list(range(12))) | st.lists(st.integers(0, 60), unique=True))
+@settings(max_examples=300, deadline=None)
+def test_kendall_tau_matches_its_definition(order: list[int]) -> None:
+    assert _kendall_tau(order) == pytest.approx(_quadratic_tau(order))
+
+
+def test_kendall_tau_of_a_long_order_is_fast_and_exact() -> None:
+    n = 20_000
+    assert _kendall_tau(list(range(n))) == 1.0
+    assert _kendall_tau(list(reversed(range(n)))) == -1.0
+    one_swap = [1, 0, *range(2, n)]
+    pairs = n * (n - 1) // 2
+    assert _kendall_tau(one_swap) == pytest.approx((pairs - 2) / pairs)
+
+
+def _from_scratch(session: Session) -> int:
+    c = compiled(session.scenario)
+    return int(c._longest(session.visit.node_id, c.question_units, frozenset(session.answered)))
+
+
+@pytest.mark.parametrize("name", [*SCENARIOS, "bundled"])
+@settings(max_examples=30, deadline=None)
+@given(seed=seeds, moves=decisions)
+def test_remaining_questions_equals_the_whole_graph_computation(
+    name: str, seed: int, moves: list[Decision]
+) -> None:
+    scenario = load(BUNDLED) if name == "bundled" else SCENARIOS[name]
+    session = Session(scenario, seed, clock=fixed_clock)
+    c = compiled(scenario)
+    rng = random.Random(seed)
+    for step in range(300):
+        if session.finished:
+            break
+        node = session.visit.node_id
+        assert c.remaining_questions(node, frozenset(session.answered)) == _from_scratch(session)
+        if session.question is None:
+            session.advance()
+        elif moves and step < 40:  # then right answers: a retry loop always ends
+            act(session, moves[rng.randrange(len(moves))])
+        else:
+            session.answer(correct_response(session))
