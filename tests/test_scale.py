@@ -69,3 +69,43 @@ def test_remaining_questions_equals_the_whole_graph_computation(
             act(session, moves[rng.randrange(len(moves))])
         else:
             session.answer(correct_response(session))
+
+
+_TYPOGRAPHY = (
+    "\u2018\u2019\u201a\u201b\u2032`\u00b4"  # single quotes
+    "\u201c\u201d\u201e\u201f\u2033"  # double quotes
+    "\u2013\u2014\u2012\u2212\u2015\u2026"  # dashes, ellipsis
+)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"ab .,", *_TYPOGRAPHY, "\t", "\n", "\u00a0", "\u2028", "\x1c", "\u3000"]
+        )
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_normalise_is_the_documented_translation(text: str) -> None:
+    import re
+
+    from newsquiz.scenario.quotes import _REPLACEMENTS, _normalise_mapped, normalise
+
+    expected = re.sub(r"\s+", " ", text.translate(str.maketrans(_REPLACEMENTS))).strip()
+    assert normalise(text) == expected
+    assert _normalise_mapped(text).text == expected
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from([*"ab .,", *_TYPOGRAPHY, "\t", "\n", "\u00a0", "\u3000"])),
+        max_size=6,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_normalising_a_whole_article_equals_each_paragraph(paragraphs: list[str]) -> None:
+    from newsquiz.scenario.quotes import normalise, normalise_all
+
+    assert normalise_all("\x00".join(paragraphs)) == [normalise(p) for p in paragraphs] or (
+        not paragraphs and normalise_all("") == [""]
+    )
