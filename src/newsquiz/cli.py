@@ -313,6 +313,21 @@ def _resume_plain(
 
 # ------------------------------------------------------------------------ main
 
+#: The largest seed: saved progress keeps it in an SQLite INTEGER (64-bit signed).
+MAX_SEED = 2**63 - 1
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number from 0 to :data:`MAX_SEED` (argparse reports others)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_SEED)):
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    value = int(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    return value
+
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -363,7 +378,13 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="scenario files or folders (default: bundled)"
     )
     p.add_argument("--plain", action="store_true", help="plain line mode (screen readers, pipes)")
-    p.add_argument("--seed", type=int, default=None, help="seed for the choice order")
+    p.add_argument(
+        "--seed",
+        type=seed_value,
+        default=None,
+        metavar="N",
+        help=f"seed for the choice order (0 to {MAX_SEED})",
+    )
     p.add_argument(
         "--player",
         metavar="NAME",
