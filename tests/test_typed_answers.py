@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import correct_response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import correct_response
 from newsquiz.cli import _resume_plain
 from newsquiz.engine.session import Session
 from newsquiz.plain import PlainPlayer, choice_number, pick_scenario

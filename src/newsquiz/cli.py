@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -220,11 +220,21 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
     return int(app.return_code or 0)
 
 
-def _open_progress(args: argparse.Namespace) -> Progress:
+def _open_progress(
+    args: argparse.Namespace, listener: Callable[[str], None] | None = None
+) -> Progress:
     """The app's saved progress, or one that saves nothing (with a notice saying why)."""
     from newsquiz.store.tracker import open_progress
 
-    return open_progress(getattr(args, "data_dir", None), getattr(args, "player", None))
+    return open_progress(
+        getattr(args, "data_dir", None), getattr(args, "player", None), listener=listener
+    )
+
+
+def _say(message: str) -> None:
+    from newsquiz.text import clean
+
+    print(f"newsquiz: {clean(message)}", file=sys.stderr, flush=True)
 
 
 def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
@@ -259,9 +269,9 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     # neither resumes nor writes anything, so each run is the same.
     progress: Progress = NoProgress()
     if sys.stdin.isatty() and not args.no_save:
-        progress = _open_progress(args)
+        progress = _open_progress(args, listener=_say)
         if progress.notice:
-            print(progress.notice, file=sys.stderr)
+            _say(progress.notice)
     session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
     if session is None:
         session = Session(scenario, seed)
@@ -326,7 +336,6 @@ def seed_value(text: str) -> int:
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
     return value
-
 
 
 def build_parser() -> argparse.ArgumentParser:

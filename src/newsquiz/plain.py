@@ -220,6 +220,12 @@ class PlainPlayer:
         self._hint_cost = 0
         #: Where every answer is committed before its feedback is printed.
         self.progress: Progress = progress or NoProgress()
+        # What happens to saving later (it stopped; it waits for another newsquiz) is
+        # said where the player reads: in the transcript, once.
+        self.progress.listener = self._store_message
+
+    def _store_message(self, message: str) -> None:
+        self.io.out(clean(message))
 
     # ------------------------------------------------------------------ play
 

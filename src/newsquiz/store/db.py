@@ -55,7 +55,11 @@ Synchronous = Literal["NORMAL", "FULL"]
 #: How long one statement waits for another process's write lock (milliseconds).
 BUSY_TIMEOUT_MS = 5000
 #: Extra attempts of a write transaction that still found the database busy.
-BUSY_RETRIES = 3
+BUSY_RETRIES = 1
+#: How long a write with a ``waiting`` callback waits before saying it is waiting (ms).
+QUIET_WAIT_MS = 300
+#: About the longest a write waits for another process before giving up (seconds).
+WAIT_LIMIT_S = round((QUIET_WAIT_MS + (BUSY_RETRIES + 1) * BUSY_TIMEOUT_MS) / 1000)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 # SQLite result codes (primary codes; extended codes carry them in the low byte).
@@ -163,31 +167,55 @@ def unavailable(err: BaseException, path: Path) -> StoreUnavailable:
 # ----------------------------------------------------------------- transactions
 
 
-def write(conn: sqlite3.Connection, path: Path, fn: Callable[[sqlite3.Connection], T]) -> T:
+def write(
+    conn: sqlite3.Connection,
+    path: Path,
+    fn: Callable[[sqlite3.Connection], T],
+    *,
+    waiting: Callable[[str], None] | None = None,
+) -> T:
     """Run ``fn`` in one ``BEGIN IMMEDIATE … COMMIT`` transaction.
 
     The busy timeout makes ``BEGIN IMMEDIATE`` wait for another process's write; if the
-    database is still busy the transaction is retried up to :data:`BUSY_RETRIES` times.
+    database is still busy the transaction is retried up to :data:`BUSY_RETRIES` times
+    (at most :data:`WAIT_LIMIT_S` seconds in all).  With ``waiting``, the first try only
+    waits :data:`QUIET_WAIT_MS`; if the database is still busy then, ``waiting`` is
+    called once with a sentence saying what is being waited for, before the long wait.
     Store faults become :class:`StoreUnavailable`; anything else (a bug) propagates after
     the rollback.
     """
     delay = 0.02
-    for attempt in range(BUSY_RETRIES + 1):
+    quiet = waiting is not None
+    failures = 0
+    while True:
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            if quiet:
+                conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                if quiet:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             result = fn(conn)
             conn.execute("COMMIT")
             return result
         except BaseException as err:
             _rollback(conn)
-            if is_busy(err) and attempt < BUSY_RETRIES:
+            if is_busy(err) and quiet and waiting is not None:
+                quiet = False
+                waiting(
+                    f"Another newsquiz is saving to {path}; waiting up to {WAIT_LIMIT_S} "
+                    "seconds for it to finish…"
+                )
+                continue
+            failures += 1
+            if is_busy(err) and failures <= BUSY_RETRIES:
                 time.sleep(delay)
                 delay *= 2
                 continue
             if is_store_fault(err):
                 raise unavailable(err, path) from err
             raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read(conn: sqlite3.Connection, path: Path, fn: Callable[[sqlite3.Connection], T]) -> T:

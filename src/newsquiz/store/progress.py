@@ -297,6 +297,9 @@ class Store:
         self.backup_path: Path | None = opened.backup_path
         #: A sentence for the player when something happened on open (a recovery).
         self.message: str | None = opened.message
+        #: Called (from the writing thread) with a sentence when a write has to wait
+        #: for another process's write lock, before it waits.
+        self.on_busy: Callable[[str], None] | None = None
 
     @classmethod
     def open(
@@ -325,6 +328,8 @@ class Store:
     def close(self) -> None:
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
+                # Housekeeping only: never wait for another process's lock at exit.
+                self._conn.execute("PRAGMA busy_timeout = 0")
                 self._conn.execute("PRAGMA optimize")
             self._conn.close()
 
@@ -341,7 +346,7 @@ class Store:
 
     def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
-            return db.write(self._conn, self.path, fn)
+            return db.write(self._conn, self.path, fn, waiting=self.on_busy)
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
@@ -838,6 +843,11 @@ class FailSafeStore:
     @property
     def recovered_from(self) -> Path | None:
         return self.inner.recovered_from if isinstance(self.inner, Store) else None
+
+    def on_busy(self, listener: Callable[[str], None] | None) -> None:
+        """Say ``listener(sentence)`` before a write waits for another newsquiz."""
+        if isinstance(self.inner, Store):
+            self.inner.on_busy = listener
 
     def take_messages(self) -> list[str]:
         """Messages not shown yet (a recovery on open, saving switched off…); each is

@@ -121,21 +121,42 @@ LAST_PLAYER = "last_player"
 
 
 class StoreProgress:
-    """Saved progress for one player, over a fail-safe store."""
+    """Saved progress for one player, over a fail-safe store.
+
+    Every message arising after the start (saving stopped, waiting for another
+    newsquiz's write) goes to :attr:`listener` — the app's toast, the plain player's
+    output — so that a player is always told; none is dropped while no listener is set:
+    they wait in :attr:`notice`'s queue until one is.
+    """
 
     def __init__(self, store: FailSafeStore, player: str) -> None:
         self.store = store
         self.player = player
         self.attempts: dict[int, int] = {}  # id(session) → attempt id
         self.notice = " ".join(store.take_messages())
-        #: Called with each later message (the app sets it to its ``notify``).
-        self.listener: Callable[[str], None] | None = None
+        self._listener: Callable[[str], None] | None = None
+        store.on_busy(self._busy)
+
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        """Called with each later message (the app's ``notify``, the plain player's
+        output); setting it delivers the messages that arrived before."""
+        return self._listener
+
+    @listener.setter
+    def listener(self, listener: Callable[[str], None] | None) -> None:
+        self._listener = listener
+        self._flush()
+
+    def _busy(self, message: str) -> None:
+        if self._listener is not None:
+            self._listener(message)
 
     def _flush(self) -> None:
-        messages = self.store.take_messages()
-        if messages and self.listener is not None:
-            for message in messages:
-                self.listener(message)
+        if self._listener is None:
+            return  # kept in the store's queue until a listener is set
+        for message in self.store.take_messages():
+            self._listener(message)
 
     # ----------------------------------------------------------------- reading
 
@@ -218,16 +239,25 @@ class StoreProgress:
         return self.store.history(self.player, limit=limit)
 
 
-def open_progress(data_dir: str | None = None, player: str | None = None) -> StoreProgress:
+def open_progress(
+    data_dir: str | None = None,
+    player: str | None = None,
+    *,
+    listener: Callable[[str], None] | None = None,
+) -> StoreProgress:
     """Open the store (never raises for a store fault) for ``player`` (default: the last
-    player on this machine, else the OS user name)."""
+    player on this machine, else the OS user name).  ``listener`` hears what happens
+    while opening (waiting for another newsquiz); a failure on the way is in ``notice``."""
     from newsquiz.store import default_player, open_store
 
     store = open_store(data_dir)
     last = store.get_setting(LAST_PLAYER)
     name = player or (str(last) if last else "") or default_player()
     progress = StoreProgress(store, name)
+    if listener is not None:
+        progress.listener = listener
     store.player(name)
     if player:
         store.set_setting(LAST_PLAYER, name)
+    progress.notice = " ".join([progress.notice, *store.take_messages()]).strip()
     return progress
