@@ -297,9 +297,15 @@ def _connect(path: Path) -> sqlite3.Connection:
             check_same_thread=False,  # the Store serialises use with a lock
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # A damaged text value (invalid UTF-8) is read with U+FFFD, not an exception.
+        conn.text_factory = _text
     except (sqlite3.Error, OSError) as err:
         raise unavailable(err, path) from err
     return conn
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _check(conn: sqlite3.Connection, path: Path, known: int, required: frozenset[str]) -> None:
@@ -309,6 +315,8 @@ def _check(conn: sqlite3.Connection, path: Path, known: int, required: frozenset
         version = int(row[0])
         if version > known:
             raise StoreTooNew(path, version, known)
+        if version < 0:  # newsquiz never writes one: the header is damaged
+            raise _Damaged(f"its schema version is {version}")
         problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
         if problems == ["ok"]:
             _check_tables(conn, path, version, known, required)

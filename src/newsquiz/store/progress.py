@@ -26,7 +26,7 @@ from newsquiz.store import db
 from newsquiz.store.errors import StoreError, StoreUnavailable, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
-from newsquiz.store.schema import Migration
+from newsquiz.store.schema import MIGRATIONS, Migration
 
 T = TypeVar("T")
 
@@ -300,6 +300,66 @@ class Store:
         #: Called (from the writing thread) with a sentence when a write has to wait
         #: for another process's write lock, before it waits.
         self.on_busy: Callable[[str], None] | None = None
+        #: Sentences for the player that arose in a call (a damaged game set aside);
+        #: :meth:`_take_notices` returns each once.
+        self.notices: list[str] = []
+
+    def _take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    # ------------------------------------------------------------ damaged rows
+
+    def _sweep(self) -> None:
+        """Set aside every attempt whose rows cannot be read (on open)."""
+        damaged = self._read(lambda c: c.execute(_DAMAGED_SQL).fetchall())
+        if damaged:
+            self._set_aside([(int(r[0]), str(r[1])) for r in damaged])
+        if self.notices:
+            self.message = " ".join([self.message or "", *self._take_notices()]).strip()
+
+    def _set_aside(self, damaged: Sequence[tuple[int, str]]) -> None:
+        """Move the attempts ``damaged`` (id, reason) to the ``set_aside_*`` tables,
+        exactly as they are, and say so once."""
+        now = time.time()
+
+        def run(c: sqlite3.Connection) -> list[tuple[int, str, str]]:
+            moved = []
+            for attempt_id, reason in damaged:
+                row = c.execute(
+                    "SELECT scenario_title FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if row is None:
+                    continue  # set aside by another newsquiz meanwhile
+                for live, kept, key in _SET_ASIDE_TABLES:
+                    c.execute(
+                        f"INSERT INTO {kept} SELECT *, ?, ? FROM {live} WHERE {key} = ?",
+                        (reason, now, attempt_id),
+                    )
+                c.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))  # cascades
+                moved.append((attempt_id, str(row[0]), reason))
+            return moved
+
+        for attempt_id, title, reason in self._write(run):
+            self.notices.append(
+                f"Saved game {attempt_id} ({title}) could not be read: {reason}. It was set "
+                f"aside (kept in {self.path.name}, table set_aside_attempts) and is no longer "
+                "offered; everything else is as it was."
+            )
+
+    def _decoded(self, rows: Sequence[Sequence[Any]]) -> list[SavedAttempt]:
+        """``rows`` of :data:`_SAVED_SELECT` as saved attempts; unreadable ones are set
+        aside (and said)."""
+        out: list[SavedAttempt] = []
+        bad: list[tuple[int, str]] = []
+        for row in rows:
+            try:
+                out.append(_saved(row))
+            except _Unreadable as err:
+                bad.append((int(row[0]), err.reason))
+        if bad:
+            self._set_aside(bad)
+        return out
 
     @classmethod
     def open(
@@ -319,7 +379,14 @@ class Store:
         if migrations is not None:
             kwargs["migrations"] = migrations
         opened = db.open_database(path, **kwargs)
-        return cls(opened, path.parent)
+        store = cls(opened, path.parent)
+        if migrations is None or migrations is MIGRATIONS:
+            try:
+                store._sweep()
+            except BaseException:
+                store._conn.close()
+                raise
+        return store
 
     @property
     def saving(self) -> bool:
@@ -469,39 +536,38 @@ class Store:
         self._write(run)
 
     def attempt(self, attempt_id: int) -> SavedAttempt:
-        def run(c: sqlite3.Connection) -> SavedAttempt:
-            row = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (attempt_id,)).fetchone()
-            if row is None:
-                raise UnknownAttempt(attempt_id)
-            return _saved(row)
-
-        return self._read(run)
+        """The attempt as saved (an unreadable one is set aside: ``UnknownAttempt``)."""
+        rows = self._read(
+            lambda c: c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (attempt_id,)).fetchall()
+        )
+        found = self._decoded(rows)
+        if not found:
+            raise UnknownAttempt(attempt_id)
+        return found[0]
 
     def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
-        """The player's most recent unfinished attempt at the scenario, if any."""
-
-        def run(c: sqlite3.Connection) -> SavedAttempt | None:
-            row = c.execute(
+        """The player's most recent unfinished attempt at the scenario, if any.  One
+        whose saved rows cannot be read is set aside (said in :meth:`_take_notices`)."""
+        rows = self._read(
+            lambda c: c.execute(
                 f"{_SAVED_SELECT} WHERE p.name = ? AND a.scenario_id = ? "
-                "AND a.status = 'in_progress' ORDER BY a.updated_at DESC, a.id DESC LIMIT 1",
+                "AND a.status = 'in_progress' ORDER BY a.updated_at DESC, a.id DESC",
                 (clean_name(player), scenario_id),
-            ).fetchone()
-            return None if row is None else _saved(row)
-
-        return self._read(run)
+            ).fetchall()
+        )
+        found = self._decoded(rows)
+        return found[0] if found else None
 
     def unfinished(self, player: str) -> dict[str, SavedAttempt]:
         """``{scenario_id: most recent in-progress attempt}`` (Library badges)."""
-
-        def run(c: sqlite3.Connection) -> dict[str, SavedAttempt]:
-            rows = c.execute(
+        rows = self._read(
+            lambda c: c.execute(
                 f"{_SAVED_SELECT} WHERE p.name = ? AND a.status = 'in_progress' "
                 "ORDER BY a.updated_at, a.id",
                 (clean_name(player),),
             ).fetchall()
-            return {row[3]: _saved(row) for row in rows}  # later rows win
-
-        return self._read(run)
+        )
+        return {saved.scenario_id: saved for saved in self._decoded(rows)}  # later rows win
 
     def resume(
         self,
@@ -558,7 +624,7 @@ class Store:
                 "WHERE p.name = ? AND a.status = 'finished' GROUP BY a.scenario_id",
                 (clean_name(player),),
             ).fetchall()
-            return {r[0]: int(r[1]) for r in rows}
+            return {r[0]: int(r[1]) for r in rows if isinstance(r[1], int)}
 
         return self._read(run)
 
@@ -667,7 +733,7 @@ class Store:
             for r in c.execute(sql, params):
                 values = (
                     r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
-                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(r[15], 3),
+                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(_real(r[15]), 3),
                     bool(r[16]), iso_utc(r[17]), ";".join(_topics(r[18])),
                 )  # fmt: skip
                 out.append(dict(zip(EXPORT_COLUMNS, values)))
@@ -699,7 +765,7 @@ class Store:
 
         def run(c: sqlite3.Connection) -> Any:
             row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-            return default if row is None else json.loads(row[0])
+            return default if row is None else _json(row[0], default)
 
         return self._read(run)
 
@@ -852,6 +918,8 @@ class FailSafeStore:
     def take_messages(self) -> list[str]:
         """Messages not shown yet (a recovery on open, saving switched off…); each is
         returned once."""
+        if isinstance(self.inner, Store):
+            self._messages.extend(self.inner._take_notices())
         messages, self._messages = self._messages, []
         return messages
 
@@ -979,6 +1047,47 @@ def open_store(
 
 # -------------------------------------------------------------- SQL helpers
 
+#: Live tables and their ``set_aside_*`` copies, with the column naming the attempt.
+_SET_ASIDE_TABLES = (
+    ("attempts", "set_aside_attempts", "id"),
+    ("attempt_states", "set_aside_states", "attempt_id"),
+    ("answers", "set_aside_answers", "attempt_id"),
+)
+
+#: Attempts whose rows the code cannot read, with why (in the player's words).  Checked
+#: when the store opens: types of every attempt's numbers and texts (SQLite stores any
+#: value in any column), and the saved state of every game that can be resumed.  CASE
+#: tests in order, so JSON functions only see text.
+_DAMAGED_SQL = """
+SELECT a.id, CASE
+    WHEN typeof(a.seed) != 'integer' OR typeof(a.percent) != 'integer'
+        OR typeof(a.question_count) != 'integer' OR typeof(a.answered) != 'integer'
+        OR typeof(a.correct) != 'integer' OR typeof(a.hints_used) != 'integer'
+        OR typeof(a.score) NOT IN ('integer', 'real')
+        OR typeof(a.max_score) NOT IN ('integer', 'real')
+        OR typeof(a.points_possible) NOT IN ('integer', 'real')
+        OR typeof(a.seconds) NOT IN ('integer', 'real')
+        OR typeof(a.started_at) NOT IN ('integer', 'real')
+        OR typeof(a.updated_at) NOT IN ('integer', 'real')
+        OR typeof(a.finished_at) NOT IN ('integer', 'real', 'null')
+        THEN 'a number in it is not a number'
+    WHEN typeof(a.scenario_id) != 'text' OR typeof(a.scenario_title) != 'text'
+        OR typeof(a.content_hash) != 'text' OR typeof(a.topics) != 'text'
+        OR typeof(a.node_id) NOT IN ('text', 'null')
+        OR typeof(a.ending_id) NOT IN ('text', 'null')
+        OR typeof(a.ending_title) NOT IN ('text', 'null')
+        THEN 'a text in it is not text'
+    WHEN NOT json_valid(a.topics) THEN 'its topics are not readable'
+    WHEN a.status != 'in_progress' THEN NULL
+    WHEN st.attempt_id IS NULL THEN 'its saved state is missing'
+    WHEN typeof(st.state_json) != 'text' THEN 'its saved state is not readable'
+    WHEN NOT json_valid(st.state_json) THEN 'its saved state is not readable'
+    WHEN json_type(st.state_json) != 'object' THEN 'its saved state is not readable'
+    END AS reason
+FROM attempts AS a LEFT JOIN attempt_states AS st ON st.attempt_id = a.id
+WHERE reason IS NOT NULL
+"""
+
 _SAVED_SELECT = """
     SELECT a.id, p.name, a.scenario_title, a.scenario_id, a.content_hash, a.seed, a.status,
         a.started_at, a.updated_at, a.score, a.max_score, a.percent, st.state_json
@@ -986,8 +1095,45 @@ _SAVED_SELECT = """
         JOIN attempt_states AS st ON st.attempt_id = a.id"""
 
 
+class _Unreadable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_MISSING = object()
+
+
+def _json(text: Any, default: Any = _MISSING) -> Any:
+    """``text`` decoded as JSON; ``default`` (or the text itself) when it is not JSON
+    Python can read: bytes, invalid JSON, numbers of more than 4,300 digits, nesting
+    deeper than the interpreter's recursion limit."""
+    try:
+        if not isinstance(text, str):
+            raise TypeError
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return text if default is _MISSING else default
+
+
+def _real(value: Any) -> float:
+    """A stored number as a float (0.0 for a damaged value that is not a number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return 0.0
+        return number if math.isfinite(number) else 0.0
+    return 0.0
+
+
 def _saved(row: Sequence[Any]) -> SavedAttempt:
-    state = json.loads(row[12])
+    state = _json(row[12], None)
+    if not isinstance(state, dict):
+        raise _Unreadable("its saved state is not readable")
+    numbers = (row[5], row[7], row[8], row[9], row[10], row[11])
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        raise _Unreadable("a number in it is not a number")
     return SavedAttempt(
         attempt_id=row[0],
         player=row[1],
@@ -1012,7 +1158,7 @@ def _stored_answer(r: Sequence[Any]) -> StoredAnswer:
         node_id=r[2],
         question=r[3],
         kind=r[4],
-        response=json.loads(r[5]),
+        response=_json(r[5]),
         your_answer=r[6],
         correct_answer=r[7],
         verdict=r[8],
@@ -1040,10 +1186,7 @@ def _topics_json(scenario: Scenario) -> str:
 
 
 def _topics(text: str | None) -> list[str]:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
+    value = _json(text or "[]", [])
     return [str(t) for t in value] if isinstance(value, list) else []
 
 
@@ -1053,7 +1196,7 @@ def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
 
 def _num(value: float) -> float | int:
     """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
-    rounded = round(float(value), 4)
+    rounded = round(_real(value), 4)
     return int(rounded) if rounded.is_integer() else rounded
 
 
