@@ -25,6 +25,7 @@ from newsquiz.engine.session import Session
 from newsquiz.plain import PlainPlayer
 from newsquiz.scenario.loader import load
 from newsquiz.store import db
+from newsquiz.store.errors import AttemptTakenOver
 from newsquiz.store.progress import Store
 from newsquiz.store.tracker import open_progress
 from test_plain import GOLDEN_SCRIPT
@@ -379,3 +380,115 @@ def test_damaged_setting_is_ignored(tmp_path: Path) -> None:
     con.close()
     with Store.open(tmp_path) as store:
         assert store.get_setting("theme", "default") == "default"
+
+
+# ------------------------------------------- one attempt, two terminals: one writer
+
+PLAYER = """
+import sys
+from newsquiz.cli import _resume_plain
+from newsquiz.engine.session import Session
+from newsquiz.plain import PlainPlayer
+from newsquiz.scenario.loader import load
+from newsquiz.store.tracker import open_progress
+
+scenario = load(sys.argv[2])
+progress = open_progress(sys.argv[1], "ada")
+session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
+if session is None:
+    session = Session(scenario, 7)
+    progress.started(session)
+sys.exit(PlainPlayer(session, sys.stdin, sys.stdout, progress=progress, echo=True).run())
+"""
+
+
+class Terminal:
+    """A plain player with saving, in its own process, typed into line by line."""
+
+    def __init__(self, data: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", PLAYER, str(data), str(BUNDLED)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+        self.output = ""
+
+    def type(self, *lines: str, prompts: int) -> None:
+        """Type ``lines``, then read until ``prompts`` more prompts have appeared."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        for line in lines:
+            self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        want = self.output.count("Your answer: ") + prompts
+        while self.output.count("Your answer: ") < want:
+            char = self.proc.stdout.read(1)
+            assert char, self.output
+            self.output += char
+
+    def finish(self, *lines: str) -> str:
+        out, _ = self.proc.communicate("".join(f"{line}\n" for line in lines), timeout=60)
+        self.output += out
+        return self.output
+
+
+def test_same_game_in_two_terminals_has_one_writer(tmp_path: Path) -> None:
+    """Terminal A plays two questions; terminal B resumes the same game and answers the
+    next two; A, still open, answers them differently.  The saved game is B's, whole:
+    A's first two answers and B's two, B's score; A is told its answers are no longer
+    saved."""
+    a = Terminal(tmp_path)
+    try:
+        a.type("", "2", "t", prompts=3)  # scene, two answers, now at question 3
+        b = Terminal(tmp_path)
+        out_b = b.finish("y", "2022", "10 minutes", "q")
+        assert "You have saved progress: question 3 of 16" in out_b
+        assert "saved by another newsquiz window a moment ago" in out_b
+        out_a = a.finish("1999", "3", "q")
+    finally:
+        a.proc.kill()
+    assert out_a.count("opened in another newsquiz window") == 1, out_a
+    assert "answers given here are no longer saved" in out_a
+    with Store.open(tmp_path) as store:
+        saved = store.in_progress("ada", SCENARIO.id)
+        assert saved is not None
+        answers = [a.your_answer for a in store.answers(saved.attempt_id)]
+        assert answers[2:] == ["2022", "10 minutes"], answers
+        assert len(answers) == 4
+        session = store.resume(saved, SCENARIO)
+        assert [r.your_answer for r in session.records] == answers
+        assert session.score == saved.score == 4  # B's: 1 + 1 + 1 + 1 (A's would be 2)
+        assert "Stopped: score 4 / 21" in out_b
+
+
+def test_game_saved_before_version_2_is_claimed_by_the_next_writer(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        session = Session(SCENARIO, 7)
+        attempt = store.start_attempt("ada", SCENARIO, session)
+        store._conn.execute("UPDATE attempts SET owner = NULL, owner_at = NULL")
+    with Store.open(tmp_path) as store:
+        saved = store.in_progress("ada", SCENARIO.id)
+        assert saved is not None
+        session = store.resume(saved, SCENARIO)
+        session.advance()
+        store.save_state(attempt, session)
+        assert store._conn.execute("SELECT owner FROM attempts").fetchone()[0] == store.token
+        assert store._take_notices() == []  # nobody else had it: nothing to say
+
+
+def test_a_write_after_another_store_resumed_is_refused(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as first, Store.open(tmp_path) as second:
+        session = Session(SCENARIO, 7)
+        attempt = first.start_attempt("ada", SCENARIO, session)
+        saved = second.in_progress("ada", SCENARIO.id)
+        assert saved is not None
+        theirs = second.resume(saved, SCENARIO)
+        theirs.advance()
+        second.save_state(attempt, theirs)
+        session.advance()
+        with pytest.raises(AttemptTakenOver):
+            first.save_state(attempt, session)
+        first.abandon(attempt)  # a restart is the player's choice: always allowed

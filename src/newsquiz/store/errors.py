@@ -55,3 +55,17 @@ class UnknownAttempt(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class AttemptTakenOver(StoreError):
+    """Another newsquiz (another terminal) resumed this attempt after this one did: from
+    then on only that one writes it.  Writes from here are refused, so that an attempt's
+    answers, score and state always come from one game."""
+
+    def __init__(self, attempt_id: int) -> None:
+        self.attempt_id = attempt_id
+        super().__init__(
+            "This game was opened in another newsquiz window, which saves it from now on; "
+            "answers given here are no longer saved. Go on there, or pick the scenario again "
+            "here to continue from where that window is."
+        )

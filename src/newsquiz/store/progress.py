@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import secrets
 import sqlite3
 import threading
 import time
@@ -23,7 +24,12 @@ from typing import Any, Literal, Protocol, TypeVar
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
-from newsquiz.store.errors import StoreError, StoreUnavailable, UnknownAttempt
+from newsquiz.store.errors import (
+    AttemptTakenOver,
+    StoreError,
+    StoreUnavailable,
+    UnknownAttempt,
+)
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
 from newsquiz.store.schema import MIGRATIONS, Migration
@@ -34,6 +40,8 @@ Status = Literal["in_progress", "finished", "abandoned"]
 
 #: Longest player name accepted.
 MAX_NAME = 100
+#: A claim on an attempt written this recently (seconds) may be another window's.
+RECENT_OWNER_S = 600
 
 
 # ------------------------------------------------------------------ value types
@@ -300,6 +308,8 @@ class Store:
         #: Called (from the writing thread) with a sentence when a write has to wait
         #: for another process's write lock, before it waits.
         self.on_busy: Callable[[str], None] | None = None
+        #: This open store's claim on the attempts it plays (``attempts.owner``).
+        self.token = secrets.token_hex(8)
         #: Sentences for the player that arose in a call (a damaged game set aside);
         #: :meth:`_take_notices` returns each once.
         self.notices: list[str] = []
@@ -473,8 +483,9 @@ class Store:
             cur = c.execute(
                 """
                 INSERT INTO attempts (player_id, scenario_id, scenario_title, topics,
-                    content_hash, seed, started_at, updated_at, max_score, question_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_hash, seed, started_at, updated_at, max_score, question_count,
+                    owner, owner_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     pid,
@@ -487,10 +498,12 @@ class Store:
                     now,
                     session.max_score,
                     len(scenario.questions),
+                    self.token,
+                    now,
                 ),
             )
             attempt_id = int(cur.lastrowid or 0)
-            _sync(c, attempt_id, session)
+            _sync(c, attempt_id, session, self.token)
             return attempt_id
 
         return self._write(run)
@@ -507,18 +520,18 @@ class Store:
         answers (nothing is lost), though it stays abandoned."""
         if record is not None and not any(r is record for r in session.records):
             raise ValueError("the record is not one of this session's answers")
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def save_state(self, attempt_id: int, session: Session) -> None:
         """Commit the session's state after ``advance()`` or ``hint()``."""
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def finish_attempt(self, attempt_id: int, session: Session) -> None:
         """Commit a finished session (``record_answer``/``save_state`` already mark an
         attempt finished when its session is; this is the explicit form)."""
         if not session.finished:
             raise ValueError("the session has not reached an ending")
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def abandon(self, attempt_id: int) -> None:
         """Mark an attempt abandoned (a restart): it is kept in the history and its
@@ -588,6 +601,7 @@ class Store:
         """
         if isinstance(saved, int):
             saved = self.attempt(saved)
+        saved = self._claim(saved)
         session = Session.from_state(
             scenario, saved.state, allow_changed=allow_changed, clock=clock
         )
@@ -607,10 +621,40 @@ class Store:
                         attempt_id,
                     ),
                 )
-                _sync(c, attempt_id, session)
+                _sync(c, attempt_id, session, self.token)
 
             self._write(run)
         return session
+
+    def _claim(self, saved: SavedAttempt) -> SavedAttempt:
+        """Make this store the one that writes ``saved`` from now on, and return it as it
+        is now (another newsquiz may have saved more since it was read)."""
+        now = time.time()
+
+        def run(c: sqlite3.Connection) -> tuple[Any, Any, list[Any]]:
+            row = c.execute(
+                "SELECT owner, owner_at FROM attempts WHERE id = ?", (saved.attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise UnknownAttempt(saved.attempt_id)
+            c.execute(
+                "UPDATE attempts SET owner = ?, owner_at = ? WHERE id = ?",
+                (self.token, now, saved.attempt_id),
+            )
+            rows = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (saved.attempt_id,)).fetchall()
+            return row[0], row[1], rows
+
+        owner, owner_at, rows = self._write(run)
+        found = self._decoded(rows)
+        if not found:
+            raise UnknownAttempt(saved.attempt_id)
+        recent = isinstance(owner_at, (int, float)) and now - owner_at < RECENT_OWNER_S
+        if owner not in (None, self.token) and recent:
+            self.notices.append(
+                "This game was saved by another newsquiz window a moment ago. It goes on "
+                "here; if that window is still open, it no longer saves this game."
+            )
+        return found[0]
 
     # --------------------------------------------------------------- reporting
 
@@ -1206,17 +1250,21 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot save a {type(value).__name__}")
 
 
-def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
+def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) -> None:
     """Bring the attempt up to date with ``session``: insert the answers not stored yet,
-    rewrite its state and score, and mark it finished when the session is."""
+    rewrite its state and score, and mark it finished when the session is.  Only the
+    store holding the attempt's claim (``token``) may: another one's write raises
+    :class:`AttemptTakenOver` (an attempt not claimed yet is claimed)."""
     row = c.execute(
         "SELECT status, player_id, scenario_id, "
-        "(SELECT coalesce(max(seq), -1) FROM answers WHERE attempt_id = ?) "
+        "(SELECT coalesce(max(seq), -1) FROM answers WHERE attempt_id = ?), owner "
         "FROM attempts WHERE id = ?",
         (attempt_id, attempt_id),
     ).fetchone()
     if row is None:
         raise UnknownAttempt(attempt_id)
+    if row[4] is not None and row[4] != token:
+        raise AttemptTakenOver(attempt_id)
     status, player_id, scenario_id, last_seq = row[0], row[1], row[2], int(row[3])
     records = session.records
     if last_seq + 1 < len(records):
@@ -1249,7 +1297,7 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
             answered = ?, correct = ?, points_possible = ?, hints_used = ?, seconds = ?,
             node_id = ?, status = ?, updated_at = ?,
             finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END,
-            ending_id = ?, ending_title = ?
+            ending_id = ?, ending_title = ?, owner = ?, owner_at = ?
         WHERE id = ?
         """,
         (
@@ -1268,6 +1316,8 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
             now,
             None if ending is None else ending.id,
             None if ending is None else ending.title,
+            token,
+            now,
             attempt_id,
         ),
     )

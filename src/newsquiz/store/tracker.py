@@ -118,6 +118,8 @@ class NoProgress:
 
 
 LAST_PLAYER = "last_player"
+#: The attempt id of a session whose attempt another newsquiz took over (never saved).
+_TAKEN_OVER = -1
 
 
 class StoreProgress:
@@ -202,18 +204,33 @@ class StoreProgress:
             attempt = self.attempts[id(session)]
         return attempt
 
-    def answered(self, session: Session, record: AnswerRecord) -> None:
-        self.store.record_answer(self._attempt(session), session, record)
+    def _save(self, session: Session, write: Callable[[int], None]) -> None:
+        """``write(attempt)`` unless another newsquiz took the attempt over; when it just
+        did, say so once and save nothing more of this session."""
+        from newsquiz.store.errors import AttemptTakenOver
+
+        attempt = self._attempt(session)
+        if attempt == _TAKEN_OVER:
+            return
+        try:
+            write(attempt)
+        except AttemptTakenOver as err:
+            self.attempts[id(session)] = _TAKEN_OVER
+            if self._listener is not None:
+                self._listener(str(err))
+            else:
+                self.notice = " ".join([self.notice, str(err)]).strip()
         self._flush()
+
+    def answered(self, session: Session, record: AnswerRecord) -> None:
+        self._save(session, lambda attempt: self.store.record_answer(attempt, session, record))
 
     def moved(self, session: Session) -> None:
-        self.store.save_state(self._attempt(session), session)
-        self._flush()
+        self._save(session, lambda attempt: self.store.save_state(attempt, session))
 
     def finished(self, session: Session) -> None:
-        self.store.finish_attempt(self._attempt(session), session)
+        self._save(session, lambda attempt: self.store.finish_attempt(attempt, session))
         self.attempts.pop(id(session), None)
-        self._flush()
 
     def get_setting(self, key: str) -> str | None:
         value = self.store.get_setting(key)
