@@ -7,8 +7,10 @@ name says the class of input it covers.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
+import json
 import sqlite3
 import subprocess
 import sys
@@ -18,16 +20,18 @@ from typing import Any
 
 import pytest
 
-from conftest import correct_response
+from conftest import correct_response, make_scenario, question_node
 from newsquiz.cli import MAX_SEED, main
 from newsquiz.engine.errors import StateError
 from newsquiz.engine.session import Session
 from newsquiz.plain import PlainPlayer
 from newsquiz.scenario.loader import load
+from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
 from newsquiz.store.errors import AttemptTakenOver
 from newsquiz.store.progress import Store
 from newsquiz.store.tracker import open_progress
+from newsquiz.text import FORBIDDEN
 from test_plain import GOLDEN_SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,7 +394,9 @@ from newsquiz.cli import _resume_plain
 from newsquiz.engine.session import Session
 from newsquiz.plain import PlainPlayer
 from newsquiz.scenario.loader import load
+from newsquiz.scenario.model import Scenario
 from newsquiz.store.tracker import open_progress
+from newsquiz.text import FORBIDDEN
 
 scenario = load(sys.argv[2])
 progress = open_progress(sys.argv[1], "ada")
@@ -492,3 +498,143 @@ def test_a_write_after_another_store_resumed_is_refused(tmp_path: Path) -> None:
         with pytest.raises(AttemptTakenOver):
             first.save_state(attempt, session)
         first.abandon(attempt)  # a restart is the player's choice: always allowed
+
+
+# --------------------------------------- control characters and spreadsheet formulas
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+
+
+def _text_question_scenario() -> Scenario:
+    return make_scenario(
+        [
+            question_node(
+                "q1",
+                {
+                    "kind": "text",
+                    "prompt": "Where did they meet?",
+                    "answers": ["Delhi"],
+                    "evidence": "met briefly in Delhi",
+                },
+                "q2",
+            ),
+            question_node(
+                "q2",
+                {
+                    "kind": "text",
+                    "prompt": "Where did they meet before?",
+                    "answers": ["Geneva"],
+                    "evidence": "in Geneva",
+                },
+            ),
+        ]
+    )
+
+
+def _all_text_in_db(path: Path) -> list[str]:
+    """Every text value of every table of the database."""
+    con = sqlite3.connect(path)
+    con.text_factory = lambda b: b.decode("utf-8", "replace")
+    try:
+        texts = []
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in con.execute(f"SELECT * FROM {table}"):
+                texts += [v for v in row if isinstance(v, str)]
+        return texts
+    finally:
+        con.close()
+
+
+def test_typed_control_characters_are_never_stored(tmp_path: Path) -> None:
+    scenario = _text_question_scenario()
+    with Store.open(tmp_path) as store:
+        session = Session(scenario, 1)
+        attempt = store.start_attempt(f"eve{ESCAPES}", scenario, session)
+        session.answer(f"=cmd|' /C calc'!A0{ESCAPES}")
+        store.record_answer(attempt, session)
+        session.answer(f"Geneva{ESCAPES}")
+        store.record_answer(attempt, session)
+    texts = _all_text_in_db(tmp_path / "progress.sqlite3")
+    assert any("=cmd|" in t for t in texts)
+    for text in texts:
+        assert not FORBIDDEN.search(text), repr(text)
+        assert "\\u001b" not in text and "\\u0007" not in text  # nor escaped in JSON
+
+
+def _older_database_with_raw_escapes(data: Path) -> None:
+    """What an older newsquiz wrote: typed answers and names stored raw."""
+    scenario = _text_question_scenario()
+    with Store.open(data) as store:
+        session = Session(scenario, 1)
+        attempt = store.start_attempt("eve", scenario, session)
+        for typed in ('=HYPERLINK("http://x","y")', "@SUM(1)", "+1", "-2", "\tx"):
+            session = Session(scenario, 1)
+            attempt = store.start_attempt("eve", scenario, session)
+            session.answer(typed)
+            store.record_answer(attempt, session)
+    con = sqlite3.connect(data / "progress.sqlite3", isolation_level=None)
+    con.execute("UPDATE players SET name = ?", (f"eve{ESCAPES}",))
+    con.execute("PRAGMA user_version = 2")  # before names were cleaned
+    con.execute("UPDATE answers SET question = question || ?", (ESCAPES,))
+    con.execute("UPDATE answers SET your_answer = '+1' || ? WHERE your_answer = '+1'", (ESCAPES,))
+    con.execute("UPDATE answers SET your_answer = char(9) || 'x' WHERE your_answer = 'x'")
+    con.close()
+
+
+def test_csv_export_to_a_terminal_is_safe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _older_database_with_raw_escapes(tmp_path)
+    assert main(["export", "--format", "csv", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert not FORBIDDEN.search(out.replace("\r\n", "")), repr(out)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    answers = [r["answer"] for r in rows]
+    assert '\'=HYPERLINK("http://x","y")' in answers
+    assert "'@SUM(1)" in answers and "'-2" in answers
+    assert "'+1]0;pwned[2J31m" in answers
+    assert "'\tx" in answers
+    assert all(not a.startswith(("=", "+", "-", "@", "\t", "\r")) for a in answers)
+    assert {r["player"] for r in rows} == {"eve]0;pwned[2J31m"}  # escapes gone, text kept
+    assert rows[0]["points"] in ("0", "1")  # numbers stay numbers
+
+
+def test_json_export_is_faithful_without_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _older_database_with_raw_escapes(tmp_path)
+    assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert not FORBIDDEN.search(out.replace("\n", "")), repr(out)
+    assert "\\u001b" not in out and "\\u0007" not in out
+    rows = json.loads(out)
+    assert '=HYPERLINK("http://x","y")' in [r["answer"] for r in rows]  # as typed
+    assert "-2" in [r["answer"] for r in rows]
+
+
+def test_stats_to_a_terminal_is_safe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _older_database_with_raw_escapes(tmp_path)
+    name = "eve]0;pwned[2J31m"  # as the migration to version 3 left it
+    for fmt in ("text", "json"):
+        code = main(["stats", "--player", name, "--format", fmt, "--data-dir", str(tmp_path)])
+        assert code == 0
+        out = capsys.readouterr().out
+        assert "Where did they meet?" in out
+        assert not FORBIDDEN.search(out.replace("\n", "")), repr(out)
+        assert "\\u001b" not in out
+
+
+def test_migration_to_version_3_cleans_player_names(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.player("eve")
+        store.player("bob")
+    con = sqlite3.connect(tmp_path / "progress.sqlite3", isolation_level=None)
+    con.execute("INSERT INTO players (name, created_at) VALUES (?, 0)", ("eve\x1b",))
+    con.execute("INSERT INTO players (name, created_at) VALUES (?, 0)", ("bob\x07\x9b",))
+    con.execute("INSERT INTO players (name, created_at) VALUES (?, 0)", ("\x07\x07",))
+    con.execute("PRAGMA user_version = 2")
+    con.close()
+    with Store.open(tmp_path) as store:
+        names = sorted(p.name for p in store.players())
+    assert names == ["bob", "bob (2)", "eve", "eve (2)", "player"]

@@ -406,6 +406,7 @@ class PlainPlayer:
 
     def _parse(self, q: Question, raw: str) -> Response:
         """The typed line as the engine's response for ``q`` (or :class:`InvalidAnswer`)."""
+        raw = clean(raw)  # nothing typed reaches the game (or the save) with a control code
         text = raw.strip()
         if q.kind in ("text", "numeric"):
             return raw

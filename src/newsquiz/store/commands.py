@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from newsquiz.text import clean, clean_data
+
 if TYPE_CHECKING:
     from newsquiz.store.progress import Stats, Store
 
@@ -61,10 +63,10 @@ def _open(args: argparse.Namespace, command: str) -> Store | None:
     try:
         store = Store.open(getattr(args, "data_dir", None))
     except StoreUnavailable as err:
-        print(f"newsquiz {command}: {err}", file=sys.stderr)
+        print(f"newsquiz {command}: {clean(str(err))}", file=sys.stderr)
         return None
     if store.message:
-        print(f"newsquiz {command}: {store.message}", file=sys.stderr)
+        print(f"newsquiz {command}: {clean(store.message)}", file=sys.stderr)
     return store
 
 
@@ -81,7 +83,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with store:
         stats = store.stats(player)
     if args.format == "json":
-        json.dump(stats.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(clean_data(stats.to_dict()), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_stats(stats))
@@ -92,14 +94,19 @@ def _pct(value: float) -> str:
     return f"{round(100 * value)}%"
 
 
+def _plain(value: Any) -> str:
+    return " ".join(clean(str(value)).split())
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]) -> str:
-    """A plain-text table; columns whose index is in ``right`` are right-aligned."""
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    """A plain-text table; columns whose index is in ``right`` are right-aligned.  No
+    cell carries a control character to the terminal."""
+    cells = [[str(h) for h in headers], *[[_plain(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for row in cells:
@@ -112,10 +119,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]
 
 def format_stats(stats: Stats) -> str:
     if stats.attempts == 0:
-        return f"No progress saved for {stats.player} yet.\n"
+        return f"No progress saved for {_plain(stats.player)} yet.\n"
     o = stats.overall
     out = [
-        f"Progress of {stats.player}: {stats.attempts} attempt(s), {stats.finished} "
+        f"Progress of {_plain(stats.player)}: {stats.attempts} attempt(s), {stats.finished} "
         f"finished; {o.answered} answer(s), {o.correct} correct ({_pct(o.rate)}), "
         f"{_pct(o.credit)} of the points\n\nScenarios\n",
         table(
@@ -189,9 +196,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             with open(Path(args.output), "w", encoding="utf-8", newline="") as f:
                 n = writer(rows, f)
         except OSError as err:
-            print(f"newsquiz export: cannot write {args.output}: {err}", file=sys.stderr)
+            print(
+                f"newsquiz export: cannot write {clean(f'{args.output}: {err}')}", file=sys.stderr
+            )
             return 1
-        print(f"{n} answer(s) written to {args.output}", file=sys.stderr)
+        print(f"{n} answer(s) written to {clean(args.output)}", file=sys.stderr)
     else:
         out = sys.stdout
         if args.format == "csv" and hasattr(out, "reconfigure"):

@@ -33,6 +33,7 @@ from newsquiz.store.errors import (
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
 from newsquiz.store.schema import MIGRATIONS, Migration
+from newsquiz.text import clean, clean_data
 
 T = TypeVar("T")
 
@@ -278,8 +279,9 @@ class ProgressStore(Protocol):
 
 
 def clean_name(name: str) -> str:
-    """A player name as stored: trimmed, non-empty, at most :data:`MAX_NAME` characters."""
-    text = " ".join(str(name).split())
+    """A player name as stored: no control characters, runs of white space as one space,
+    trimmed, non-empty, at most :data:`MAX_NAME` characters."""
+    text = " ".join(clean(str(name)).split())
     if not text:
         raise ValueError("a player name cannot be empty")
     if len(text) > MAX_NAME:
@@ -489,8 +491,8 @@ class Store:
                 """,
                 (
                     pid,
-                    scenario.id,
-                    scenario.title,
+                    clean(scenario.id),
+                    clean(scenario.title),
                     _topics_json(scenario),
                     scenario.content_hash,
                     session.seed,
@@ -615,7 +617,7 @@ class Store:
                     "question_count = ? WHERE id = ?",
                     (
                         scenario.content_hash,
-                        scenario.title,
+                        clean(scenario.title),
                         _topics_json(scenario),
                         len(scenario.questions),
                         attempt_id,
@@ -780,7 +782,9 @@ class Store:
                     bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(_real(r[15]), 3),
                     bool(r[16]), iso_utc(r[17]), ";".join(_topics(r[18])),
                 )  # fmt: skip
-                out.append(dict(zip(EXPORT_COLUMNS, values)))
+                # Cleaned again: a database written by an older newsquiz may hold
+                # control characters (typed answers were stored raw).
+                out.append(dict(zip(EXPORT_COLUMNS, clean_data(list(values)))))
             return out
 
         return self._read(run)
@@ -1226,7 +1230,7 @@ def _player_id(c: sqlite3.Connection, name: str) -> int:
 
 
 def _topics_json(scenario: Scenario) -> str:
-    return json.dumps(sorted(set(scenario.topics)), ensure_ascii=False)
+    return json.dumps(sorted({clean(t) for t in scenario.topics}), ensure_ascii=False)
 
 
 def _topics(text: str | None) -> list[str]:
@@ -1281,7 +1285,9 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) 
             ],
         )
     first = [r for r in records if r.counted]
-    state = json.dumps(session.to_state(), ensure_ascii=False, default=_json_default)
+    # Every text stored is free of control characters (typed answers included), so no
+    # report or export can carry a terminal escape from a player to a teacher.
+    state = json.dumps(clean_data(session.to_state()), ensure_ascii=False, default=_json_default)
     now = time.time()
     ending = session.ending
     if ending is not None:
@@ -1309,13 +1315,13 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) 
             sum(r.max_points for r in first),
             sum(r.hints_used for r in records),
             sum(_seconds(r) for r in records),
-            None if ending is not None else session.visit.node_id,
+            None if ending is not None else clean(session.visit.node_id),
             status,
             now,
             ending is not None,
             now,
-            None if ending is None else ending.id,
-            None if ending is None else ending.title,
+            None if ending is None else clean(ending.id),
+            None if ending is None else clean(ending.title),
             token,
             now,
             attempt_id,
@@ -1330,12 +1336,12 @@ def _seconds(r: AnswerRecord) -> float:
 
 def _answer_row(r: AnswerRecord) -> tuple[Any, ...]:
     return (
-        r.node_id,
-        r.question,
-        r.kind,
-        json.dumps(r.response, ensure_ascii=False, default=_json_default),
-        r.your_answer,
-        r.correct_answer,
+        clean(r.node_id),
+        clean(r.question),
+        clean(r.kind),
+        json.dumps(clean_data(r.response), ensure_ascii=False, default=_json_default),
+        clean(r.your_answer),
+        clean(r.correct_answer),
         r.verdict,
         int(r.verdict == "correct"),
         r.points,

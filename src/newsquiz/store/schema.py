@@ -58,6 +58,12 @@ Schema version 2
     and removed from the live tables, so that everything else plays on.  They have no
     constraints, so any damaged value can be kept.  A migration that adds a column to a
     live table adds it to its ``set_aside_*`` copy too, before ``reason``.
+
+Schema version 3
+----------------
+
+No change of tables: player names stored by older versions are stripped of control
+characters (:func:`v3_clean_player_names`); every text is stored without them since.
 """
 
 from __future__ import annotations
@@ -172,7 +178,28 @@ ALTER TABLE set_aside_answers ADD COLUMN reason TEXT;
 ALTER TABLE set_aside_answers ADD COLUMN set_aside_at REAL;
 """
 
-MIGRATIONS: Sequence[Migration] = (V1, V2)
+
+def v3_clean_player_names(c: sqlite3.Connection) -> None:
+    """Version 3: player names without control characters (older versions stored what
+    was typed, and a name with a terminal escape could not be asked for by name).  A name
+    that would then be another player's gets a number: ``eve (2)``."""
+    from newsquiz.text import clean
+
+    rows = c.execute("SELECT id, name FROM players ORDER BY id").fetchall()
+    taken = {str(name) for _, name in rows}
+    for pid, name in rows:
+        fixed = " ".join(clean(str(name)).split()) or "player"
+        if fixed == name:
+            continue
+        candidate, n = fixed, 2
+        while candidate in taken:
+            candidate, n = f"{fixed} ({n})", n + 1
+        c.execute("UPDATE players SET name = ? WHERE id = ?", (candidate, pid))
+        taken.discard(str(name))
+        taken.add(candidate)
+
+
+MIGRATIONS: Sequence[Migration] = (V1, V2, v3_clean_player_names)
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from newsquiz.engine.errors import EngineError, InvalidAnswer
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.store.tracker import Progress
+from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
 from newsquiz.tui.text import highlight, literal, prose
@@ -119,7 +120,7 @@ class AnswerInput(Input):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(Submitted(event.value))
+        self.post_message(Submitted(clean(event.value)))
 
 
 class ContinueButton(Static, can_focus=True):
