@@ -28,7 +28,7 @@ from newsquiz.plain import PlainPlayer
 from newsquiz.scenario.loader import load
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
-from newsquiz.store.errors import AttemptTakenOver
+from newsquiz.store.errors import AttemptTakenOver, StoreUnavailable
 from newsquiz.store.progress import Store
 from newsquiz.store.tracker import open_progress
 from newsquiz.text import FORBIDDEN
@@ -638,3 +638,155 @@ def test_migration_to_version_3_cleans_player_names(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         names = sorted(p.name for p in store.players())
     assert names == ["bob", "bob (2)", "eve", "eve (2)", "player"]
+
+
+# ------------------------------------------------------------ reading a read-only file
+
+
+def _saved_progress(data: Path) -> None:
+    with Store.open(data) as store:
+        session = Session(SCENARIO, 7)
+        attempt = store.start_attempt("ada", SCENARIO, session)
+        session.advance()
+        session.answer(correct_response(session))
+        store.record_answer(attempt, session)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_stats_and_export_change_nothing_on_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _saved_progress(tmp_path)
+    before = _files(tmp_path)
+    assert main(["stats", "--player", "ada", "--data-dir", str(tmp_path)]) == 0
+    assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert "1 answer(s), 1 correct" in out.out
+    assert '"player": "ada"' in out.out
+    after = _files(tmp_path)
+    # The database is unchanged, and nothing else is made (no migration, backup or
+    # recovery); a reader of a write-ahead-log database may leave SQLite's empty -wal and
+    # its -shm index where the folder lets it.
+    assert after["progress.sqlite3"] == before["progress.sqlite3"]
+    assert set(after) - set(before) <= {"progress.sqlite3-wal", "progress.sqlite3-shm"}
+    assert after.get("progress.sqlite3-wal", b"") == b""
+    store = Store.open_readonly(tmp_path)
+    assert store is not None and not store.saving
+    with store, pytest.raises(StoreUnavailable):
+        store.player("bob")  # the connection itself refuses writes (query_only)
+
+
+def test_stats_and_export_of_a_folder_with_nothing_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "never-played"
+    assert main(["stats", "--player", "ada", "--data-dir", str(empty)]) == 0
+    assert main(["export", "--format", "csv", "--data-dir", str(empty)]) == 0
+    out = capsys.readouterr()
+    assert "No progress saved for ada yet." in out.out
+    assert out.out.splitlines()[-1].startswith("player,scenario_id,")
+    assert not empty.exists()  # reading created nothing
+
+
+def test_unopenable_write_ahead_log_falls_back_to_immutable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ``-wal`` file cannot be opened (here a folder stands in its place, which stops
+    root too): ``mode=ro`` fails, the file is read with ``immutable=1``, and the command
+    says that the newest answers may be missing."""
+    _saved_progress(tmp_path)
+    (tmp_path / "progress.sqlite3-wal").mkdir()
+    uris: list[str] = []
+    connect = db._connect_uri
+    monkeypatch.setattr(db, "_connect_uri", lambda uri: uris.append(uri) or connect(uri))
+    assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
+    assert [u.rsplit("?", 1)[1] for u in uris] == ["mode=ro", "immutable=1"]
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)) == 1
+    assert "note: the newest answers (in progress.sqlite3-wal) cannot be read" in out.err
+    # Playing there cannot save, and says so in play's words.
+    progress = open_progress(str(tmp_path), "ada")
+    assert not progress.saving and "You can keep playing" in progress.notice
+
+
+def test_read_only_reader_sees_answers_only_in_the_write_ahead_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy taken while a game was being played, whose last answer is only in the
+    ``-wal`` file, and whose ``-shm`` cannot be created: ``mode=ro`` still reads it all."""
+    live = tmp_path / "live"
+    _saved_progress(live)
+    writer = sqlite3.connect(live / "progress.sqlite3", isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE answers SET your_answer = 'only in the WAL'")
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("progress.sqlite3", "progress.sqlite3-wal"):
+        (copy / name).write_bytes((live / name).read_bytes())
+    writer.close()
+    (copy / "progress.sqlite3-shm").mkdir()
+    assert main(["export", "--format", "json", "--data-dir", str(copy)]) == 0
+    out = capsys.readouterr()
+    assert [r["answer"] for r in json.loads(out.out)] == ["only in the WAL"]
+    assert out.err == ""
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "reset"])
+def test_store_messages_fit_the_command(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _saved_progress(tmp_path)
+    con = sqlite3.connect(tmp_path / "progress.sqlite3")
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    args = {"stats": ["--player", "ada"], "export": [], "reset": ["--player", "ada", "--yes"]}
+    assert main([command, *args[command], "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    verb = "change" if command == "reset" else "read"
+    assert err.startswith(f"newsquiz {command}: cannot {verb} the progress file ")
+    assert "written by a newer newsquiz (schema version 99; this newsquiz knows up to" in err
+    assert "keep playing" not in err and "not be saved" not in err
+
+
+def _can_mount_read_only(tmp_path: Path) -> bool:
+    src, mnt = tmp_path / "probe-src", tmp_path / "probe-mnt"
+    src.mkdir()
+    mnt.mkdir()
+    script = f"mount --bind {src} {mnt} && mount -o remount,ro,bind {mnt} && ! touch {mnt}/x"
+    try:
+        done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def test_stats_and_export_on_a_real_read_only_mount(tmp_path: Path) -> None:
+    """A read-only bind mount in a private mount namespace (root only): as on a CD, a
+    read-only network share or a locked-down lab machine.  Skipped where it cannot be made."""
+    if not _can_mount_read_only(tmp_path):
+        pytest.skip("cannot make a read-only mount here (needs root and unshare)")
+    data, mnt = tmp_path / "data", tmp_path / "mnt"
+    _saved_progress(data)
+    mnt.mkdir()
+    newsquiz = [sys.executable, "-m", "newsquiz", "--data-dir", str(mnt)]
+    script = " ; ".join(
+        [
+            f"mount --bind {data} {mnt} && mount -o remount,ro,bind {mnt} || exit 99",
+            " ".join([*newsquiz, "stats", "--player", "ada"]) + " ; echo stats=$?",
+            " ".join([*newsquiz, "export", "--format", "json"]) + " ; echo export=$?",
+            " ".join([*newsquiz, "reset", "--player", "ada", "--yes"]) + " ; echo reset=$?",
+        ]
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, cwd=ROOT
+    )
+    out, err = done.stdout, done.stderr
+    assert "stats=0" in out and "export=0" in out and "reset=1" in out, (out, err)
+    assert "1 answer(s), 1 correct" in out
+    assert '"player": "ada"' in out
+    assert "newsquiz reset: cannot change the progress file" in err
+    assert "read-only" in err
+    assert "keep playing" not in err

@@ -680,7 +680,7 @@ def test_null_store_has_the_same_api(bundled: Scenario) -> None:
     null.set_setting("theme", "dark")
     assert null.get_setting("theme") == "dark"
     assert [p.name for p in null.players()] == ["ana"]
-    public = {n for n in dir(Store) if not n.startswith("_")} - {"open", "path"}
+    public = {n for n in dir(Store) if not n.startswith("_")} - {"open", "open_readonly", "path"}
     assert public <= {n for n in dir(NullStore) if not n.startswith("_")}
     assert public <= {n for n in dir(FailSafeStore) if not n.startswith("_")}
 

@@ -13,11 +13,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from newsquiz.text import clean, clean_data
 
 if TYPE_CHECKING:
+    from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.progress import Stats, Store
 
 
@@ -56,17 +57,42 @@ def _data_dir_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _problem(command: str, err: StoreUnavailable, verb: str) -> None:
+    """Say why ``command`` cannot ``verb`` the progress file, in its own words."""
+    detail = f" ({err.detail})" if err.detail and err.detail not in err.reason else ""
+    where = f" {err.path}" if err.path else ""
+    message = f"newsquiz {command}: cannot {verb} the progress file{where}: {err.reason}{detail}."
+    print(clean(message), file=sys.stderr)
+
+
 def _open(args: argparse.Namespace, command: str) -> Store | None:
+    """The store for ``reset``, which changes it."""
     from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.progress import Store
 
     try:
         store = Store.open(getattr(args, "data_dir", None))
     except StoreUnavailable as err:
-        print(f"newsquiz {command}: {clean(str(err))}", file=sys.stderr)
+        _problem(command, err, "change")
         return None
     if store.message:
         print(f"newsquiz {command}: {clean(store.message)}", file=sys.stderr)
+    return store
+
+
+def _open_to_read(args: argparse.Namespace, command: str) -> Store | Literal[False] | None:
+    """The store for ``stats`` and ``export``, read only (a read-only folder or mount
+    works); None when nothing was saved yet; False after saying why it cannot be read."""
+    from newsquiz.store.errors import StoreUnavailable
+    from newsquiz.store.progress import Store
+
+    try:
+        store = Store.open_readonly(getattr(args, "data_dir", None))
+    except StoreUnavailable as err:
+        _problem(command, err, "read")
+        return False
+    if store is not None and store.message:
+        print(f"newsquiz {command}: note: {clean(store.message)}", file=sys.stderr)
     return store
 
 
@@ -75,13 +101,21 @@ def _open(args: argparse.Namespace, command: str) -> Store | None:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from newsquiz.store.paths import default_player
+    from newsquiz.store.progress import Stats, clean_name
 
-    player = args.player or default_player()
-    store = _open(args, "stats")
-    if store is None:
+    try:
+        player = clean_name(args.player or default_player())
+    except ValueError as err:
+        print(f"newsquiz stats: {err}", file=sys.stderr)
+        return 2
+    store = _open_to_read(args, "stats")
+    if store is False:
         return 1
-    with store:
-        stats = store.stats(player)
+    if store is None:
+        stats = Stats(player)
+    else:
+        with store:
+            stats = store.stats(player)
     if args.format == "json":
         json.dump(clean_data(stats.to_dict()), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -183,11 +217,13 @@ def format_stats(stats: Stats) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     from newsquiz.store.export import write_csv, write_json
 
-    store = _open(args, "export")
-    if store is None:
+    store = _open_to_read(args, "export")
+    if store is False:
         return 1
-    with store:
-        rows = store.export_rows(player=args.player, scenario_id=args.scenario)
+    rows: list[dict[str, Any]] = []
+    if store is not None:
+        with store:
+            rows = store.export_rows(player=args.player, scenario_id=args.scenario)
     writer: Callable[[list[dict[str, Any]], TextIO], int] = (
         write_csv if args.format == "csv" else write_json
     )

@@ -136,8 +136,11 @@ def unavailable(err: BaseException, path: Path) -> StoreUnavailable:
     if isinstance(err, StoreUnavailable):
         return err
     text = str(err)
-    if isinstance(err, PermissionError) or _has(
-        err, _SQLITE_READONLY, "readonly database", "read-only"
+    if (
+        isinstance(err, PermissionError)
+        or (isinstance(err, OSError) and err.errno == errno.EROFS)
+        or _has(err, _SQLITE_READONLY, "readonly database", "read-only")
+        or (_has(err, _SQLITE_CANTOPEN, "unable to open") and not _writable(path.parent))
     ):
         reason = "the folder or file is read-only"
     elif (isinstance(err, OSError) and err.errno == errno.ENOSPC) or _has(
@@ -161,7 +164,89 @@ def unavailable(err: BaseException, path: Path) -> StoreUnavailable:
         "your answers will not be saved.",
         path=path,
         reason=reason,
+        detail=text,
     )
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files can be created in ``folder`` (False on a read-only mount, even for
+    root; a missing folder counts as writable: the error is elsewhere)."""
+    try:
+        return not folder.is_dir() or os.access(folder, os.W_OK)
+    except OSError:
+        return True
+
+
+# ------------------------------------------------------------------ reading only
+
+
+def open_readonly(path: Path, known: int) -> tuple[sqlite3.Connection, str | None] | None:
+    """Open the database at ``path`` for reading only, changing nothing on disk: None when
+    there is no file.  Returns the connection and, when the newest answers could not be
+    read, a sentence saying so.
+
+    First with ``mode=ro``, which reads a write-ahead-log database even where its
+    ``-shm`` file cannot be created (a read-only mount; SQLite >= 3.22).  Where even that
+    cannot work — the ``-wal`` file cannot be opened, an older SQLite — with
+    ``immutable=1``, which reads the database file alone (answers still only in the
+    ``-wal`` file are then left out, and said to be).  A file from a newer newsquiz, a
+    foreign or a damaged file raise :class:`StoreUnavailable`; nothing is moved aside.
+    """
+    if not path.exists():
+        return None
+    uri = path.resolve().as_uri()
+    note = None
+    try:
+        conn = _connect_uri(f"{uri}?mode=ro")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            raise
+    except sqlite3.Error:
+        try:
+            conn = _connect_uri(f"{uri}?immutable=1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as err:
+            raise unavailable(err, path) from err
+        wal = Path(str(path) + "-wal")
+        if wal.exists() and (not wal.is_file() or wal.stat().st_size > 0):
+            note = (
+                f"the newest answers (in {wal.name}) cannot be read from this read-only "
+                "folder; what is shown may be missing the last ones"
+            )
+    try:
+        _check(conn, path, known, REQUIRED_TABLES if known >= 1 else frozenset())
+    except _Damaged as damaged:
+        conn.close()
+        raise StoreUnavailable(
+            f"The progress file {path} is damaged ({damaged.detail}).",
+            path=path,
+            reason="the file is damaged; newsquiz sets it aside and starts a new one the next "
+            "time a game is played",
+            detail=damaged.detail,
+        ) from None
+    except BaseException as err:
+        conn.close()
+        if isinstance(err, StoreUnavailable):
+            raise
+        if is_store_fault(err):
+            raise unavailable(err, path) from err
+        raise
+    if user_version(conn) == 0:  # an empty file: nothing saved yet
+        conn.close()
+        return None
+    conn.execute("PRAGMA query_only = ON")
+    return conn, note
+
+
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+        check_same_thread=False,
+    )  # fmt: skip
+    conn.text_factory = _text
+    return conn
 
 
 # ----------------------------------------------------------------- transactions

@@ -23,10 +23,14 @@ class StoreUnavailable(StoreError):
     sentence for the player.
     """
 
-    def __init__(self, message: str, *, path: Path | None = None, reason: str = "") -> None:
+    def __init__(
+        self, message: str, *, path: Path | None = None, reason: str = "", detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.reason = reason
+        #: What SQLite or the system said, if anything (for a command's own message).
+        self.detail = detail
 
 
 class StoreTooNew(StoreUnavailable):
@@ -43,6 +47,7 @@ class StoreTooNew(StoreUnavailable):
             "progress is not saved.",
             path=path,
             reason="written by a newer newsquiz",
+            detail=f"schema version {found}; this newsquiz knows up to {known}",
         )
 
 

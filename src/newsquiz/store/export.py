@@ -54,9 +54,12 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 
 def iso_utc(ts: float | None) -> str | None:
     """Unix seconds as ISO 8601 UTC with a ``Z``, to the second (None stays None)."""
-    if ts is None:
+    if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+        return None  # also a damaged value in a file read as it is
+    try:
+        moment = dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
         return None
-    moment = dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

@@ -320,6 +320,17 @@ class Store:
         notices, self.notices = self.notices, []
         return notices
 
+    def _stored_name(self, name: str) -> str:
+        """``name`` as stored.  The same, except in a file opened read-only before the
+        migration that cleaned names (version 3): there a name may still hold the
+        control characters an older newsquiz kept, and is found by its cleaned form."""
+        if not self._read_only:
+            return name
+        for (stored,) in self._read(lambda c: c.execute("SELECT name FROM players").fetchall()):
+            if isinstance(stored, str) and " ".join(clean(stored).split()) == name:
+                return stored
+        return name
+
     # ------------------------------------------------------------ damaged rows
 
     def _sweep(self) -> None:
@@ -400,12 +411,34 @@ class Store:
                 raise
         return store
 
+    @classmethod
+    def open_readonly(cls, data_dir: str | Path | None = None) -> Store | None:
+        """The store in ``data_dir`` for reading only (``stats``, ``export``): nothing on
+        disk is created or changed, so it works on a read-only mount, and on a file
+        from an older newsquiz without migrating it.  None when nothing was saved there
+        yet.  ``message`` says when the newest answers could not be read.  Raises
+        :class:`~newsquiz.store.errors.StoreUnavailable` when the file cannot be read."""
+        path = db_path(data_dir)
+        found = db.open_readonly(path, len(MIGRATIONS))
+        if found is None:
+            return None
+        conn, note = found
+        store = cls(db.Opened(conn, path, message=note), path.parent)
+        store._read_only = True
+        return store
+
+    #: Opened with :meth:`open_readonly`: every write fails.
+    _read_only = False
+
     @property
     def saving(self) -> bool:
-        return True
+        return not self._read_only
 
     def close(self) -> None:
         with self._lock:
+            if self._read_only:
+                self._conn.close()
+                return
             with contextlib.suppress(sqlite3.Error):
                 # Housekeeping only: never wait for another process's lock at exit.
                 self._conn.execute("PRAGMA busy_timeout = 0")
@@ -720,7 +753,7 @@ class Store:
     def stats(self, player: str) -> Stats:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
-        name = clean_name(player)
+        name = self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> Stats:
             row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
@@ -756,6 +789,7 @@ class Store:
     ) -> list[dict[str, Any]]:
         """One row per answer (retries included, see ``counted``), oldest first, with the
         keys of :data:`~newsquiz.store.export.EXPORT_COLUMNS`; times in ISO 8601 UTC."""
+        name = None if player is None else self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> list[dict[str, Any]]:
             sql = """
@@ -770,7 +804,7 @@ class Store:
             params: list[Any] = []
             if player is not None:
                 sql += " AND p.name = ?"
-                params.append(clean_name(player))
+                params.append(name)
             if scenario_id is not None:
                 sql += " AND a.scenario_id = ?"
                 params.append(scenario_id)
