@@ -241,7 +241,7 @@ class StoreProgress:
         self._flush()
 
     def switch_player(self, name: str) -> None:
-        self.store.player(name)
+        name = self.store.player(name).name  # as stored: cleaned
         self.player = name
         self.store.set_setting(LAST_PLAYER, name)
         self._flush()

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -57,7 +56,7 @@ class ArticleScreen(Screen[None]):
                 with Horizontal(
                     classes="para" + (" current" if n == self.paragraph else ""), id=f"p-{n}"
                 ):
-                    yield Static(Content(f"{n:>3}"), classes="para-number")
+                    yield Static(literal(f"{n:>3}"), classes="para-number")
                     yield Static(body, classes="para-text")
         yield Footer()
 
