@@ -307,7 +307,10 @@ def _resume_plain(
         stdout.write(f"You have saved progress: question {i} of {n}, score {session.score:g}.\n")
     stdout.write(question)
     stdout.flush()
-    answer = stdin.readline().strip().lower()
+    try:
+        answer = stdin.readline().strip().lower()
+    except UnicodeDecodeError:  # unreadable bytes: keep the saved game (the default)
+        answer = ""
     if answer in ("", "y", "yes", "c"):
         if session is None:
             try:
