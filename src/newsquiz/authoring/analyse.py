@@ -18,34 +18,182 @@ ABBREVIATIONS = {
     "dec", "no", "vs", "inc", "ltd", "co", "corp", "jr", "sr", "mt", "ft", "etc", "approx",
 }  # fmt: skip
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 #: Capitalised words that start sentences or name roles, places and time, not people.
 NOT_NAMES = {
     *MONTHS,
-    *"Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
-    *(
-        "The A An In On At For But And Or If As It Its This That These Those He She They We "
-        "I You His Her Their Our Mr Mrs Ms Dr Sir Lord Lady Dame Prof Miss After Before "
-        "During While When Where What Who Why How There Here However Meanwhile Also Then "
-        "Since Although Though Yet So Still Now According Last Next One Two Three Many Some "
-        "Both Each Every All No Not Under Over From To With Without By Of Analysis"
-    ).split(),
+    *["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    *[
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "As",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Dame",
+        "Prof",
+        "Miss",
+        "After",
+        "Before",
+        "During",
+        "While",
+        "When",
+        "Where",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "There",
+        "Here",
+        "However",
+        "Meanwhile",
+        "Also",
+        "Then",
+        "Since",
+        "Although",
+        "Though",
+        "Yet",
+        "So",
+        "Still",
+        "Now",
+        "According",
+        "Last",
+        "Next",
+        "One",
+        "Two",
+        "Three",
+        "Many",
+        "Some",
+        "Both",
+        "Each",
+        "Every",
+        "All",
+        "No",
+        "Not",
+        "Under",
+        "Over",
+        "From",
+        "To",
+        "With",
+        "Without",
+        "By",
+        "Of",
+        "Analysis",
+    ],
 }
 
 #: Words of office that come before a name ("Foreign Minister Sergei Lavrov").
 TITLE_WORDS = set(
-    (
-        "President Vice Prime Minister Secretary State Foreign Home Chancellor Chief Executive "
-        "Senator Governor Mayor Spokesman Spokeswoman Spokesperson Judge Coach Captain Manager "
-        "Director Chairman Chairwoman Chair Editor Correspondent Leader General Commissioner "
-        "Ambassador Officer Deputy Shadow Justice King Queen Prince Princess Pope Bishop "
-        "Sheriff Inspector Professor Doctor Councillor Minister Finance Defence Defense "
-        "Health Trade Economy Business Culture Sports Sport Labour Tory Democrat Republican "
-        "US UK EU UN"
-    ).split()
+    [
+        "President",
+        "Vice",
+        "Prime",
+        "Minister",
+        "Secretary",
+        "State",
+        "Foreign",
+        "Home",
+        "Chancellor",
+        "Chief",
+        "Executive",
+        "Senator",
+        "Governor",
+        "Mayor",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Judge",
+        "Coach",
+        "Captain",
+        "Manager",
+        "Director",
+        "Chairman",
+        "Chairwoman",
+        "Chair",
+        "Editor",
+        "Correspondent",
+        "Leader",
+        "General",
+        "Commissioner",
+        "Ambassador",
+        "Officer",
+        "Deputy",
+        "Shadow",
+        "Justice",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Bishop",
+        "Sheriff",
+        "Inspector",
+        "Professor",
+        "Doctor",
+        "Councillor",
+        "Minister",
+        "Finance",
+        "Defence",
+        "Defense",
+        "Health",
+        "Trade",
+        "Economy",
+        "Business",
+        "Culture",
+        "Sports",
+        "Sport",
+        "Labour",
+        "Tory",
+        "Democrat",
+        "Republican",
+        "US",
+        "UK",
+        "EU",
+        "UN",
+    ]
 )
 
 HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Prof)\.?"
@@ -63,8 +211,8 @@ ROLE_WORDS = (
 )
 PRONOUNS = {"he", "she", "they"}
 
-_OPEN = "“\""
-_CLOSE = "”\""
+_OPEN = '“"'
+_CLOSE = '”"'
 _QUOTE = re.compile(r"[“\"]([^“”\"\n]{12,400}?)[”\"]")
 
 _FIGURE = re.compile(
@@ -142,8 +290,10 @@ def split_sentences(paragraph: str, para: int) -> list[Span]:
         if m.group() != "\n":
             before = paragraph[start : m.start()].split()
             last = before[-1].lower().rstrip(".") if before else ""
-            if last in ABBREVIATIONS or re.fullmatch(r"[a-z]", last) or re.fullmatch(
-                r"(?:[a-z]\.)+[a-z]", last
+            if (
+                last in ABBREVIATIONS
+                or re.fullmatch(r"[a-z]", last)
+                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", last)
             ):
                 continue
         text = paragraph[start:end].strip()
@@ -169,12 +319,50 @@ def _sentence_at(sentences: list[Span], para: int, offset: int) -> Span:
 
 
 ORGANISATION_WORDS = set(
-    (
-        "Party Democrats Labs Lab Group Bank Inc Council Ministry Department Office Commission "
-        "Corporation Corp Airways News Association Union Agency Institute University College "
-        "School Club Committee Court Parliament Assembly Government Executive Board Fund "
-        "Company Exchange Service Services Times Post Journal Media Overflow Kleinwort"
-    ).split()
+    [
+        "Party",
+        "Democrats",
+        "Labs",
+        "Lab",
+        "Group",
+        "Bank",
+        "Inc",
+        "Council",
+        "Ministry",
+        "Department",
+        "Office",
+        "Commission",
+        "Corporation",
+        "Corp",
+        "Airways",
+        "News",
+        "Association",
+        "Union",
+        "Agency",
+        "Institute",
+        "University",
+        "College",
+        "School",
+        "Club",
+        "Committee",
+        "Court",
+        "Parliament",
+        "Assembly",
+        "Government",
+        "Executive",
+        "Board",
+        "Fund",
+        "Company",
+        "Exchange",
+        "Service",
+        "Services",
+        "Times",
+        "Post",
+        "Journal",
+        "Media",
+        "Overflow",
+        "Kleinwort",
+    ]
 )
 
 

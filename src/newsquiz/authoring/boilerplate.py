@@ -86,7 +86,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cookie or newsletter notice",
         "short lines about the site's cookies (cookies with use, accept, consent, policy, "
-        'settings, browser, site or website), newsletter sign-ups (newsletter with sign up, '
+        "settings, browser, site or website), newsletter sign-ups (newsletter with sign up, "
         'subscribe, inbox, email, get or receive) and "Sign up for/to …"',
         _rx(
             r"(?=.*\bcookies?\b).*\b(?:use|uses|accept|consent|policy|settings|browser|"

@@ -264,9 +264,10 @@ def _names(a: Analysis) -> Iterable[Drafted]:
             if len(window.text.split()) < 6:
                 continue
             answers = [name] if name == surname else [name, surname]
+            cloze = _cloze(p, window, start, start + len(name))
             lines = [
                 "kind: text",
-                f"prompt: {q(f'Fill in the name: “{_cloze(p, window, start, start + len(name))}”')}",
+                f"prompt: {q(f'Fill in the name: “{cloze}”')}",
                 f"answers: [{', '.join(q(x) for x in answers)}]",
                 "typos: 1",
                 *_evidence(window, ""),
@@ -287,7 +288,7 @@ def _statement_ok(s: Span) -> bool:
     words = len(s.text.split())
     return (
         8 <= words <= 40
-        and not any(c in s.text for c in "“”\"?\n")
+        and not any(c in s.text for c in '“”"?\n')
         and s.text.endswith(".")
         and s.text[0].isupper()
     )
@@ -526,7 +527,9 @@ def _review_notes(source: Source, questions: list[Drafted], article_file: str | 
         "#    What the source does not give is left as a comment: fill it in, never guess.",
     ]
     if source.removed:
-        lines.append(f"#    Removed as web boilerplate ({len(source.removed)} line(s)); put back any")
+        lines.append(
+            f"#    Removed as web boilerplate ({len(source.removed)} line(s)); put back any"
+        )
         lines.append("#    you want (edit the article, or `newsquiz new --keep TEXT`):")
         for r in source.removed[:40]:
             lines.append(f"#      line {r.line} ({r.rule}): {_comment(r.text)}")

@@ -265,7 +265,9 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     max_repeats = 2
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[bytes, str]:
+def fetch(
+    url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_SOURCE_BYTES
+) -> tuple[bytes, str]:
     """The HTML at ``url`` and the address it came from after redirects."""
     opener = urllib.request.build_opener(_LimitedRedirects())
     request = urllib.request.Request(
