@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newsquiz.authoring.analyse import Analysis, Figure, Span, analyse
+from newsquiz.authoring.analyse import NOT_NAMES, Analysis, Figure, Span, analyse
 from newsquiz.authoring.extract import Source
 
 MIN_QUESTIONS = 6
@@ -252,18 +252,34 @@ def _years(a: Analysis) -> Iterable[Drafted]:
 
 
 def _names(a: Analysis) -> Iterable[Drafted]:
+    """People's names left blank; then, for an article with few people, other proper
+    names (places, organisations) in the middle of a sentence."""
+    targets: list[tuple[str, list[str]]] = []
     for surname, person in sorted(a.people.items()):
         name = person.name
+        targets.append((name, [name] if name == surname else [name, surname]))
+    if len(targets) < 2:
+        seen = {t for t, _ in targets}
+        for s in a.sentences:
+            for m in _PROPER.finditer(s.text):
+                words = m.group().split()
+                if m.start() == 0 or any(w in NOT_NAMES for w in words) or m.group() in seen:
+                    continue
+                seen.add(m.group())
+                targets.append((m.group(), [m.group()]))
+    made = 0
+    for name, answers in targets:
         for s in a.sentences:
             p = a.paragraphs[s.para - 1]
             at = s.text.find(name)
-            if at < 0 or s.text.count(surname) > 1 or _inside_quotes(s.text, at):
+            if at < 0 or s.text.count(name.split()[-1]) > 1 or _inside_quotes(s.text, at):
                 continue
+            if re.match(r"\w", s.text[at + len(name) : at + len(name) + 1]):
+                continue  # part of a longer word
             start = s.start + at
             window = _window(p, s, start, start + len(name))
             if len(window.text.split()) < 6:
                 continue
-            answers = [name] if name == surname else [name, surname]
             cloze = _cloze(p, window, start, start + len(name))
             lines = [
                 "kind: text",
@@ -276,7 +292,13 @@ def _names(a: Analysis) -> Iterable[Drafted]:
                 f"explanation: {q(f'Paragraph {s.para}: “{window.text}”')}",
             ]
             yield Drafted("name", "A name", lines, s.para, {(s.para, s.start)})
+            made += 1
             break
+        if made >= 3:
+            return
+
+
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-z]+){0,3}")
 
 
 def _inside_quotes(text: str, at: int) -> bool:

@@ -32,6 +32,8 @@ TIMEOUT = 15.0
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+#: Fewer words than this in a page's extracted body: not an article (a menu, a notice).
+MIN_WORDS = 25
 
 INSTALL_HINT = "install it with: pip install 'newsquiz[authoring]'"
 
@@ -190,7 +192,7 @@ def from_html(
             include_tables=False,
             include_images=False,
             favor_precision=True,
-            deduplicate=True,
+            deduplicate=False,
         )
     except RecursionError:
         raise AuthoringError(f"{name}: the page is nested too deeply to be read") from None
@@ -210,7 +212,7 @@ def from_html(
         lines.pop(0)
     cleaned = clean("\n\n".join(lines), keep)
     paragraphs = tuple(_paragraphs(cleaned.text))
-    if not paragraphs:
+    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
         raise AuthoringError(
             f"{name}: no article text found in the page; copy the article's text into a "
             ".txt file and give that instead"
