@@ -139,8 +139,7 @@ def test_every_shared_article_drafts_a_valid_scenario(path: Path) -> None:
             assert ev.paragraph is not None
             assert ev.quote in paragraphs[ev.paragraph - 1]
         cited = " ".join(
-            [q.explanation, *(c.feedback for c in q.choices)]
-            + [h.text for h in q.hints]
+            [q.explanation, *(c.feedback for c in q.choices)] + [h.text for h in q.hints]
         )
         assert re.search(r"[Pp]aragraphs? \d", cited), f"{node.id} cites no paragraph"
 
@@ -204,7 +203,9 @@ def test_a_quote_in_two_paragraphs_carries_its_paragraph_number() -> None:
                 assert ev.paragraph is not None
 
 
-def test_new_writes_a_file_and_an_article_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_writes_a_file_and_an_article_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "pasted.txt"
     src.write_text(PASTED * 1, encoding="utf-8")
     out = tmp_path / "draft.yaml"
@@ -236,7 +237,9 @@ def test_web_page_extraction_figures(page: Path) -> None:
 @pytest.mark.parametrize("path", ARTICLE_PARAMS)
 def test_draft_figures(path: Path) -> None:
     d = draft_figures(path)
-    print(f"\n{d.name}: {d.questions} drafted, {d.valid} validate, verbatim {d.verbatim}/{d.quotes}")
+    print(
+        f"\n{d.name}: {d.questions} drafted, {d.valid} validate, verbatim {d.verbatim}/{d.quotes}"
+    )
     assert d.valid == d.questions
     assert d.verbatim == d.quotes
 

@@ -129,7 +129,9 @@ def test_dot_parses_back_to_the_same_edges() -> None:
     out = render(_scenario(), "dot")
     assert out.startswith('digraph "branchy" {') and out.rstrip().endswith("}")
     edges = set()
-    for m in re.finditer(r'^  "([^"]+)" -> "([^"]+)" \[label="((?:[^"\\]|\\.)*)"', out, re.MULTILINE):
+    for m in re.finditer(
+        r'^  "([^"]+)" -> "([^"]+)" \[label="((?:[^"\\]|\\.)*)"', out, re.MULTILINE
+    ):
         edges.add((m.group(1), m.group(2), m.group(3).replace('\\"', '"')))
     assert edges == EXPECTED
     assert re.search(r'"lesson" \[.*fillcolor=lightyellow', out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -75,8 +75,9 @@ class PreviewApp(NewsQuizApp):
         self.reloads = 0
         self.home = PreviewHome()
 
-    def on_mount(self) -> None:
-        self.push_screen(self.home)
+    async def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # not the library of NewsQuizApp.on_mount
+        await self.push_screen(self.home)
         self.reload(first=True)
         if self.watching:
             self.watch_files()
@@ -95,7 +96,8 @@ class PreviewApp(NewsQuizApp):
         result = check_file(self.path)
         self.result = result
         self._watch_article(result)
-        old = None if first else self._current_session()
+        # While the file was broken there is no game on screen: the last one counts.
+        old = None if first else (self._current_session() or self.session)
         while self.screen_stack and self.screen is not self.home:
             self.pop_screen()
         name = str(self.path)
