@@ -77,9 +77,7 @@ def kept_boilerplate(source: Source, reference: str) -> list[str]:
     kept = []
     for p in source.paragraphs:
         ws = words(p)
-        if rule_for(p) is not None:
-            kept.append(p)
-        elif ws and sum(1 for w in ws if ref[w]) / len(ws) < 0.5:
+        if rule_for(p) is not None or (ws and sum(1 for w in ws if ref[w]) / len(ws) < 0.5):
             kept.append(p)
     return kept
 

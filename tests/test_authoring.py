@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from bench.bench_authoring import (
     ARTICLES,
     draft_figures,
@@ -17,6 +16,7 @@ from bench.bench_authoring import (
     reference_text,
     web_pages,
 )
+
 from newsquiz.authoring.boilerplate import RULES, clean
 from newsquiz.authoring.draft import scenario_yaml
 from newsquiz.authoring.extract import AuthoringError, from_html, from_text, read_source
@@ -159,7 +159,7 @@ def test_drafted_metadata_is_only_what_the_source_gives() -> None:
 
 @needs_articles
 def test_seed_draft_asks_who_said_with_people_from_the_article() -> None:
-    text, questions = scenario_yaml(read_source(str(SEED)))
+    text, _questions = scenario_yaml(read_source(str(SEED)))
     scenario = check_bytes(text.encode("utf-8"), "d.yaml").scenario
     assert scenario is not None
     who = [n.question for n in scenario.nodes if n.title == "Who said it?"]
@@ -191,7 +191,7 @@ def test_a_quote_in_two_paragraphs_carries_its_paragraph_number() -> None:
         "John Smith, the envoy, met Anna Jones in Paris in 2019 and again in 2021.\n\n"
         "Prices rose 5% in 2020 and 7% in 2022, Mr Smith said in a long statement."
     )
-    draft, questions = scenario_yaml(from_text(text))
+    draft, _questions = scenario_yaml(from_text(text))
     _check(draft)
     scenario = check_bytes(draft.encode("utf-8"), "d.yaml").scenario
     assert scenario is not None

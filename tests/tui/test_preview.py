@@ -79,8 +79,10 @@ async def test_watch_reloads_keeps_the_node_and_shows_diagnostics_in_place(
         )
         await _reloaded(app, before, pilot)
         await until_screen(pilot, PlayScreen)
-        # The game from before the file broke: 'duration' is gone, the node before it.
-        assert session_of(app).visit.node_id == "geneva-year"
+        # The game from before the file broke started at 'duration' (--from), which is
+        # gone, with no earlier node on its path: back at the start, and said so.
+        assert session_of(app).visit.node_id == "press-area"
+        assert any("back at the start" in str(n.message) for n in app._notifications)
 
 
 async def test_watch_keeps_the_node_after_answering(tmp_path: Path) -> None:

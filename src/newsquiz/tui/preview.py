@@ -75,7 +75,7 @@ class PreviewApp(NewsQuizApp):
         self.reloads = 0
         self.home = PreviewHome()
 
-    async def on_mount(self, event: events.Mount) -> None:
+    async def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # not the library of NewsQuizApp.on_mount
         await self.push_screen(self.home)
         self.reload(first=True)
