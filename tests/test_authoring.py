@@ -323,3 +323,28 @@ def test_missing_trafilatura_says_how_to_install(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "trafilatura", None)
     with pytest.raises(AuthoringError, match=r"pip install 'newsquiz\[authoring\]'"):
         from_html(_page(ARTICLE_HTML))
+
+
+def test_start_up_and_pasted_text_do_not_load_the_extractor(tmp_path: Path) -> None:
+    import subprocess
+
+    article = tmp_path / "a.txt"
+    article.write_text(PASTED, encoding="utf-8")
+    code = (
+        "import sys, contextlib, io\n"
+        "import newsquiz.cli as cli\n"
+        "quiet = io.StringIO()\n"
+        "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
+        "    try:\n"
+        "        cli.main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    cli.main(['graph', str(cli.bundled_scenarios_dir() / 'g20-blinken-lavrov.yaml')])\n"
+        f"    cli.main(['new', {str(article)!r}])\n"
+        "heavy = ('trafilatura', 'lxml', 'watchfiles', 'textual', 'rich')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"

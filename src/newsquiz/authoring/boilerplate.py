@@ -72,8 +72,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "advertisement",
-        '"Advertisement", "Advert", "Sponsored", "Story continues below advertisement", '
-        '"Skip advertisement"',
+        '"Advertisement", "Advert", "Ad", "Sponsored", "Sponsored content", "Story continues '
+        'below advertisement", "Skip advertisement"',
         _rx(
             r"advertisement",
             r"advert",
@@ -99,8 +99,7 @@ RULES: tuple[Rule, ...] = (
         "related links",
         'a heading "Related", "Related stories", "Related articles", "Related topics", '
         '"Read more", "More on this story", "You may also like", "Most read", "Top '
-        'stories", "Recommended", and the lines after it up to the next blank line; also '
-        'single lines "Read more: …" and "Related: …"',
+        'stories", "Recommended", and the lines after it up to the next blank line',
         _rx(
             r"related(?: stories| articles| topics| content| posts| links)?:?",
             r"read more:?",
@@ -122,7 +121,9 @@ RULES: tuple[Rule, ...] = (
         'lines starting "Image copyright", "Image caption", "Image source", "Media '
         'caption", "Photo:", "Photograph:", "Picture:", "Credit:", "(Photo by", lines '
         'ending in a picture agency credit ("…/Getty Images", "/AFP", "/Reuters", "AP '
-        'Photo", "PA Media", "EPA") and the bare words "Photo", "Image", "Video"',
+        'Photo", "PA Media", "EPA"), short lines naming "Getty Images", "AP Photo", "PA Media" or '
+        '"PA Wire", and the bare words "Photo", "Image", "Video", "Gallery", "Watch", "Listen", '
+        '"Play video"',
         _rx(
             r"(?:image (?:copyright|caption|source)|media caption|photo(?:graph)?:|picture:|"
             r"credit:|photo credit|\(?photo by|\(?photograph by|getty images|"

@@ -328,7 +328,7 @@ def _true_false(a: Analysis) -> Iterable[Drafted]:
         altered = _altered(a, s)
         if altered is not None:
             statement, what = altered
-            explanation = f"False: the article gives {what}. Paragraph {s.para}: “{s.text}”"
+            explanation = f"False: the article says {what}. Paragraph {s.para}: “{s.text}”"
             answer, kind, pool = "false", "false", false
         else:
             statement = s.text
