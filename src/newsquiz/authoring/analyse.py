@@ -209,6 +209,8 @@ ROLE_WORDS = (
     "professor|author|writer|novelist|editor|chairman|chairwoman|boss|coach|player|striker|"
     "manager|actor|actress|singer|economist|lawyer|campaigner|leader|founder|official|MP"
 )
+#: Words inside names ("Nick Van den Brul"): never a surname on their own.
+PARTICLES = {"Van", "Von", "De", "Der", "Den", "Le", "La", "Di", "Da", "Du", "Del", "Al", "Bin"}
 PRONOUNS = {"he", "she", "they"}
 
 _OPEN = '“"'
@@ -373,7 +375,7 @@ def _strip_titles(words: list[str]) -> list[str]:
         return []
     tail: list[str] = []
     for w in reversed(words):
-        if w in TITLE_WORDS or w in NOT_NAMES or len(tail) == 3:
+        if w in TITLE_WORDS or w in NOT_NAMES or len(tail) == 3 or w.endswith(("'s", "’s")):
             break
         tail.insert(0, w)
     return tail
@@ -414,7 +416,7 @@ def _find_people(paragraphs: Sequence[str]) -> dict[str, Person]:
             full[surname] = name
     people: dict[str, Person] = {}
     for surname in sorted(surnames):
-        if surname in NOT_NAMES or surname in TITLE_WORDS:
+        if surname in NOT_NAMES or surname in TITLE_WORDS or surname in PARTICLES:
             continue
         name = full.get(surname, "")
         if not name:

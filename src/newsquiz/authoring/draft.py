@@ -166,9 +166,10 @@ def _figure_text(f: Figure) -> str:
 def _figures(a: Analysis) -> Iterable[Drafted]:
     used: set[tuple[int, int]] = set()
     as_choice = False
+    asked: set[str] = set()
     for f in a.figures:
         key = (f.sentence.para, f.sentence.start)
-        if key in used:
+        if key in used or f.span.text in asked:
             continue
         p = a.paragraphs[f.span.para - 1]
         window = _window(p, f.sentence, f.digits.start, f.digits.end)
@@ -223,6 +224,7 @@ def _figures(a: Analysis) -> Iterable[Drafted]:
             ]
         as_choice = not as_choice
         used.add(key)
+        asked.add(f.span.text)
         yield Drafted("figure", "A figure", lines, f.span.para, {key})
 
 
@@ -306,10 +308,18 @@ def _inside_quotes(text: str, at: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
+#: A sentence starting with one of these leans on the one before: not a statement alone.
+CONTEXT_WORDS = {
+    "But", "And", "However", "He", "She", "It", "They", "This", "That", "These", "Those",
+    "His", "Her", "Their", "Its", "So", "Also", "Yet", "Instead", "Then", "There", "Here",
+}  # fmt: skip
+
+
 def _statement_ok(s: Span) -> bool:
     words = len(s.text.split())
     return (
-        8 <= words <= 40
+        s.text.split()[0].rstrip(",") not in CONTEXT_WORDS
+        and 8 <= words <= 40
         and not any(c in s.text for c in '“”"?\n')
         and s.text.endswith(".")
         and s.text[0].isupper()
@@ -371,7 +381,25 @@ def _altered(a: Analysis, s: Span) -> tuple[str, str] | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r",? and (?=[a-z]+ )|; |, while |, but |, after |, before ")
+_DATE_PREP = re.compile(r"\b(?:[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Dd]uring)\s*$")
+
+
+def _clause(text: str, rel: int) -> tuple[int, int]:
+    """The clause of ``text`` around offset ``rel``: between clause breaks."""
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= rel:
+            lo = m.end()
+        elif m.start() >= rel:
+            hi = m.start()
+            break
+    return lo, hi
+
+
 def _order(a: Analysis) -> Iterable[Drafted]:
+    """Dated events: for each date given as a phrase of its own ("in January 2022"),
+    its clause without the date; three or more distinct dates make a question."""
     events: dict[tuple[int, int], tuple[str, Span, str]] = {}
     for d in a.dates:
         key = (d.year, d.month)
@@ -379,14 +407,26 @@ def _order(a: Analysis) -> Iterable[Drafted]:
             continue
         text = d.sentence.text
         rel = d.span.start - d.sentence.start
-        before = text[:rel]
-        before = re.sub(r"\b(?:in|on|since|by|from|until|during|of)\s*$", "", before)
-        item = (before + text[rel + len(d.span.text) :]).strip(" ,.")
+        lo, hi = _clause(text, rel)
+        clause_dates = [
+            e
+            for e in a.dates
+            if e.sentence == d.sentence and lo <= e.span.start - e.sentence.start < hi
+        ]
+        if len(clause_dates) > 1:
+            continue
+        before = text[lo:rel]
+        prep = _DATE_PREP.search(before)
+        after = text[rel + len(d.span.text) : hi]
+        if prep is None or re.match(r"\s*\d", after):
+            continue  # the date is not a phrase of its own ("the 11 September 2001 attacks")
+        before = before[: prep.start()]
+        item = (before + after).strip(" ,.")
         item = " ".join(item.split())
         item = re.sub(r"\s+([,.;:])", r"\1", item)
         item = item[0].upper() + item[1:] if item else item
         item = _clip_words(item, 14)
-        if not item or any(item == e[0] for e in events.values()) or len(item.split()) < 3:
+        if not item or any(item == e[0] for e in events.values()) or len(item.split()) < 5:
             continue
         events[key] = (item, d.span, d.span.text)
     if len(events) < 3:
