@@ -306,6 +306,17 @@ def test_huge_page_is_refused(tmp_path: Path) -> None:
         read_source(str(f), max_bytes=100)
 
 
+def test_a_text_far_longer_than_an_article_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "book.txt"
+    f.write_text("Title\n\n" + "The council met again today. " * 8000, encoding="utf-8")
+    assert main(["new", str(f), "-o", str(tmp_path / "book.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "40,000 words long" in err and "cut the text to the article" in err
+    assert not (tmp_path / "book.yaml").exists()
+
+
 def test_cli_errors_are_one_line_no_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,8 +43,8 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path
         if path == "/article":
             self.send(200, ARTICLE)
-        elif path == "/bbc" and PAGE.is_file():
-            self.send(200, PAGE.read_bytes())
+        elif path.startswith("/web/") and (ARTICLES / path[1:]).is_file():
+            self.send(200, (ARTICLES / path[1:]).read_bytes())
         elif path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/article")
@@ -71,9 +71,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, b"<h1>Not here</h1>")
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the client hanging up on a huge or refused body is part of the test
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -99,9 +104,27 @@ def test_a_redirect_is_followed(server: str) -> None:
 
 @pytest.mark.skipif(not PAGE.is_file(), reason="../shared/articles absent")
 def test_a_saved_bbc_page_served_locally(server: str) -> None:
-    source = read_source(f"{server}/bbc")
+    source = read_source(f"{server}/web/readability-bbc-1/source.html")
     assert source.headline == "Obama admits US gun laws are his 'biggest frustration'"
     assert source.outlet == "BBC News"
+
+
+def _pages() -> list[Path]:
+    if not ARTICLES.is_dir():
+        return []
+    from bench.bench_authoring import web_pages
+
+    return web_pages()
+
+
+@pytest.mark.parametrize("page", [pytest.param(p, id=p.parent.name) for p in _pages()])
+def test_each_shared_page_by_url_extracts_as_from_the_file(server: str, page: Path) -> None:
+    from bench.bench_authoring import f1, reference_text
+
+    by_url = read_source(f"{server}/{page.relative_to(ARTICLES)}")
+    by_file = read_source(str(page))
+    assert by_url.paragraphs == by_file.paragraphs
+    assert f1(by_url.text, reference_text(page.parent)) >= 0.95
 
 
 @pytest.mark.parametrize(

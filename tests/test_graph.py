@@ -175,3 +175,18 @@ def test_cli_graph_of_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["graph", str(f)]) == 1
     err = capsys.readouterr().err
     assert "NQ101" in err and "Traceback" not in err
+
+
+def test_a_reachable_trap_loop_is_marked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = BRANCHY.replace(
+        "      - goto: end\n  - id: bonus", "      - goto: loop-a\n  - id: bonus"
+    )
+    f = tmp_path / "trap.yaml"
+    f.write_text(text, encoding="utf-8")
+    # The file has an error (NQ203), but the map is still drawn: that is when it helps.
+    assert main(["graph", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "TRAP: loop-a, loop-b (lead to no ending)" in out
+    assert "orphan" in out.split("UNREACHABLE: ")[1]

@@ -12,6 +12,10 @@ from newsquiz.authoring.extract import AuthoringError, read_source
 from newsquiz.scenario.diagnostics import Severity
 from newsquiz.scenario.loader import check_bytes
 
+#: Longer than this is not one article (a long read is 10,000 words), and would not fit
+#: in a scenario file (2 MiB).
+MAX_WORDS = 30_000
+
 
 def new_scenario(args: argparse.Namespace) -> int:
     err = sys.stderr
@@ -26,6 +30,14 @@ def new_scenario(args: argparse.Namespace) -> int:
         source = read_source(args.source, keep=args.keep, timeout=args.timeout)
     except AuthoringError as problem:
         print(f"newsquiz new: {problem}", file=err)
+        return 1
+    words = sum(len(p.split()) for p in source.paragraphs)
+    if words > MAX_WORDS:
+        print(
+            f"newsquiz new: {args.source}: the text is {words:,} words long; a scenario is "
+            f"about one article (at most {MAX_WORDS:,} words): cut the text to the article",
+            file=err,
+        )
         return 1
     article_name = None
     if args.article_file and output is not None:
