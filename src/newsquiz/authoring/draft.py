@@ -230,9 +230,10 @@ def _figures(a: Analysis) -> Iterable[Drafted]:
 
 def _years(a: Analysis) -> Iterable[Drafted]:
     used: set[tuple[int, int]] = set()
+    asked: set[int] = set()
     for d in a.dates:
         key = (d.sentence.para, d.sentence.start)
-        if key in used:
+        if key in used or d.year in asked:
             continue
         p = a.paragraphs[d.span.para - 1]
         year = str(d.year)
@@ -241,6 +242,7 @@ def _years(a: Analysis) -> Iterable[Drafted]:
         if window.text.count(year) > 1:
             continue
         used.add(key)
+        asked.add(d.year)
         lines = [
             "kind: numeric",
             f"prompt: {q(f'Fill in the year: “{_cloze(p, window, ystart, ystart + 4)}”')}",
