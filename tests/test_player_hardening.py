@@ -790,3 +790,10 @@ def test_stats_and_export_on_a_real_read_only_mount(tmp_path: Path) -> None:
     assert "newsquiz reset: cannot change the progress file" in err
     assert "read-only" in err
     assert "keep playing" not in err
+
+
+@pytest.mark.parametrize("given", ["\x07\x1b", "   ", "x" * 500])
+def test_unusable_player_name_falls_back_to_the_user_name(tmp_path: Path, given: str) -> None:
+    progress = open_progress(str(tmp_path), given)
+    assert progress.player and not FORBIDDEN.search(progress.player)
+    assert len(progress.player) <= 100

@@ -266,10 +266,15 @@ def open_progress(
     player on this machine, else the OS user name).  ``listener`` hears what happens
     while opening (waiting for another newsquiz); a failure on the way is in ``notice``."""
     from newsquiz.store import default_player, open_store
+    from newsquiz.store.progress import clean_name
 
     store = open_store(data_dir)
     last = store.get_setting(LAST_PLAYER)
     name = player or (str(last) if last else "") or default_player()
+    try:
+        name = clean_name(name)  # as stored: no control characters
+    except ValueError:  # nothing left of it (or too long): whoever is logged in
+        name = clean_name(default_player())
     progress = StoreProgress(store, name)
     if listener is not None:
         progress.listener = listener
