@@ -66,7 +66,7 @@ def to_peg(item: g.Item) -> dict[str, Any]:
         ]
     elif isinstance(item, g.Numerical):
         out["type"] = "Numerical"
-        if len(item.answers) == 1 and item.answers[0].line == item.line:
+        if not item.listed and len(item.answers) == 1:
             out["choices"] = _numeric_text(item.answers[0])
         else:
             out["choices"] = [

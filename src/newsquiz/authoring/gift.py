@@ -181,6 +181,8 @@ class ShortAnswer(Question):
 @dataclass(frozen=True, kw_only=True)
 class Numerical(Question):
     answers: tuple[NumericAnswer, ...]
+    #: Written as a list of ``=`` answers (``{#=1822:0 =%50%1822:2}``), not ``{#1822:0}``.
+    listed: bool = False
 
     @property
     def type_name(self) -> str:
@@ -391,7 +393,7 @@ def _question(block: _Block, qid: str, tags: tuple[str, ...], category: str) -> 
         if stray >= 0:
             raise block.error("'}' without an opening '{' (write \\} for a brace)", stray, title)
         return Description(
-            stem=clean(raw[pos:], fmt, block.line(pos)), line=block.line(pos), **common
+            stem=clean(raw[pos:], fmt, block.line(pos)), line=block.numbers[0], **common
         )
     closing = _find(raw, "}", opening + 1)
     if closing < 0:
@@ -426,13 +428,13 @@ def _question(block: _Block, qid: str, tags: tuple[str, ...], category: str) -> 
         inner = inner[:gf]
     common["general_feedback"] = general
     body = inner.strip()
-    line = block.line(opening)
+    line = block.numbers[0]
     if not body:
         return Essay(stem=stem, line=line, **common)
     lead = base + inner.index(body[0])
     if body.startswith("#"):
-        answers = _numeric(block, inner, base, fmt, title)
-        return Numerical(stem=stem, line=line, answers=answers, **common)
+        answers, listed = _numeric(block, inner, base, fmt, title)
+        return Numerical(stem=stem, line=line, answers=answers, listed=listed, **common)
     if _find(inner, "~") >= 0:
         choices = _answers(block, inner, base, fmt, title, kind="multichoice")
         return MultipleChoice(stem=stem, line=line, answers=choices, **common)
@@ -559,7 +561,7 @@ def _pairs(block: _Block, inner: str, base: int, fmt: Format, title: str) -> tup
 
 def _numeric(
     block: _Block, inner: str, base: int, fmt: Format, title: str
-) -> tuple[NumericAnswer, ...]:
+) -> tuple[tuple[NumericAnswer, ...], bool]:
     hash_at = inner.index("#")
     body = inner[hash_at + 1 :]
     body_base = base + hash_at + 1
@@ -594,7 +596,7 @@ def _numeric(
         )
     if not any(a.value is not None for a in answers):
         raise block.error("a numerical question needs a number after '#'", body_base, title)
-    return tuple(answers)
+    return tuple(answers), listed
 
 
 def _numeric_answer(

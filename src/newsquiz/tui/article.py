@@ -39,6 +39,15 @@ class ArticleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         article = self.scenario.article
+        if article is None:
+            with VerticalScroll(id="article"):
+                yield Static(
+                    Content(
+                        "This scenario has no article: its questions come from a question bank."
+                    ),
+                    id="headline",
+                )
+            return
         meta = [part for part in (article.outlet, article.byline) if part]
         if article.published:
             d = article.published
