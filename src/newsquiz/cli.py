@@ -380,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     from newsquiz.store.commands import add_store_commands
 
     add_store_commands(sub)  # stats, export, reset
+
+    from newsquiz.moodle_cli import add_moodle_commands
+
+    add_moodle_commands(sub)  # import, export-gift
     return parser
 
 

@@ -108,11 +108,17 @@ class _Texts:
     def __init__(self) -> None:
         self.notes: list[str] = []
 
-    def __call__(self, t: g.GiftText | None, *, running: bool = True) -> str:
+    def __call__(
+        self, t: g.GiftText | None, *, running: bool = True, as_written: bool = False
+    ) -> str:
+        """``running``: a text where *emphasis* is shown; ``as_written``: never HTML (the
+        answers of a short-answer question, which Moodle compares as typed)."""
         if t is None:
             return ""
         text = t.text
-        if t.format == "html" or (t.format == "moodle" and LOOKS_LIKE_HTML.search(text)):
+        if as_written:
+            pass
+        elif t.format == "html" or (t.format == "moodle" and LOOKS_LIKE_HTML.search(text)):
             result = html_to_text(text, emphasis=running)
             if result.text != text:
                 self._note("HTML turned into plain text")
@@ -374,7 +380,7 @@ class _Converter:
         wrong_feedback = ""
         for a in q.answers:
             w = _weight(a)
-            text = texts(a.text, running=False)
+            text = texts(a.text, running=False, as_written=True)
             feedback = texts(a.feedback)
             if text == "*" and w == 0:
                 wrong_feedback = feedback
