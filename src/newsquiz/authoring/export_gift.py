@@ -46,9 +46,15 @@ def _needs_html(text: str) -> bool:
 def _html(text: str) -> str:
     """Plain text as HTML that shows exactly that text."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPACES.sub(lambda m: " " + "&#32;" * (len(m[0]) - 1), text)
     text = text.replace("\t", "&#9;")
-    return text.replace("\n", "<br>")
+    lines = []
+    for line in text.split("\n"):
+        body = line.strip(" ")
+        lead = len(line) - len(line.lstrip(" "))
+        trail = len(line) - len(line.rstrip(" ")) if body else 0
+        body = _SPACES.sub(lambda m: " " + "&#32;" * (len(m[0]) - 1), body)
+        lines.append("&#32;" * lead + body + "&#32;" * trail)
+    return "<br>".join(lines)
 
 
 def field_format(text: str, *, pair: bool = False) -> str:
@@ -109,10 +115,17 @@ class _Exporter:
         self.blocks: list[str] = []
         self.questions = 0
         self.descriptions = 0
+        self.grouped: dict[str, list[str]] = {}
 
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+    def note_for(self, what: str, node_id: str) -> None:
+        """A note about some nodes, gathered into one line: ``what: a, b, c``."""
+        self.grouped.setdefault(what, [])
+        if node_id not in self.grouped[what]:
+            self.grouped[what].append(node_id)
 
     # -- whole scenario
 
@@ -124,6 +137,8 @@ class _Exporter:
                 self.description(node)
             else:
                 self.question(node, node.question)
+        for what, ids in self.grouped.items():
+            self.note(f"{what}: {', '.join(ids)}")
         header = [
             f"Exported by `newsquiz export-gift` from scenario '{self.s.id}': {self.s.title}",
         ]
@@ -203,12 +218,13 @@ class _Exporter:
         return lines
 
     def title(self, node: Node) -> str:
-        return f"::{escape(_one_line(node.title))}::" if node.title.strip() else ""
+        title = node.title.replace("\n", " ").strip()
+        return f"::{escape(title)}::" if title else ""
 
     def description(self, node: Node) -> None:
         body = node.text.strip() or node.title.strip()
         if not body:
-            self.note(f"node '{node.id}' has no text and no question; left out")
+            self.note_for("nodes with no text and no question, left out", node.id)
             return
         fmt = field_format(body)
         lines = self.header(node)
@@ -220,9 +236,9 @@ class _Exporter:
         prompt = q.prompt
         if node.text.strip():
             prompt = _join(node.text, q.prompt)
-            self.note(f"node '{node.id}': its text is put before the question")
+            self.note_for("node text put before the question", node.id)
         if q.hints:
-            self.note(f"question '{node.id}': hints are dropped (GIFT has none)")
+            self.note_for("hints dropped (GIFT has none)", node.id)
         general = _join(q.explanation, _evidence(q.evidence))
         fmt = field_format(prompt)
         if q.kind in ("single", "multiple"):
@@ -279,7 +295,7 @@ class _Exporter:
                 line += "#" + gift_text(feedback, field_format(feedback), fmt)
             out.append(line)
         if q.kind == "multiple" and q.on_partial is not None and q.on_partial.feedback:
-            self.note(f"question '{node.id}': the feedback for a partly right answer is dropped")
+            self.note_for("feedback for a partly right answer dropped", node.id)
         return out
 
     def _w(self, points: int, q: Question) -> str:
@@ -297,27 +313,26 @@ class _Exporter:
 
     def short(self, node: Node, q: Question, fmt: str) -> list[str]:
         if q.typos:
-            self.note(f"question '{node.id}': typo tolerance ({q.typos}) is dropped")
+            self.note_for("typo tolerance dropped", node.id)
         right = _feedback(q.on_correct)
         wrong = _feedback(q.on_wrong)
+        right_text = gift_text(right, field_format(right, pair=True), fmt, pair=True)
+        wrong_text = gift_text(wrong, field_format(wrong, pair=True), fmt, pair=True)
         out = []
         for answer in q.answers:
             if "->" in answer:
-                self.note(
-                    f"question '{node.id}': the answer '{answer}' contains '->', which Moodle "
-                    "reads as a matching question"
-                )
+                self.note_for("answers containing '->', which Moodle reads as matching", node.id)
             line = "=" + escape(answer.strip())
             if right:
-                line += "#" + gift_text(right, field_format(right), fmt)
+                line += "#" + right_text
             out.append(line)
         if wrong:
-            out.append("=%0%*#" + gift_text(wrong, field_format(wrong), fmt))
+            out.append("=%0%*#" + wrong_text)
         return out
 
     def numeric(self, node: Node, q: Question, fmt: str) -> list[str]:
         if q.unit:
-            self.note(f"question '{node.id}': the unit '{q.unit}' is dropped")
+            self.note_for("units dropped", f"{node.id} ({q.unit})")
         spec = _dec(q.answer)
         if q.tolerance:
             spec += ":" + _dec(q.tolerance)
@@ -334,10 +349,7 @@ class _Exporter:
         return out
 
     def order(self, node: Node, q: Question, fmt: str) -> list[str]:
-        self.note(
-            f"question '{node.id}': an order question is written as matching each item to its "
-            "position (1, 2, 3…)"
-        )
+        self.note_for("order questions written as matching each item to its position", node.id)
         return [
             "=" + gift_text(item, field_format(item, pair=True), fmt, pair=True) + f" -> {i}"
             for i, item in enumerate(q.items, 1)

@@ -162,7 +162,8 @@ class _Converter(HTMLParser):
     def handle_charref(self, name: str) -> None:
         if self.drop:
             return
-        self.out.append(html.unescape(f"&#{name};"))
+        # A space or tab written as a character reference is meant: it is kept as it is.
+        self.out.append(html.unescape(f"&#{name};").replace(" ", "\x03").replace("\t", "\x04"))
 
     def handle_comment(self, data: str) -> None:
         self.notes.add("an HTML comment was left out")
@@ -178,5 +179,5 @@ def html_to_text(source: str, *, emphasis: bool = True) -> HtmlResult:
     raw = re.sub(r"[ \t]*([\x00\x01])[ \t]*", r"\1", raw)
     raw = re.sub(r"\x00[\x00\x01]*|[\x01]+\x00[\x00\x01]*", "\n\n", raw)
     raw = raw.replace("\x01", "\n")
-    text = raw.strip()
+    text = raw.strip().replace("\x03", " ").replace("\x04", "\t")
     return HtmlResult(text, sorted(conv.notes))
