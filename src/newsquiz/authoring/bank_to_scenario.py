@@ -74,6 +74,8 @@ class ImportResult:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The bank line each node was made from, by node id.
+    lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def questions(self) -> int:
@@ -168,6 +170,7 @@ class _Converter:
         self.used: set[str] = {END, ENDING_ID}
         self.nodes: list[dict[str, Any]] = []
         self.comments: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
         self.topics: list[str] = []
 
     # -- reporting
@@ -239,6 +242,7 @@ class _Converter:
         if question is not None:
             out["question"] = question
         self.nodes.append(out)
+        self.lines[node_id] = q.line
         self.counts[kind] += 1
         marks = [f"GIFT line {q.line}" if self.source else f"line {q.line}"]
         if q.id:
@@ -589,7 +593,9 @@ def bank_to_scenario(
     if not result.ok:
         problems = "\n".join(d.format() for d in result.errors)
         raise ImportFailed(f"the scenario made from {name} does not validate:\n{problems}")
-    return ImportResult(text, conv.notices, conv.counts, conv.skipped, result.diagnostics)
+    return ImportResult(
+        text, conv.notices, conv.counts, conv.skipped, result.diagnostics, conv.lines
+    )
 
 
 def _header(name: str, bank_format: str, conv: _Converter, has_article: bool) -> str:
