@@ -162,8 +162,9 @@ def _pct(d: Decimal) -> str:
 
 
 class _Converter:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, bank_format: str = "GIFT") -> None:
         self.source = source
+        self.bank_format = bank_format
         self.notices: list[Notice] = []
         self.counts: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
@@ -244,7 +245,7 @@ class _Converter:
         self.nodes.append(out)
         self.lines[node_id] = q.line
         self.counts[kind] += 1
-        marks = [f"GIFT line {q.line}" if self.source else f"line {q.line}"]
+        marks = [f"{self.bank_format} line {q.line}"]
         if q.id:
             marks.append(f"[id:{q.id}]")
         marks += [f"[tag:{t}]" for t in q.tags]
@@ -563,7 +564,7 @@ def bank_to_scenario(
     title: str = "",
 ) -> ImportResult:
     """The scenario for a parsed bank; raises :class:`ImportFailed` when there is none."""
-    conv = _Converter(source)
+    conv = _Converter(source, bank_format)
     conv.run(items)
     if not conv.nodes:
         raise ImportFailed(f"{source}: no question or description could be imported", conv.notices)
