@@ -607,3 +607,19 @@ def test_validate_says_when_there_is_no_article(capsys: pytest.CaptureFixture[st
     text = _everything().yaml_text
     assert "article" not in yaml.safe_load(text)
     assert re.search(r"^# It has no article", text, re.M)
+
+
+def test_plain_player_on_a_bank_without_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    out = tmp_path / "bank.yaml"
+    assert main(["import", str(FIXTURES / "bank.aiken.txt"), "-o", str(out)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a\n1\n1\n\n"))
+    main(["play", "--plain", "--seed", "1", str(out)])
+    text = capsys.readouterr().out
+    assert text.count("This scenario has no article: its questions come from a question bank.") == 2
+    assert "Where did the ministers meet?" in text
