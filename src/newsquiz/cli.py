@@ -102,7 +102,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     "file": r.file,
                     "ok": r.ok and not (args.strict and r.diagnostics),
                     "id": r.scenario.id if r.scenario else None,
-                    "article": r.scenario.article is not None if r.scenario else None,
                     "diagnostics": [
                         {**d.to_dict(), "severity": "error"} if args.strict else d.to_dict()
                         for d in r.diagnostics
