@@ -603,10 +603,19 @@ def test_cli_export_gift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["export-gift", str(tmp_path / "none.yaml")]) == 2
 
 
-def test_validate_says_when_there_is_no_article(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_says_when_there_is_no_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = _everything().yaml_text
     assert "article" not in yaml.safe_load(text)
     assert re.search(r"^# It has no article", text, re.M)
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", "--strict", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"{path}: note: no article (a question bank): evidence is neither needed nor checked\n"
+        "1 file(s) checked, 1 valid: 0 error(s), 0 warning(s)\n"
+    )
 
 
 def test_plain_player_on_a_bank_without_article(
