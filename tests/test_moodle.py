@@ -561,6 +561,8 @@ def test_cli_import_errors_and_exit_codes(
     assert main(["import", str(bad)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
     assert main(["import", str(EVERYTHING), "-o", str(EVERYTHING)]) == 2
+    assert main(["import", str(EVERYTHING), "-o", str(tmp_path / "no" / "dir.yaml")]) == 2
+    assert "cannot write" in capsys.readouterr().err
 
 
 def test_cli_import_aiken_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

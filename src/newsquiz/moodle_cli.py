@@ -64,6 +64,15 @@ def _write(text: str, out: str | None) -> None:
         raise
 
 
+def _write_or_say(text: str, out: str | None, command: str) -> bool:
+    try:
+        _write(text, out)
+    except OSError as err:
+        _err(f"newsquiz {command}: cannot write {out}: {err.strerror or err}")
+        return False
+    return True
+
+
 def _err(message: str) -> None:
     from newsquiz.text import clean
 
@@ -143,7 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             "errors and nothing was written"
         )
         return 1
-    _write(result.yaml_text, args.out)
+    if not _write_or_say(result.yaml_text, args.out, "import"):
+        return 2
     where = f"wrote {args.out}" if args.out and args.out != "-" else "written to standard output"
     _err(f"newsquiz import: {summary}; {where}")
     if article is not None and result.questions:
@@ -189,7 +199,8 @@ def cmd_export_gift(args: argparse.Namespace) -> int:
     export = scenario_to_gift(result.scenario)
     for note in export.notes:
         _err(f"{path}: flattened: {note}")
-    _write(export.text, args.out)
+    if not _write_or_say(export.text, args.out, "export-gift"):
+        return 2
     where = f"wrote {args.out}" if args.out and args.out != "-" else "written to standard output"
     _err(
         f"newsquiz export-gift: {export.questions} question(s) and "
