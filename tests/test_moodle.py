@@ -634,3 +634,26 @@ def test_plain_player_on_a_bank_without_article(
     text = capsys.readouterr().out
     assert text.count("This scenario has no article: its questions come from a question bank.") == 2
     assert "Where did the ministers meet?" in text
+
+
+def test_export_reports_short_answers_gift_cannot_hold() -> None:
+    s = loads(
+        dump_yaml(
+            {
+                "format": 1,
+                "id": "x",
+                "title": "x",
+                "nodes": [
+                    {
+                        "id": "q",
+                        "question": {"kind": "text", "prompt": "P", "answers": ["a->b", "%5"]},
+                        "next": "end",
+                    }
+                ],
+                "endings": [{"id": "e", "title": "E"}],
+            }
+        )
+    )
+    notes = scenario_to_gift(s).notes
+    assert "answers containing '->', which Moodle reads as matching: q" in notes
+    assert any(n.startswith("answers starting with '%' or '['") for n in notes)

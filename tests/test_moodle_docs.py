@@ -4,8 +4,8 @@ The doc marks its examples:
 
 * ``<!-- file: NAME -->`` before a fenced block: an input file, written before anything runs;
 * ``<!-- result: NAME -->`` before a fenced block: a file a command writes, compared exactly;
-* ``<!-- run -->`` before a ``console`` block: each ``$ newsquiz …`` line is run (in a folder
-  beside a copy of ``scenarios/``) and what it prints (stdout and stderr) must be the lines
+* ``<!-- run -->`` before a ``console`` block: each ``$ newsquiz …`` line is run (in an empty
+  folder holding the input files) and what it prints (stdout and stderr) must be the lines
   that follow it.
 """
 
@@ -15,7 +15,6 @@ import contextlib
 import io
 import re
 import shlex
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +70,6 @@ def run(command: str) -> str:
 
 
 def workspace(tmp: Path) -> Path:
-    (tmp / "scenarios").mkdir()
-    shutil.copy(ROOT / "scenarios" / "g20-blinken-lavrov.yaml", tmp / "scenarios")
     work = tmp / "work"
     work.mkdir()
     return work

@@ -322,6 +322,12 @@ class _Exporter:
         for answer in q.answers:
             if "->" in answer:
                 self.note_for("answers containing '->', which Moodle reads as matching", node.id)
+            if answer.strip().startswith(("%", "[")) or answer.strip() == "*":
+                self.note_for(
+                    "answers starting with '%' or '[' or being '*', which Moodle reads as a "
+                    "weight, a format or any answer",
+                    node.id,
+                )
             line = "=" + escape(answer.strip())
             if right:
                 line += "#" + right_text
