@@ -7,11 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gift_peg import to_peg
 from newsquiz.authoring import gift as g
 from newsquiz.authoring.aiken import looks_like_aiken, parse_aiken
+from newsquiz.authoring.bank_to_scenario import ImportFailed, bank_to_scenario
 from newsquiz.authoring.gift import parse_gift, unescape
+from newsquiz.scenario.loader import check_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "gift-corpus" / "questions"
@@ -244,3 +248,48 @@ def test_aiken_errors_have_lines() -> None:
     assert parse_aiken("Question?\nA. a\nB. b\n").errors[0].message == (
         "the last question has no 'ANSWER:' line"
     )
+
+
+# --------------------------------------------------------------- robustness
+
+_GIFTISH = st.lists(
+    st.sampled_from(
+        [
+            *"{}~=#:\\%-> \n\tTFa1.",
+            "::",
+            "####",
+            "->",
+            "..",
+            "[html]",
+            "<p>",
+            "</b>",
+            "//",
+            "$CATEGORY:",
+            "%50%",
+            "%-100%",
+            "TRUE",
+            "\n\n",
+            "&amp;",
+            "\x1b",
+            "é",
+            "*",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GIFTISH)
+def test_any_text_gives_a_tree_and_errors_and_any_tree_a_valid_scenario(text: str) -> None:
+    doc = parse_gift(text)
+    for e in doc.errors:
+        assert e.line >= 1 and e.col >= 1 and e.message
+    aiken = parse_aiken(text)
+    for d in (doc, aiken):
+        try:
+            result = bank_to_scenario(d.items, source="fuzz.gift")
+        except ImportFailed as err:
+            assert "no question or description could be imported" in str(err)
+            continue
+        assert check_bytes(result.yaml_text.encode(), "fuzz.yaml").ok
