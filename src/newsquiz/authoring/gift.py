@@ -122,12 +122,6 @@ class Question:
     def type_name(self) -> str:
         return "question"
 
-    @property
-    def label(self) -> str:
-        """How a report names it: title, or the start of its text."""
-        name = self.title or self.stem.text.replace("\n", " ")
-        return name if len(name) <= 50 else name[:47] + "..."
-
 
 @dataclass(frozen=True, kw_only=True)
 class Description(Question):
