@@ -60,6 +60,8 @@ def _plain_type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> d
         array: dict[str, Any] = {"type": "array", "items": _type_schema(item, {}, defs)}
         if "min_items" in meta:
             array["minItems"] = meta["min_items"]
+        if "max_items" in meta:
+            array["maxItems"] = meta["max_items"]
         if item is str:
             return {"anyOf": [array, {"type": "string"}]}
         if item is Route:

@@ -6,10 +6,12 @@ Every check appends to one list, so a teacher sees every problem in one pass.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
-from newsquiz.scenario.build import did_you_mean
+from newsquiz.scenario.build import clip, did_you_mean
+from newsquiz.scenario.limits import MAX_DECIMALS, MAX_NUMBER, MAX_TEXT_VALUE
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
@@ -107,7 +109,22 @@ class Validator:
             if not ok:
                 self.report(
                     "NQ404",
-                    f"variable '{name}' is {var.type} but its initial value is '{var.initial}'",
+                    f"variable '{name}' is {var.type} but its initial value is "
+                    f"'{clip(var.initial)}'",
+                    var.at("initial"),
+                )
+            elif var.type == "int" and not _whole_in_range(var.initial):
+                self.report(
+                    "NQ404",
+                    f"variable '{name}': the initial value {clip(var.initial)} is out of range; "
+                    f"a whole-number variable holds −{MAX_NUMBER:,} to {MAX_NUMBER:,}",
+                    var.at("initial"),
+                )
+            elif var.type == "str" and len(var.initial) > MAX_TEXT_VALUE:
+                self.report(
+                    "NQ404",
+                    f"variable '{name}': the initial text is {len(var.initial):,} characters; "
+                    f"a text variable holds at most {MAX_TEXT_VALUE:,}",
                     var.at("initial"),
                 )
             self.types[name] = _VAR_TYPES[var.type]
@@ -314,11 +331,24 @@ class Validator:
                     q.at("answer"),
                 )
         elif q.kind == "numeric":
-            if not _NUMBER.fullmatch(q.answer.strip()):
+            answer = q.answer.strip()
+            if not _NUMBER.fullmatch(answer):
                 self.report(
                     "NQ103" if q.answer else "NQ101",
                     f"{what}: a numeric question needs 'answer:' with a number"
-                    + (f", not '{q.answer}'" if q.answer else ""),
+                    + (f", not '{clip(q.answer)}'" if q.answer else ""),
+                    q.at("answer"),
+                )
+            elif not _number_in_range(answer):
+                whole, _, decimals = answer.lstrip("+-").partition(".")
+                self.report(
+                    "NQ103",
+                    f"{what}: the answer {clip(answer)} cannot be typed and checked: "
+                    + (
+                        f"it has {len(decimals)} decimals (at most {MAX_DECIMALS})"
+                        if len(decimals) > MAX_DECIMALS
+                        else f"a numeric answer lies within ±{MAX_NUMBER:,}"
+                    ),
                     q.at("answer"),
                 )
         elif q.kind == "text":
@@ -329,6 +359,16 @@ class Validator:
                     q.pos,
                     "example: answers: [Delhi, New Delhi]",
                 )
+            for answer in q.answers:
+                if answer.strip() and not typeable(answer):
+                    self.report(
+                        "NQ103",
+                        f"{what}: the answer '{clip(answer)}' can never match: answers are "
+                        "compared without punctuation, symbols like ^ and ` or spacing, and "
+                        "nothing else is left",
+                        q.at("answers"),
+                        "write the answer in letters or digits",
+                    )
         elif q.kind == "order":
             if len(q.items) < 2:
                 self.report(
@@ -658,6 +698,44 @@ class Validator:
             where = f"ending '{ending.id}'"
             yield where, ending.title, ending, "title"
             yield where, ending.text, ending, "text"
+
+
+def _whole_in_range(text: str) -> bool:
+    """Whether ``[+-]?digits`` lies within ±MAX_NUMBER (without converting huge texts)."""
+    digits = text.lstrip("+-").lstrip("0")
+    return len(digits) <= len(str(MAX_NUMBER)) and int(digits or "0") <= MAX_NUMBER
+
+
+def _number_in_range(text: str) -> bool:
+    """Whether a decimal number (``_NUMBER``) lies within ±MAX_NUMBER with at most
+    MAX_DECIMALS decimals: what a player can type and the engine compare exactly."""
+    whole, _, decimals = text.lstrip("+-").partition(".")
+    if len(decimals) > MAX_DECIMALS or not _whole_in_range(whole or "0"):
+        return False
+    return abs(float(text)) <= MAX_NUMBER
+
+
+def typeable(answer: str) -> bool:
+    """Whether anything of a text answer survives answer normalisation.
+
+    Mirrors ``newsquiz.engine.matching.normalise_answer`` (a test keeps them in step):
+    combining marks, punctuation (``P*``), modifier symbols (``Sk``), ``/ \\ |``, the
+    minus sign and spacing all disappear; an answer made only of those never matches.
+    """
+    text = _strip_marks(_strip_marks(answer).casefold())
+    for char in text:
+        if char.isspace() or char in "/\\|\u2212":
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "P" or category == "Sk":
+            continue
+        return True
+    return False
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:
