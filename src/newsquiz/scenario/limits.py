@@ -57,7 +57,7 @@ MAX_EXPR_DEPTH = 40
 MAX_EXPR_OPERATORS = 100
 #: Quotes longer than this (in characters) are compared with the article by shared
 #: character trigrams only, so finding the closest passage stays fast.
-MAX_FUZZY_QUOTE = 400
+MAX_FUZZY_QUOTE = 200
 
 # -------------------------------------------------------------------------- play
 
