@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import random
 import statistics
-from decimal import Decimal
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from newsquiz.engine.errors import EngineError

@@ -390,6 +390,7 @@ def _construct(cls: type, values: dict[str, Any]) -> Any:
 #: More digits than any limit has: such a number is out of range without converting it
 #: (``int()`` refuses more than 4,300 digits, ``float()`` gives inf).
 _MAX_DIGITS = 30
+_HUGE: int = 10**_MAX_DIGITS
 
 
 def parse_int(text: str) -> int:
@@ -397,7 +398,7 @@ def parse_int(text: str) -> int:
     text, however long, is ever converted digit by digit (out of range either way)."""
     digits = text.lstrip("+-").lstrip("0")
     if len(digits) > _MAX_DIGITS:
-        return -(10**_MAX_DIGITS) if text.startswith("-") else 10**_MAX_DIGITS
+        return -_HUGE if text.startswith("-") else _HUGE
     return int(text)
 
 

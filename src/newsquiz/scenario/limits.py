@@ -117,8 +117,7 @@ def limits() -> list[Limit]:
         ),
         Limit(
             "closest-passage search for a quote not in the article",
-            f"quotes over {MAX_FUZZY_QUOTE} characters are compared by shared letter "
-            "groups only",
+            f"quotes over {MAX_FUZZY_QUOTE} characters are compared by shared letter groups only",
         ),
     ]
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from itertools import accumulate, repeat
-from operator import add, mul
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add, mul
 from typing import NamedTuple
 
 from newsquiz.scenario.limits import MAX_FUZZY_QUOTE
@@ -247,7 +247,7 @@ class _ArticleIndex:
     def flat(self) -> _Flat:
         """Every word of the article end to end (see :class:`_Flat`), once per article."""
         if self._flat is None:
-            _texts, words_of, offsets = self.words()
+            words_of = self.words()[1]
             words = [w for ws in words_of for w in ws]
             lens = list(map(len, words))
             first_word = list(accumulate(map(len, words_of), initial=0))
@@ -620,6 +620,7 @@ def _scan_large(
             score = 2.0 * overlap / (wanted_total + size) if wanted_total + size else 0.0
         found.append((score, -first, paragraph, first - base, stop - base))
     return heapq.nlargest(_CANDIDATES, found)
+
 
 _PLUS_ONE = (1).__add__
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.build import clip, did_you_mean
-from newsquiz.scenario.limits import MAX_DECIMALS, MAX_NUMBER, MAX_TEXT_VALUE
 from newsquiz.scenario.diagnostics import Diagnostic
+from newsquiz.scenario.limits import MAX_DECIMALS, MAX_NUMBER, MAX_TEXT_VALUE
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
     END,
@@ -340,7 +340,7 @@ class Validator:
                     q.at("answer"),
                 )
             elif not _number_in_range(answer):
-                whole, _, decimals = answer.lstrip("+-").partition(".")
+                decimals = answer.lstrip("+-").partition(".")[2]
                 self.report(
                     "NQ103",
                     f"{what}: the answer {clip(answer)} cannot be typed and checked: "
