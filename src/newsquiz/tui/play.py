@@ -181,6 +181,11 @@ class PlayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.scenario.title
+        if self.session.finished:
+            # Over before it began (the start skipped to an ending, or the scenario could
+            # not go on): the results say so, never a blank play screen.
+            self.call_later(self.after_move)
+            return
         self.show_node()
 
     # ---------------------------------------------------------------- display
@@ -330,6 +335,14 @@ class PlayScreen(Screen[None]):
     def after_move(self) -> None:
         s = self.session
         if s.finished:
+            if s.halted is not None:
+                self.app.notify(
+                    s.halted.message,
+                    title="This scenario has a problem",
+                    severity="error",
+                    timeout=12,
+                    markup=False,
+                )
             self.progress.finished(s)
             from newsquiz.tui.results import ResultsScreen
 
