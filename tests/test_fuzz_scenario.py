@@ -179,9 +179,11 @@ SCRIPT = [
 ] * 25
 
 
-def _quick(what: str, action: Callable[[], object], steps: list[str]) -> object:
+def _quick(
+    what: str, steps: list[str], action: Callable[..., object], *args: object, **kw: object
+) -> object:
     start = time.perf_counter()
-    value = action()
+    value = action(*args, **kw)
     elapsed = time.perf_counter() - start
     assert elapsed < LIMIT, f"{what} took {elapsed:.2f}s after {steps}"
     return value
@@ -195,7 +197,7 @@ def test_mutated_scenarios_validate_test_and_play(chunk: int, tmp_path: Path) ->
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = _quick("validate", lambda: main(["validate", str(path)]), steps)
+            code = _quick("validate", steps, main, ["validate", str(path)])
         assert code in (0, 1), f"case {case} {steps}: exit {code}\n{err.getvalue()}"
         assert "Traceback" not in out.getvalue() + err.getvalue(), f"case {case} {steps}"
         result = check_file(path)
@@ -206,11 +208,11 @@ def test_mutated_scenarios_validate_test_and_play(chunk: int, tmp_path: Path) ->
         assert code == 0, f"case {case} {steps}"
         scenario = result.scenario
         assert scenario is not None
-        report = _quick("test --random 20", lambda: random_runs(scenario, 20, seed=case), steps)
+        report = _quick("test --random 20", steps, random_runs, scenario, 20, seed=case)
         assert report.playthroughs == 20  # type: ignore[attr-defined]
         output = io.StringIO()
         player = PlainPlayer(Session(scenario, case), io.StringIO("\n".join(SCRIPT)), output)
-        status = _quick("plain play", player.run, steps)
+        status = _quick("plain play", steps, player.run)
         assert status in (0, 1), f"case {case} {steps}"
         assert "Traceback" not in output.getvalue()
         path.unlink()
