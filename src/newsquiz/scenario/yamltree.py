@@ -45,7 +45,8 @@ MAX_DEPTH = MAX_YAML_DEPTH
 
 #: What the loader refuses: the terminal-unsafe characters, and the noncharacters U+FFFE
 #: and U+FFFF, which YAML itself does not allow.
-_BAD_CHARS = re.compile(f"{FORBIDDEN.pattern}|[\ufffe\uffff]")
+_BAD_CHARS = re.compile(FORBIDDEN.pattern.removesuffix("]") + "\ufffe\uffff]")
+assert FORBIDDEN.pattern.startswith("[") and FORBIDDEN.pattern.endswith("]")  # one class
 
 
 @dataclass(eq=False, slots=True)
