@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.build import clip, did_you_mean
@@ -46,6 +46,9 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
     "on_partial": frozenset({"multiple", "order"}),
 }
 
+#: Name comparisons spent on "did you mean" suggestions per file (each costs microseconds).
+_SUGGESTION_BUDGET = 100_000
+
 _VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
 
 
@@ -60,6 +63,16 @@ class Validator:
         self.read_vars: set[str] = set()
         self.declared: set[str] = set()
         self.ids: set[str] = set()
+        self.targets: list[str] = [END]
+        self._suggestions_left = _SUGGESTION_BUDGET
+
+    def suggest(self, word: str, options: Collection[str]) -> str:
+        """ " (did you mean …?)" for ``word``, within a budget of comparisons per file: a
+        file with thousands of wrong targets among thousands of ids stays quick."""
+        if len(options) > self._suggestions_left:
+            return ""
+        self._suggestions_left -= len(options)
+        return did_you_mean(word, options)
 
     def report(self, code: str, message: str, pos: Pos, *notes: str) -> None:
         self.diagnostics.append(
@@ -180,7 +193,7 @@ class Validator:
                 self.report(
                     "NQ401",
                     f"{what}: sets undeclared variable '{name}'"
-                    + did_you_mean(name, self.s.variables),
+                    + self.suggest(name, self.s.variables.keys()),
                     value.pos if value.pos.line else where,
                     "declare it under 'variables:'",
                 )
@@ -217,11 +230,12 @@ class Validator:
             else:
                 seen[ident] = pos
         self.ids = set(seen)
+        self.targets = [*self.ids, END]
         if self.s.start and self.s.start not in self.s.node_map:
             self.report(
                 "NQ201",
                 f"start node '{self.s.start}' does not exist"
-                + did_you_mean(self.s.start, self.s.node_map),
+                + self.suggest(self.s.start, self.s.node_map.keys()),
                 self.s.at("start"),
             )
 
@@ -230,7 +244,7 @@ class Validator:
             return
         self.report(
             "NQ201",
-            f"{what} goes to '{goto}', which does not exist" + did_you_mean(goto, [*self.ids, END]),
+            f"{what} goes to '{goto}', which does not exist" + self.suggest(goto, self.targets),
             pos,
         )
 
