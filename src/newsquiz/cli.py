@@ -181,6 +181,33 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ authoring
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from newsquiz.authoring.new import new_scenario
+
+    return new_scenario(args)
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from newsquiz.authoring.graph import render
+    from newsquiz.scenario.loader import check_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"newsquiz graph: no such file: {path}", file=sys.stderr)
+        return 2
+    result = check_file(path)
+    if result.scenario is None:
+        for d in result.errors:
+            print(d.format(), file=sys.stderr)
+        print(f"newsquiz graph: {path} could not be read; fix the errors above", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(result.scenario, args.format))
+    return 0
+
+
 # ------------------------------------------------------------------------ play
 
 
@@ -197,6 +224,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsquiz play: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
+    if args.watch or args.start or args.set:
+        return _play_preview(args, paths)
     if not paths:
         paths = [bundled_scenarios_dir(), user_scenarios_dir(getattr(args, "data_dir", None))]
     if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -204,6 +233,53 @@ def cmd_play(args: argparse.Namespace) -> int:
             print("newsquiz: not a terminal; playing in plain mode (--plain)", file=sys.stderr)
         return _play_plain(args, paths)
     return _play_app(args, paths)
+
+
+def _play_preview(args: argparse.Namespace, paths: list[Path]) -> int:
+    """--watch, --from, --set: the author's preview of one file (saves nothing)."""
+    from newsquiz.authoring.preview import PreviewError, parse_sets, preview_scenario
+    from newsquiz.scenario.loader import check_file
+
+    flags = "--watch, --from and --set"
+    if len(paths) != 1 or not paths[0].is_file():
+        print(
+            f"newsquiz play: {flags} preview one scenario file; give exactly one", file=sys.stderr
+        )
+        return 2
+    result = check_file(paths[0])
+    if result.scenario is not None:
+        try:
+            sets = parse_sets(result.scenario, args.set or [])
+            scenario = preview_scenario(result.scenario, args.start, sets)
+        except PreviewError as err:
+            print(f"newsquiz play: {err}", file=sys.stderr)
+            return 2
+    elif not args.watch:
+        for d in result.errors:
+            print(d.format(), file=sys.stderr)
+        return 1
+    plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    if plain:
+        if args.watch:
+            print("newsquiz play: --watch needs the terminal app (not --plain)", file=sys.stderr)
+            return 2
+        if result.errors:
+            for d in result.errors:
+                print(d.format(), file=sys.stderr)
+            return 1
+        from newsquiz.engine.session import Session
+        from newsquiz.plain import PlainPlayer
+
+        seed = args.seed if args.seed is not None else 0
+        session = Session(scenario, seed)
+        return PlainPlayer(session, sys.stdin, sys.stdout, _colour(sys.stdout)).run()
+    from newsquiz.tui.preview import make_preview_app
+
+    app = make_preview_app(
+        paths[0], start=args.start, sets=args.set or [], watch=args.watch, seed=args.seed
+    )
+    app.run()
+    return int(app.return_code or 0)
 
 
 def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
@@ -375,7 +451,48 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain mode: neither resume nor save progress (piped input never does)",
     )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="author's preview: reload the file (and its article file) whenever it is saved",
+    )
+    p.add_argument("--from", dest="start", metavar="NODE", default=None, help="start at this node")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="start with a variable at this value (repeatable)",
+    )
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("new", help="draft a scenario from an article: a .txt/.html file or URL")
+    p.add_argument(
+        "source", metavar="SOURCE", help="a .txt or .md file, a saved .html page, or a URL"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", default=None, help="write here (default: print)"
+    )
+    p.add_argument(
+        "--article-file",
+        action="store_true",
+        help="put the article in FILE's folder as a .txt file (article.file) instead of inline",
+    )
+    p.add_argument(
+        "--keep",
+        action="append",
+        metavar="TEXT",
+        default=[],
+        help="keep lines containing TEXT even if they look like web boilerplate (repeatable)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a URL")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("graph", help="the branch map of a scenario: mermaid, dot or text")
+    p.add_argument("file", metavar="FILE", help="a scenario file")
+    p.add_argument("--format", choices=["mermaid", "dot", "text"], default="text")
+    p.set_defaults(func=cmd_graph)
 
     from newsquiz.store.commands import add_store_commands
 

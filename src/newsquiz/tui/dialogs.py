@@ -48,7 +48,9 @@ Results
   escape       library
 
 Article
-  ↑ ↓ pgup pgdn  scroll       escape  back
+  ↑ ↓ pgup pgdn  scroll       home end  top, end
+  ] [          next / previous paragraph
+  escape       back
 """
 
 
