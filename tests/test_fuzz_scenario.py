@@ -87,7 +87,7 @@ def _mutate(rng: random.Random, lines: list[str]) -> str:
         return "refill"
     i = rng.randrange(len(lines))
     line = lines[i]
-    kind = rng.randrange(11)
+    kind = rng.randrange(14)
     if kind == 0:
         del lines[i]
         return f"delete line {i + 1}"
@@ -143,15 +143,33 @@ def _mutate(rng: random.Random, lines: list[str]) -> str:
         value = rng.choice(["x + 1", "s + s", "x * x + 1", "not flag"])
         lines.insert(i + 1, f"{indent}set: {{{name}: '{value}'}}\n")
         return f"line {i + 2}: set {name}"
+    if kind == 11 and re.search(r"(points|cost|minutes|paragraph|typos|tolerance): ", line):
+        key = line.partition(":")[0]
+        value = rng.choice(["0", "1", "3", "999", "1000", "1001", "-1", "4", "601", "100000"])
+        lines[i] = f"{key}: {value}\n"
+        return f"line {i + 1}: number {value}"
+    if kind == 12 and re.match(r"\s*- text: ", line):
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+        when = rng.choice(WHENS)
+        lines.insert(i + 1, f"{indent}when: '{when}'\n")
+        return f"line {i + 2}: choice when {when}"
+    if kind == 13 and re.search(r": (true|false)$", line.rstrip()):
+        flipped = (
+            line.replace(": true", ": false")
+            if ": true" in line
+            else line.replace(": false", ": true")
+        )
+        lines[i] = flipped
+        return f"line {i + 1}: flip"
     return "no change"
 
 
 def mutated(case: int) -> tuple[str, list[str]]:
     rng = random.Random(f"{SEED}:{case}")
     lines = list(LINES)
-    if rng.random() < 0.3:  # declare variables the mutations may use
-        at = next(k for k, line in enumerate(lines) if line.startswith("nodes:"))
-        lines.insert(at, 'variables: {x: 1, s: "ab", flag: false}\n')
+    if rng.random() < 0.6:  # declare variables the mutations may use
+        at = lines.index("variables:\n") + 1
+        lines[at:at] = ["  x: 1\n", '  s: "ab"\n', "  flag: false\n"]
     steps = [_mutate(rng, lines) for _ in range(rng.randint(1, 4))]
     return "".join(lines), steps
 
