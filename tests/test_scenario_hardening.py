@@ -290,6 +290,27 @@ def test_validate_of_a_long_missing_quote_is_quick() -> None:
     assert found and found[0].notes and "closest passage" in found[0].notes[0]
 
 
+def test_hundreds_of_missing_quotes_in_a_long_article_validate_quickly() -> None:
+    article = "\n\n".join("    " + p for p in _article(1_500_000))
+    questions = "".join(
+        f"  - id: q{i}\n    question:\n      kind: truefalse\n      prompt: P\n"
+        f"      answer: 'true'\n      evidence: \"zq{i} not in the article at all\"\n"
+        f"    next: {'q' + str(i + 1) if i < 299 else 'end'}\n"
+        for i in range(300)
+    )
+    text = (
+        f"format: 1\nid: x\ntitle: X\narticle:\n  headline: H\n  text: |\n{article}\n"
+        f"nodes:\n{questions}endings:\n  - {{id: done, title: Done}}\n"
+    )
+    start = time.process_time()
+    result = check_bytes(text.encode("utf-8"), "s.yaml")
+    assert time.process_time() - start < 8.0
+    missing = [d for d in result.diagnostics if d.code == "NQ501"]
+    assert len(missing) == 300
+    assert missing[0].notes[0].startswith("closest passage")
+    assert missing[-1].notes == ("too many quotes are missing to search for each closest passage",)
+
+
 def test_thousands_of_wrong_targets_validate_quickly() -> None:
     """ "Did you mean" compares names: 3,000 wrong targets among 3,000 ids took 24 s."""
     nodes = "".join(

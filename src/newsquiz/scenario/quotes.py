@@ -178,7 +178,9 @@ def _normalise_mapped(text: str) -> _Mapped:
     return _Mapped(out[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]))
 
 
-def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = None) -> QuoteMatch:
+def find_quote(
+    paragraphs: Sequence[str], quote: str, paragraph: int | None = None, *, closest: bool = True
+) -> QuoteMatch:
     """Find ``quote`` in the article given as ``paragraphs``.
 
     Search order: when ``paragraph`` (1-based) names an existing paragraph, that paragraph
@@ -207,6 +209,8 @@ def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = No
     found = index.find_normalised(needle, hint)
     if found is not None:
         return found
+    if not closest:
+        return _NOTHING  # the caller has spent its budget for closest-passage searches
     return _find_closest(paragraphs, normalise(needle))
 
 

@@ -48,6 +48,9 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
 
 #: Name comparisons spent on "did you mean" suggestions per file (each costs microseconds).
 _SUGGESTION_BUDGET = 100_000
+#: Characters of article (and quote) read by closest-passage searches per file: about
+#: eight searches of a 2 MiB article, or thousands in a short one.
+_CLOSEST_BUDGET = 16_000_000
 
 _VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
 
@@ -65,6 +68,7 @@ class Validator:
         self.ids: set[str] = set()
         self.targets: list[str] = [END]
         self._suggestions_left = _SUGGESTION_BUDGET
+        self._closest_left = _CLOSEST_BUDGET
 
     def suggest(self, word: str, options: Collection[str]) -> str:
         """ " (did you mean …?)" for ``word``, within a budget of comparisons per file: a
@@ -274,15 +278,22 @@ class Validator:
             if ev.paragraph is None:
                 self.report("NQ101", f"{what}: evidence needs a quote or a paragraph", ev.pos)
             return
-        match = find_quote(paragraphs, ev.quote, ev.paragraph)
+        # Each closest-passage search reads the whole article: a file with hundreds of
+        # missing quotes and a long article gets the closest passage for the first ones.
+        closest = self._closest_left > 0
+        match = find_quote(paragraphs, ev.quote, ev.paragraph, closest=closest)
         pos = ev.at("quote")
         if match.kind is MatchKind.NOT_FOUND:
             notes = []
+            if closest:
+                self._closest_left -= sum(map(len, paragraphs)) + len(ev.quote)
             if match.closest:
                 notes.append(
                     f"closest passage, paragraph {match.paragraph} "
                     f'({match.similarity:.0%} similar): "{_clip(match.closest)}"'
                 )
+            elif not closest:
+                notes.append("too many quotes are missing to search for each closest passage")
             self.report(
                 "NQ501",
                 f'{what}: the quote "{_clip(ev.quote)}" is not in the article',
