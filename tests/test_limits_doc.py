@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsquiz.engine import playtest, session
-from newsquiz.scenario import expr, limits, model, yamltree
+from newsquiz.scenario import expr, limits, model, quotes, validate, yamltree
 from newsquiz.scenario.build import field_plan
 from newsquiz.scenario.limits import limits_markdown
 
@@ -46,6 +46,9 @@ def test_the_code_enforces_the_documented_constants() -> None:
     assert session.VISIT_LIMIT == limits.VISIT_LIMIT
     assert playtest.DEFAULT_MAX_STATES == limits.DEFAULT_MAX_STATES
     assert playtest.MAX_TEST_STEPS == limits.MAX_TEST_STEPS
+    assert validate._CLOSEST_BUDGET == limits.MAX_CLOSEST_CHARS
+    assert validate._SUGGESTION_BUDGET == limits.MAX_SUGGESTION_COMPARISONS
+    assert quotes.MAX_FUZZY_QUOTE == limits.MAX_FUZZY_QUOTE
     ranges = {
         (model.Question, "points"): (0, limits.MAX_POINTS),
         (model.Choice, "points"): (0, limits.MAX_POINTS),

@@ -58,6 +58,11 @@ MAX_EXPR_OPERATORS = 100
 #: Quotes longer than this (in characters) are compared with the article by shared
 #: character trigrams only, so finding the closest passage stays fast.
 MAX_FUZZY_QUOTE = 200
+#: Characters of article read by closest-passage searches in one file (about eight
+#: searches of a 2 MiB article); missing quotes after that get no closest passage.
+MAX_CLOSEST_CHARS = 16_000_000
+#: Name comparisons for "did you mean" suggestions in one file.
+MAX_SUGGESTION_COMPARISONS = 100_000
 
 # -------------------------------------------------------------------------- play
 
@@ -117,7 +122,12 @@ def limits() -> list[Limit]:
         ),
         Limit(
             "closest-passage search for a quote not in the article",
-            f"quotes over {MAX_FUZZY_QUOTE} characters are compared by shared letter groups only",
+            f"quotes over {MAX_FUZZY_QUOTE} characters are compared by shared letter groups "
+            f"only; {_n(MAX_CLOSEST_CHARS)} characters of article searched per file",
+        ),
+        Limit(
+            "“did you mean” suggestions",
+            f"{_n(MAX_SUGGESTION_COMPARISONS)} name comparisons per file",
         ),
     ]
 

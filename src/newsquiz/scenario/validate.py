@@ -12,7 +12,13 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.build import clip, did_you_mean
 from newsquiz.scenario.diagnostics import Diagnostic
-from newsquiz.scenario.limits import MAX_DECIMALS, MAX_NUMBER, MAX_TEXT_VALUE
+from newsquiz.scenario.limits import (
+    MAX_CLOSEST_CHARS,
+    MAX_DECIMALS,
+    MAX_NUMBER,
+    MAX_SUGGESTION_COMPARISONS,
+    MAX_TEXT_VALUE,
+)
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
     END,
@@ -47,10 +53,10 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
 }
 
 #: Name comparisons spent on "did you mean" suggestions per file (each costs microseconds).
-_SUGGESTION_BUDGET = 100_000
+_SUGGESTION_BUDGET = MAX_SUGGESTION_COMPARISONS
 #: Characters of article (and quote) read by closest-passage searches per file: about
 #: eight searches of a 2 MiB article, or thousands in a short one.
-_CLOSEST_BUDGET = 16_000_000
+_CLOSEST_BUDGET = MAX_CLOSEST_CHARS
 
 _VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
 
