@@ -31,6 +31,10 @@ def bundled_scenarios_dir() -> Path:
     return here.parent.parent / "scenarios"
 
 
+#: What `validate` says about a scenario without an article (a question bank).
+NO_ARTICLE_NOTE = "no article (a question bank): evidence is neither needed nor checked"
+
+
 def _colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
@@ -129,6 +133,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 out.write("       | " + " " * (caret_col - 1) + "^\n")
             for note in d.notes:
                 out.write(f"       = note: {note}\n")
+        for r in results:
+            if r.scenario is not None and r.scenario.article is None:
+                out.write(f"{r.file}: note: {NO_ARTICLE_NOTE}\n")
         out.write(
             f"{len(results)} file(s) checked, {ok_files} valid: "
             f"{errors} error(s), {warnings} warning(s)\n"
@@ -500,6 +507,10 @@ def build_parser() -> argparse.ArgumentParser:
     from newsquiz.store.commands import add_store_commands
 
     add_store_commands(sub)  # stats, export, reset
+
+    from newsquiz.moodle_cli import add_moodle_commands
+
+    add_moodle_commands(sub)  # import, export-gift
     return parser
 
 

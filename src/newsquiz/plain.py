@@ -66,6 +66,8 @@ _VERDICTS = {
     "skipped": ("– Skipped", _BOLD),
 }
 
+NO_ARTICLE = "This scenario has no article: its questions come from a question bank."
+
 HELP = (
     "At any prompt: a shows the article (numbered paragraphs), "
     "h reveals a hint (its cost is shown and taken off that question's points), "
@@ -247,6 +249,9 @@ class PlainPlayer:
 
     def _article_header(self) -> None:
         art = self.session.scenario.article
+        if art is None:
+            self.io.out(NO_ARTICLE)
+            return
         self.io.out(f"Article: {clean(art.headline)}")
         source = [clean(x) for x in (art.outlet, art.byline) if x]
         if art.published is not None:
@@ -284,6 +289,9 @@ class PlainPlayer:
         art = self.session.scenario.article
         self.io.out()
         self._article_header()
+        if art is None:
+            self.io.out()
+            return
         if art.url:
             self.io.out(f"Source: {clean(art.url)}")
         for n, paragraph in enumerate(art.paragraphs, 1):

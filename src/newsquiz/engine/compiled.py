@@ -98,7 +98,8 @@ class Compiled:
     def evidence(self, ev: Evidence) -> EvidenceView:
         view = self._evidence.get(id(ev))
         if view is None:
-            view = _resolve(self.scenario.article.paragraphs, ev)
+            article = self.scenario.article
+            view = _resolve(article.paragraphs if article else (), ev)
             self._evidence[id(ev)] = view
         return view
 

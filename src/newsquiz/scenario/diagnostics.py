@@ -67,6 +67,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "NQ503": (Severity.ERROR, "evidence paragraph does not exist"),
     "NQ504": (Severity.WARNING, "evidence quote is not in the paragraph it names"),
+    "NQ505": (Severity.ERROR, "evidence in a scenario without an article"),
     # -- endings and score bands (NQ6xx)
     "NQ600": (Severity.ERROR, "score bands overlap"),
     "NQ601": (Severity.ERROR, "score bands leave a gap"),

@@ -126,6 +126,8 @@ def _attach_article(
 ) -> tuple[Scenario, list[Diagnostic]]:
     article = scenario.article
     problems: list[Diagnostic] = []
+    if article is None:  # a question bank: nothing to attach
+        return scenario, problems
     text = article.text
     if article.file:
         pos = article.at("file")

@@ -496,8 +496,14 @@ class Scenario(Located):
         )
     )
     title: str = field(metadata=doc("Title shown in the library.", example="Elbow brush in Delhi"))
-    article: Article = field(metadata=doc("The source article.", example="…"))
     nodes: tuple[Node, ...] = field(metadata=doc("The scenes, in order.", example="…", min_items=1))
+    article: Article | None = field(
+        default=None,
+        metadata=doc(
+            "The source article. Without one (a question bank) no evidence is checked.",
+            example="…",
+        ),
+    )
     endings: tuple[Ending, ...] = field(
         default=(),
         metadata=doc("The endings, tried in order (at least one).", example="…"),

@@ -95,7 +95,7 @@ class Validator:
         self.check_variables()
         self.check_ids()
         self.check_article()
-        prepare_quotes(self.s.article.paragraphs, self.quotes())
+        prepare_quotes(self.paragraphs, self.quotes())
         for node in self.s.nodes:
             self.check_node(node)
         self.check_endings()
@@ -260,16 +260,29 @@ class Validator:
 
     # ----------------------------------------------------------------- article
 
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return self.s.article.paragraphs if self.s.article is not None else ()
+
     def check_article(self) -> None:
-        if not self.s.article.paragraphs and not self.s.article.file:
+        article = self.s.article
+        if article is not None and not article.paragraphs and not article.file:
             self.report(
                 "NQ500",
                 "the article has no text; paste it under 'text: |' or name a file",
-                self.s.article.pos if self.s.article.pos.line else self.s.at("article"),
+                article.pos if article.pos.line else self.s.at("article"),
             )
 
     def evidence(self, ev: Evidence, what: str) -> None:
-        paragraphs = self.s.article.paragraphs
+        if self.s.article is None:
+            self.report(
+                "NQ505",
+                f"{what}: evidence needs an article, and this scenario has none",
+                ev.pos,
+                "add the article under 'article:', or remove the evidence",
+            )
+            return
+        paragraphs = self.paragraphs
         if not paragraphs:
             return
         if ev.paragraph is not None and not 1 <= ev.paragraph <= len(paragraphs):
@@ -406,7 +419,7 @@ class Validator:
                     "NQ303", f"{what}: an order question needs at least 2 items", q.at("items")
                 )
             self.duplicates(q.items, q.at("items"), what, "item")
-        if q.kind not in ("single", "multiple") and q.evidence is None:
+        if q.kind not in ("single", "multiple") and q.evidence is None and self.s.article:
             self.report(
                 "NQ304",
                 f"{what}: the correct answer has no evidence from the article",
@@ -466,7 +479,7 @@ class Validator:
         self.assignments(c.set, c.at("set"), what)
         if c.evidence is not None:
             self.evidence(c.evidence, what)
-        elif c.correct and q.evidence is None:
+        elif c.correct and q.evidence is None and self.s.article is not None:
             self.report(
                 "NQ304",
                 f"{what}: the correct answer has no evidence from the article",

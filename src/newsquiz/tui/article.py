@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
     from newsquiz.scenario.model import Scenario
 
+#: Shown instead of an article for a scenario without one (an imported question bank).
+NO_ARTICLE = "This scenario has no article: its questions come from a question bank."
+
 #: Columns of the paragraph-number gutter ("123 "); wider for a longer article.
 _MIN_GUTTER = 4
 #: Blank columns left and right of the text.
@@ -164,18 +167,22 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         article = scenario.article
-        blocks = [Block(clean(article.headline), "headline")]
-        meta = [clean(part) for part in (article.outlet, article.byline) if part]
-        if article.published:
-            d = article.published
-            meta.append(f"{d.day} {d:%B %Y}")
-        if meta:
-            blocks.append(Block(" · ".join(meta), "meta"))
-        if article.url:
-            blocks.append(Block(clean(article.url), "meta"))
+        if article is None:  # a question bank
+            blocks = [Block(NO_ARTICLE, "headline")]
+        else:
+            blocks = [Block(clean(article.headline), "headline")]
+            meta = [clean(part) for part in (article.outlet, article.byline) if part]
+            if article.published:
+                d = article.published
+                meta.append(f"{d.day} {d:%B %Y}")
+            if meta:
+                blocks.append(Block(" · ".join(meta), "meta"))
+            if article.url:
+                blocks.append(Block(clean(article.url), "meta"))
         self._first_para = len(blocks)
         self._header: tuple[Block, ...] = tuple(blocks)
-        self._paragraphs = article.paragraphs  # cleaned line by line as they are drawn
+        # cleaned line by line as they are drawn
+        self._paragraphs = article.paragraphs if article is not None else ()
         # A blank line before each block, except between lines of metadata.
         self._gaps = tuple(
             0 if b.kind == "meta" and before.kind == "meta" else 1

@@ -146,7 +146,7 @@ class PreviewApp(NewsQuizApp):
     def _watch_article(self, result: CheckResult) -> None:
         self.watched = {self.path.resolve()}
         scenario = result.scenario
-        if scenario is not None and scenario.article.file:
+        if scenario is not None and scenario.article is not None and scenario.article.file:
             self.watched.add((self.path.parent / scenario.article.file).resolve())
 
     # ------------------------------------------------------------ watching
