@@ -51,7 +51,7 @@ def test_the_code_enforces_the_documented_constants() -> None:
     assert quotes.MAX_FUZZY_QUOTE == limits.MAX_FUZZY_QUOTE
     ranges = {
         (model.Question, "points"): (0, limits.MAX_POINTS),
-        (model.Choice, "points"): (0, limits.MAX_POINTS),
+        (model.Choice, "points"): (-limits.MAX_POINTS, limits.MAX_POINTS),
         (model.Hint, "cost"): (0, limits.MAX_POINTS),
         (model.Scenario, "minutes"): (1, limits.MAX_MINUTES),
         (model.Evidence, "paragraph"): (1, limits.MAX_PARAGRAPH),

@@ -46,9 +46,9 @@ HUGE = "9" * 5000  # past Python's 4,300-digit int() limit
 
 
 def check(text: str) -> CheckResult:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine is shared
     result = check_bytes(text.encode("utf-8"), "s.yaml")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     return result
 
 
@@ -320,8 +320,9 @@ def test_thousands_of_wrong_targets_validate_quickly() -> None:
         "format: 1\nid: x\ntitle: X\narticle:\n  headline: H\n  text: The ministers met.\n"
         f"nodes:\n{nodes}endings:\n  - {{id: done, title: Done}}\n"
     )
-    start = time.process_time()
-    found = [d for d in errors(text) if d.code == "NQ201"]
+    start = time.process_time()  # CPU time: the machine may be busy with other tests
+    result = check_bytes(text.encode("utf-8"), "s.yaml")
+    found = [d for d in result.errors if d.code == "NQ201"]
     assert time.process_time() - start < 2.0
     assert len(found) == 3000
     assert "did you mean" in found[0].message  # the first ones still get a suggestion

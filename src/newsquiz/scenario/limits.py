@@ -89,7 +89,11 @@ def limits() -> list[Limit]:
     return [
         Limit("scenario file, article file", f"at most {_n(MAX_FILE_BYTES)} bytes (2 MiB)"),
         Limit("nesting of lists and mappings", f"at most {MAX_YAML_DEPTH} levels"),
-        Limit("`points` (question, choice), hint `cost`", f"0 to {_n(MAX_POINTS)}"),
+        Limit("question `points`, hint `cost`", f"0 to {_n(MAX_POINTS)}"),
+        Limit(
+            "choice `points` (below 0: a penalty, never taking a question below 0)",
+            f"−{_n(MAX_POINTS)} to {_n(MAX_POINTS)}",
+        ),
         Limit("`minutes`", f"1 to {_n(MAX_MINUTES)}"),
         Limit("evidence `paragraph`", f"1 to {_n(MAX_PARAGRAPH)}"),
         Limit("`typos`", f"0 to {MAX_TYPOS}"),

@@ -274,7 +274,7 @@ class Choice(Located):
         metadata=doc(
             "Points for picking it (default: the question's points if correct, else 0).",
             example="2",
-            minimum=0,
+            minimum=-MAX_POINTS,
             maximum=MAX_POINTS,
         ),
     )
