@@ -409,8 +409,8 @@ def exhaustive(
             Finding(
                 "error",
                 f"stopped at the {report.bound} limit ({len(seen):,} states) before any game "
-                "reached an ending: nothing was proven; try --random N, or a higher "
-                "--max-states",
+                "reached an ending: nothing was proven; try --random N"
+                + (", or a higher --max-states" if report.bound == "state" else ""),
             )
         )
     tracker.fill(report)
