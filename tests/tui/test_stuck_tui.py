@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import flat, library_ready, new_app, send, static_texts, until_screen
+from tui_helpers import (
+    flat,
+    library_ready,
+    new_app,
+    option_texts,
+    send,
+    static_texts,
+    until_screen,
+)
 
 from newsquiz.engine.session import HALT_TITLE
 from newsquiz.tui.play import PlayScreen
 from newsquiz.tui.results import ResultsScreen
+from samples import MINIMAL_SCENARIO
 
 # The same scenarios as the engine tests use.
 from test_scenario_hardening import HIDDEN_CHOICES, SKIP_LOOP, SKIPPED_START
@@ -61,3 +70,20 @@ async def test_a_start_skipped_to_an_ending_shows_the_ending_not_a_blank_screen(
         await until_screen(pilot, ResultsScreen)
         text = flat(" ".join(static_texts(app)))
         assert "Done" in text and "No questions were answered." in text
+
+
+async def test_the_library_starts_with_a_huge_number_file_in_the_folder(tmp_path: Path) -> None:
+    """A 5,000-digit `minutes` used to crash the app at start-up, every time."""
+    (tmp_path / "good.yaml").write_text(MINIMAL_SCENARIO, encoding="utf-8")
+    huge = MINIMAL_SCENARIO.replace(
+        "title: A minimal scenario\n", f"title: Huge\nminutes: {'9' * 5000}\n"
+    )
+    (tmp_path / "huge.yaml").write_text(huge, encoding="utf-8")
+    app = new_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await library_ready(pilot)
+        options = option_texts(app)
+        assert len(options) == 2
+        assert options[1].startswith("⚠ huge.yaml  cannot be played")
+        assert ":4:" in options[1] and "NQ103" in options[1]
+        assert app.is_running
