@@ -20,6 +20,12 @@ Scoring rules (also in docs/scenario-format.md):
   verdict but earns nothing;
 * a streak counts consecutive correct first answers.
 
+A session never raises for a fault of the scenario met during play (a node skipped back
+to itself, a loop past :data:`VISIT_LIMIT`, no route whose condition holds, every choice
+hidden, a value past its limit): the game ends there with the stand-in ending
+:data:`HALT_TITLE` (id :data:`HALT_ID`), whose text says what went wrong and where, and
+:attr:`Session.halted` holds the reason, so every player shows it.
+
 Everything the session did is a list of actions; the serialized state (:meth:`to_state`)
 is that list plus a snapshot, and :meth:`from_state` replays it.  Replaying is what
 makes a restored session identical, and what makes restoring against an edited scenario
