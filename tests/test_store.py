@@ -161,7 +161,7 @@ def test_reopen_keeps_data_and_makes_no_backup(tmp_path: Path, bundled: Scenario
 
 
 def test_migration_backs_up_and_keeps_data(tmp_path: Path, bundled: Scenario) -> None:
-    v1 = [MIGRATIONS[0]]
+    v1 = list(MIGRATIONS)  # the current schema, then two more steps
     with Store.open(tmp_path, migrations=v1) as s:
         attempt = s.start_attempt("ana", bundled, session := Session(bundled, 7))
         play(s, attempt, session, 3)
@@ -174,16 +174,16 @@ def test_migration_backs_up_and_keeps_data(tmp_path: Path, bundled: Scenario) ->
     v2 = [*v1, "ALTER TABLE players ADD COLUMN colour TEXT;", backfill]
     with Store.open(tmp_path, migrations=v2) as s:
         assert s.backup_path is not None and s.backup_path.exists()
-        assert s.backup_path.name.startswith(f"{DB_NAME}.bak-v1-")
+        assert s.backup_path.name.startswith(f"{DB_NAME}.bak-v{SCHEMA_VERSION}-")
         saved = s.in_progress("ana", bundled.id)
         assert saved is not None
         assert s.resume(saved, bundled).snapshot() == snapshot
         assert s.get_setting("theme") == "dark"
         assert len(s.answers(saved.attempt_id)) == 3
         assert s._conn.execute("SELECT colour FROM players").fetchone()[0] == "teal"
-        assert s._conn.execute("PRAGMA user_version").fetchone()[0] == 3
-    with raw(s.backup_path) as c:  # the backup is the v1 database, data and all
-        assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 2
+    with raw(s.backup_path) as c:  # the backup is the old database, data and all
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert c.execute("SELECT count(*) FROM answers").fetchone()[0] == 3
         assert c.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
@@ -680,7 +680,7 @@ def test_null_store_has_the_same_api(bundled: Scenario) -> None:
     null.set_setting("theme", "dark")
     assert null.get_setting("theme") == "dark"
     assert [p.name for p in null.players()] == ["ana"]
-    public = {n for n in dir(Store) if not n.startswith("_")} - {"open", "path"}
+    public = {n for n in dir(Store) if not n.startswith("_")} - {"open", "open_readonly", "path"}
     assert public <= {n for n in dir(NullStore) if not n.startswith("_")}
     assert public <= {n for n in dir(FailSafeStore) if not n.startswith("_")}
 

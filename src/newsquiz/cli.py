@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -306,11 +306,21 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
     return int(app.return_code or 0)
 
 
-def _open_progress(args: argparse.Namespace) -> Progress:
+def _open_progress(
+    args: argparse.Namespace, listener: Callable[[str], None] | None = None
+) -> Progress:
     """The app's saved progress, or one that saves nothing (with a notice saying why)."""
     from newsquiz.store.tracker import open_progress
 
-    return open_progress(getattr(args, "data_dir", None), getattr(args, "player", None))
+    return open_progress(
+        getattr(args, "data_dir", None), getattr(args, "player", None), listener=listener
+    )
+
+
+def _say(message: str) -> None:
+    from newsquiz.text import clean
+
+    print(f"newsquiz: {clean(message)}", file=sys.stderr, flush=True)
 
 
 def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
@@ -345,9 +355,9 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     # neither resumes nor writes anything, so each run is the same.
     progress: Progress = NoProgress()
     if sys.stdin.isatty() and not args.no_save:
-        progress = _open_progress(args)
+        progress = _open_progress(args, listener=_say)
         if progress.notice:
-            print(progress.notice, file=sys.stderr)
+            _say(progress.notice)
     session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
     if session is None:
         session = Session(scenario, seed)
@@ -383,7 +393,10 @@ def _resume_plain(
         stdout.write(f"You have saved progress: question {i} of {n}, score {session.score:g}.\n")
     stdout.write(question)
     stdout.flush()
-    answer = stdin.readline().strip().lower()
+    try:
+        answer = stdin.readline().strip().lower()
+    except UnicodeDecodeError:  # unreadable bytes: keep the saved game (the default)
+        answer = ""
     if answer in ("", "y", "yes", "c"):
         if session is None:
             try:
@@ -398,6 +411,20 @@ def _resume_plain(
 
 
 # ------------------------------------------------------------------------ main
+
+#: The largest seed: saved progress keeps it in an SQLite INTEGER (64-bit signed).
+MAX_SEED = 2**63 - 1
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number from 0 to :data:`MAX_SEED` (argparse reports others)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_SEED)):
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    value = int(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -449,7 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="scenario files or folders (default: bundled)"
     )
     p.add_argument("--plain", action="store_true", help="plain line mode (screen readers, pipes)")
-    p.add_argument("--seed", type=int, default=None, help="seed for the choice order")
+    p.add_argument(
+        "--seed",
+        type=seed_value,
+        default=None,
+        metavar="N",
+        help=f"seed for the choice order (0 to {MAX_SEED})",
+    )
     p.add_argument(
         "--player",
         metavar="NAME",

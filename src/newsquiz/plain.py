@@ -42,7 +42,14 @@ from newsquiz.scenario.model import Question, Scenario
 from newsquiz.store.tracker import NoProgress, Progress
 from newsquiz.text import clean
 
-__all__ = ["EVIDENCE_WIDTH", "PlainPlayer", "clean", "evidence_snippet", "pick_scenario"]
+__all__ = [
+    "EVIDENCE_WIDTH",
+    "PlainPlayer",
+    "choice_number",
+    "clean",
+    "evidence_snippet",
+    "pick_scenario",
+]
 
 #: About how many characters of a paragraph to show around an evidence quote.
 EVIDENCE_WIDTH = 400
@@ -50,6 +57,9 @@ EVIDENCE_WIDTH = 400
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding /
 # override / isolate characters (which can make text display in a misleading order).
 _SPLIT = re.compile(r"[\s,;]+")
+#: A typed choice number: ASCII digits only (``²``, ``𝟙`` or ``١`` pass ``str.isdigit()``
+#: but are not numbers anyone means here), and few enough that ``int()`` is instant.
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 _BOLD = "\x1b[1m"
 _GREEN = "\x1b[32m"
@@ -135,6 +145,13 @@ def evidence_snippet(
     return f"{_cut_left(before, keep_before)}»{mark(quote)}«{_cut_right(after, keep_after)}"
 
 
+def choice_number(text: str) -> int | None:
+    """``text`` as a typed choice number, or None: only ASCII digits are a number (at most
+    nine of them: anything longer is out of every range, and never reaches ``int()``)."""
+    text = text.strip()
+    return int(text) if _NUMBER.fullmatch(text) else None
+
+
 class _Stop(Exception):
     """End of input, or the player typed q."""
 
@@ -205,6 +222,12 @@ class PlainPlayer:
         self._hint_cost = 0
         #: Where every answer is committed before its feedback is printed.
         self.progress: Progress = progress or NoProgress()
+        # What happens to saving later (it stopped; it waits for another newsquiz) is
+        # said where the player reads: in the transcript, once.
+        self.progress.listener = self._store_message
+
+    def _store_message(self, message: str) -> None:
+        self.io.out(clean(message))
 
     # ------------------------------------------------------------------ play
 
@@ -391,6 +414,7 @@ class PlainPlayer:
 
     def _parse(self, q: Question, raw: str) -> Response:
         """The typed line as the engine's response for ``q`` (or :class:`InvalidAnswer`)."""
+        raw = clean(raw)  # nothing typed reaches the game (or the save) with a control code
         text = raw.strip()
         if q.kind in ("text", "numeric"):
             return raw
@@ -400,13 +424,15 @@ class PlainPlayer:
                 return "true"
             if word in _FALSE_WORDS:
                 return "false"
-            if word.isdigit():
-                return int(word)
+            number = choice_number(word)
+            if number is not None:
+                return number
             raise InvalidAnswer("type 1 or t for True, 2 or f for False")
         shown = self.session.choices()
         if q.kind == "single":
-            if text.isdigit():
-                return int(text)
+            number = choice_number(text)
+            if number is not None:
+                return number
             if text in {c.id for c in shown}:
                 return text
             raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
@@ -415,8 +441,9 @@ class PlainPlayer:
             ids = {c.id for c in shown}
             picks: list[int | str] = []
             for token in tokens:
-                if token.isdigit():
-                    picks.append(int(token))
+                number = choice_number(token)
+                if number is not None:
+                    picks.append(number)
                 elif token in ids:
                     picks.append(token)
                 else:
@@ -427,9 +454,10 @@ class PlainPlayer:
         # order: numbers as shown -> original item indexes
         order: list[int] = []
         for token in tokens:
-            if not token.isdigit() or not 1 <= int(token) <= len(shown):
+            number = choice_number(token)
+            if number is None or not 1 <= number <= len(shown):
                 raise InvalidAnswer(f"use the numbers 1 to {len(shown)}, each once")
-            order.append(int(shown[int(token) - 1].id))
+            order.append(int(shown[number - 1].id))
         return order
 
     # --------------------------------------------------------------- outcome
@@ -508,7 +536,8 @@ def pick_scenario(
         text = raw.strip().lower()
         if text == "q":
             return None
-        if text.isdigit() and 1 <= int(text) <= len(scenarios):
+        number = choice_number(text)
+        if number is not None and 1 <= number <= len(scenarios):
             io.out()
-            return scenarios[int(text) - 1]
+            return scenarios[number - 1]
         io.out(f"Choose a number from 1 to {len(scenarios)}.")

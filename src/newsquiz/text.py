@@ -8,6 +8,7 @@ another way (a damaged save, a future code path) can drive the terminal.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: C0 controls except tab, LF and CR; DEL; C1 controls; bidirectional embeddings,
 #: overrides and isolates (the "Trojan Source" characters).
@@ -19,3 +20,15 @@ _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 def clean(text: str) -> str:
     """``text`` with line breaks as ``\\n`` and no forbidden character left."""
     return FORBIDDEN.sub("", text.replace("\r\n", "\n").translate(_LINE_BREAKS))
+
+
+def clean_data(value: Any) -> Any:
+    """``value`` with :func:`clean` applied to every string in it (dict keys, list and
+    tuple items, nested); other values unchanged.  For what is stored and exported."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean_data(k): clean_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_data(v) for v in value]
+    return value

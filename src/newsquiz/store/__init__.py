@@ -79,7 +79,15 @@ The Library, the Stats screen, the player picker
 
 Threads and processes: a ``Store`` serialises its calls with a lock, so a Textual worker
 thread may use it; two processes may write at once (WAL, busy timeout, ``BEGIN
-IMMEDIATE`` with a retry).  Every call is short; none needs ``await``.
+IMMEDIATE`` with a retry; ``store.on_busy`` hears a sentence before a write waits for
+another process).  One attempt has one writer: ``start_attempt``/``resume`` claim it and
+every write checks the claim, raising :class:`AttemptTakenOver` in the store that lost
+it.  Every call is short; none needs ``await``.
+
+Reading only: ``Store.open_readonly(data_dir)`` (``stats``, ``export``) changes nothing
+on disk (``mode=ro``, else ``immutable=1``) and works on a read-only mount.  Damaged
+rows: an attempt the code cannot read is moved, as it is, to the ``set_aside_*`` tables
+and reported once (``take_messages``); everything else plays on.
 """
 
 from __future__ import annotations
@@ -89,6 +97,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsquiz.store.errors import (
+        AttemptTakenOver,
         StoreError,
         StoreTooNew,
         StoreUnavailable,
@@ -117,7 +126,10 @@ if TYPE_CHECKING:
 # Names are loaded on first use (PEP 562), so `newsquiz.store.paths` is cheap to import:
 # the app asks for the data folder long before it opens the database.
 _WHERE = {
-    **dict.fromkeys(["StoreError", "StoreTooNew", "StoreUnavailable", "UnknownAttempt"], "errors"),
+    **dict.fromkeys(
+        ["AttemptTakenOver", "StoreError", "StoreTooNew", "StoreUnavailable", "UnknownAttempt"],
+        "errors",
+    ),
     **dict.fromkeys(["EXPORT_COLUMNS", "iso_utc", "write_csv", "write_json"], "export"),
     **dict.fromkeys(["DB_NAME", "ENV_VAR", "data_dir", "db_path", "default_player"], "paths"),
     **dict.fromkeys(
@@ -158,6 +170,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "SCHEMA_VERSION",
     "AttemptSummary",
+    "AttemptTakenOver",
     "FailSafeStore",
     "NullStore",
     "Player",

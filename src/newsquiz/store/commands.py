@@ -13,9 +13,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from newsquiz.text import clean, clean_data
 
 if TYPE_CHECKING:
+    from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.progress import Stats, Store
 
 
@@ -54,17 +57,42 @@ def _data_dir_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _problem(command: str, err: StoreUnavailable, verb: str) -> None:
+    """Say why ``command`` cannot ``verb`` the progress file, in its own words."""
+    detail = f" ({err.detail})" if err.detail and err.detail not in err.reason else ""
+    where = f" {err.path}" if err.path else ""
+    message = f"newsquiz {command}: cannot {verb} the progress file{where}: {err.reason}{detail}."
+    print(clean(message), file=sys.stderr)
+
+
 def _open(args: argparse.Namespace, command: str) -> Store | None:
+    """The store for ``reset``, which changes it."""
     from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.progress import Store
 
     try:
         store = Store.open(getattr(args, "data_dir", None))
     except StoreUnavailable as err:
-        print(f"newsquiz {command}: {err}", file=sys.stderr)
+        _problem(command, err, "change")
         return None
     if store.message:
-        print(f"newsquiz {command}: {store.message}", file=sys.stderr)
+        print(f"newsquiz {command}: {clean(store.message)}", file=sys.stderr)
+    return store
+
+
+def _open_to_read(args: argparse.Namespace, command: str) -> Store | Literal[False] | None:
+    """The store for ``stats`` and ``export``, read only (a read-only folder or mount
+    works); None when nothing was saved yet; False after saying why it cannot be read."""
+    from newsquiz.store.errors import StoreUnavailable
+    from newsquiz.store.progress import Store
+
+    try:
+        store = Store.open_readonly(getattr(args, "data_dir", None))
+    except StoreUnavailable as err:
+        _problem(command, err, "read")
+        return False
+    if store is not None and store.message:
+        print(f"newsquiz {command}: note: {clean(store.message)}", file=sys.stderr)
     return store
 
 
@@ -73,15 +101,23 @@ def _open(args: argparse.Namespace, command: str) -> Store | None:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from newsquiz.store.paths import default_player
+    from newsquiz.store.progress import Stats, clean_name
 
-    player = args.player or default_player()
-    store = _open(args, "stats")
-    if store is None:
+    try:
+        player = clean_name(args.player or default_player())
+    except ValueError as err:
+        print(f"newsquiz stats: {err}", file=sys.stderr)
+        return 2
+    store = _open_to_read(args, "stats")
+    if store is False:
         return 1
-    with store:
-        stats = store.stats(player)
+    if store is None:
+        stats = Stats(player)
+    else:
+        with store:
+            stats = store.stats(player)
     if args.format == "json":
-        json.dump(stats.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(clean_data(stats.to_dict()), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_stats(stats))
@@ -92,14 +128,19 @@ def _pct(value: float) -> str:
     return f"{round(100 * value)}%"
 
 
+def _plain(value: Any) -> str:
+    return " ".join(clean(str(value)).split())
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]) -> str:
-    """A plain-text table; columns whose index is in ``right`` are right-aligned."""
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    """A plain-text table; columns whose index is in ``right`` are right-aligned.  No
+    cell carries a control character to the terminal."""
+    cells = [[str(h) for h in headers], *[[_plain(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for row in cells:
@@ -112,10 +153,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]
 
 def format_stats(stats: Stats) -> str:
     if stats.attempts == 0:
-        return f"No progress saved for {stats.player} yet.\n"
+        return f"No progress saved for {_plain(stats.player)} yet.\n"
     o = stats.overall
     out = [
-        f"Progress of {stats.player}: {stats.attempts} attempt(s), {stats.finished} "
+        f"Progress of {_plain(stats.player)}: {stats.attempts} attempt(s), {stats.finished} "
         f"finished; {o.answered} answer(s), {o.correct} correct ({_pct(o.rate)}), "
         f"{_pct(o.credit)} of the points\n\nScenarios\n",
         table(
@@ -176,11 +217,13 @@ def format_stats(stats: Stats) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     from newsquiz.store.export import write_csv, write_json
 
-    store = _open(args, "export")
-    if store is None:
+    store = _open_to_read(args, "export")
+    if store is False:
         return 1
-    with store:
-        rows = store.export_rows(player=args.player, scenario_id=args.scenario)
+    rows: list[dict[str, Any]] = []
+    if store is not None:
+        with store:
+            rows = store.export_rows(player=args.player, scenario_id=args.scenario)
     writer: Callable[[list[dict[str, Any]], TextIO], int] = (
         write_csv if args.format == "csv" else write_json
     )
@@ -189,9 +232,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             with open(Path(args.output), "w", encoding="utf-8", newline="") as f:
                 n = writer(rows, f)
         except OSError as err:
-            print(f"newsquiz export: cannot write {args.output}: {err}", file=sys.stderr)
+            print(
+                f"newsquiz export: cannot write {clean(f'{args.output}: {err}')}", file=sys.stderr
+            )
             return 1
-        print(f"{n} answer(s) written to {args.output}", file=sys.stderr)
+        print(f"{n} answer(s) written to {clean(args.output)}", file=sys.stderr)
     else:
         out = sys.stdout
         if args.format == "csv" and hasattr(out, "reconfigure"):

@@ -55,7 +55,11 @@ Synchronous = Literal["NORMAL", "FULL"]
 #: How long one statement waits for another process's write lock (milliseconds).
 BUSY_TIMEOUT_MS = 5000
 #: Extra attempts of a write transaction that still found the database busy.
-BUSY_RETRIES = 3
+BUSY_RETRIES = 1
+#: How long a write with a ``waiting`` callback waits before saying it is waiting (ms).
+QUIET_WAIT_MS = 300
+#: About the longest a write waits for another process before giving up (seconds).
+WAIT_LIMIT_S = round((QUIET_WAIT_MS + (BUSY_RETRIES + 1) * BUSY_TIMEOUT_MS) / 1000)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 # SQLite result codes (primary codes; extended codes carry them in the low byte).
@@ -132,8 +136,11 @@ def unavailable(err: BaseException, path: Path) -> StoreUnavailable:
     if isinstance(err, StoreUnavailable):
         return err
     text = str(err)
-    if isinstance(err, PermissionError) or _has(
-        err, _SQLITE_READONLY, "readonly database", "read-only"
+    if (
+        isinstance(err, PermissionError)
+        or (isinstance(err, OSError) and err.errno == errno.EROFS)
+        or _has(err, _SQLITE_READONLY, "readonly database", "read-only")
+        or (_has(err, _SQLITE_CANTOPEN, "unable to open") and not _writable(path.parent))
     ):
         reason = "the folder or file is read-only"
     elif (isinstance(err, OSError) and err.errno == errno.ENOSPC) or _has(
@@ -157,37 +164,143 @@ def unavailable(err: BaseException, path: Path) -> StoreUnavailable:
         "your answers will not be saved.",
         path=path,
         reason=reason,
+        detail=text,
     )
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files can be created in ``folder`` (False on a read-only mount, even for
+    root; a missing folder counts as writable: the error is elsewhere)."""
+    try:
+        return not folder.is_dir() or os.access(folder, os.W_OK)
+    except OSError:
+        return True
+
+
+# ------------------------------------------------------------------ reading only
+
+
+def open_readonly(path: Path, known: int) -> tuple[sqlite3.Connection, str | None] | None:
+    """Open the database at ``path`` for reading only, changing nothing on disk: None when
+    there is no file.  Returns the connection and, when the newest answers could not be
+    read, a sentence saying so.
+
+    First with ``mode=ro``, which reads a write-ahead-log database even where its
+    ``-shm`` file cannot be created (a read-only mount; SQLite >= 3.22).  Where even that
+    cannot work — the ``-wal`` file cannot be opened, an older SQLite — with
+    ``immutable=1``, which reads the database file alone (answers still only in the
+    ``-wal`` file are then left out, and said to be).  A file from a newer newsquiz, a
+    foreign or a damaged file raise :class:`StoreUnavailable`; nothing is moved aside.
+    """
+    if not path.exists():
+        return None
+    uri = path.resolve().as_uri()
+    note = None
+    try:
+        conn = _connect_uri(f"{uri}?mode=ro")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            raise
+    except sqlite3.Error:
+        try:
+            conn = _connect_uri(f"{uri}?immutable=1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as err:
+            raise unavailable(err, path) from err
+        wal = Path(str(path) + "-wal")
+        if wal.exists() and (not wal.is_file() or wal.stat().st_size > 0):
+            note = (
+                f"the newest answers (in {wal.name}) cannot be read from this read-only "
+                "folder; what is shown may be missing the last ones"
+            )
+    try:
+        _check(conn, path, known, REQUIRED_TABLES if known >= 1 else frozenset())
+    except _Damaged as damaged:
+        conn.close()
+        raise StoreUnavailable(
+            f"The progress file {path} is damaged ({damaged.detail}).",
+            path=path,
+            reason="the file is damaged; newsquiz sets it aside and starts a new one the next "
+            "time a game is played",
+            detail=damaged.detail,
+        ) from None
+    except BaseException as err:
+        conn.close()
+        if isinstance(err, StoreUnavailable):
+            raise
+        if is_store_fault(err):
+            raise unavailable(err, path) from err
+        raise
+    if user_version(conn) == 0:  # an empty file: nothing saved yet
+        conn.close()
+        return None
+    conn.execute("PRAGMA query_only = ON")
+    return conn, note
+
+
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+        check_same_thread=False,
+    )  # fmt: skip
+    conn.text_factory = _text
+    return conn
 
 
 # ----------------------------------------------------------------- transactions
 
 
-def write(conn: sqlite3.Connection, path: Path, fn: Callable[[sqlite3.Connection], T]) -> T:
+def write(
+    conn: sqlite3.Connection,
+    path: Path,
+    fn: Callable[[sqlite3.Connection], T],
+    *,
+    waiting: Callable[[str], None] | None = None,
+) -> T:
     """Run ``fn`` in one ``BEGIN IMMEDIATE … COMMIT`` transaction.
 
     The busy timeout makes ``BEGIN IMMEDIATE`` wait for another process's write; if the
-    database is still busy the transaction is retried up to :data:`BUSY_RETRIES` times.
+    database is still busy the transaction is retried up to :data:`BUSY_RETRIES` times
+    (at most :data:`WAIT_LIMIT_S` seconds in all).  With ``waiting``, the first try only
+    waits :data:`QUIET_WAIT_MS`; if the database is still busy then, ``waiting`` is
+    called once with a sentence saying what is being waited for, before the long wait.
     Store faults become :class:`StoreUnavailable`; anything else (a bug) propagates after
     the rollback.
     """
     delay = 0.02
-    for attempt in range(BUSY_RETRIES + 1):
+    quiet = waiting is not None
+    failures = 0
+    while True:
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            if quiet:
+                conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                if quiet:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             result = fn(conn)
             conn.execute("COMMIT")
             return result
         except BaseException as err:
             _rollback(conn)
-            if is_busy(err) and attempt < BUSY_RETRIES:
+            if is_busy(err) and quiet and waiting is not None:
+                quiet = False
+                waiting(
+                    f"Another newsquiz is saving to {path}; waiting up to {WAIT_LIMIT_S} "
+                    "seconds for it to finish…"
+                )
+                continue
+            failures += 1
+            if is_busy(err) and failures <= BUSY_RETRIES:
                 time.sleep(delay)
                 delay *= 2
                 continue
             if is_store_fault(err):
                 raise unavailable(err, path) from err
             raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read(conn: sqlite3.Connection, path: Path, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -269,9 +382,15 @@ def _connect(path: Path) -> sqlite3.Connection:
             check_same_thread=False,  # the Store serialises use with a lock
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # A damaged text value (invalid UTF-8) is read with U+FFFD, not an exception.
+        conn.text_factory = _text
     except (sqlite3.Error, OSError) as err:
         raise unavailable(err, path) from err
     return conn
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _check(conn: sqlite3.Connection, path: Path, known: int, required: frozenset[str]) -> None:
@@ -281,6 +400,8 @@ def _check(conn: sqlite3.Connection, path: Path, known: int, required: frozenset
         version = int(row[0])
         if version > known:
             raise StoreTooNew(path, version, known)
+        if version < 0:  # newsquiz never writes one: the header is damaged
+            raise _Damaged(f"its schema version is {version}")
         problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
         if problems == ["ok"]:
             _check_tables(conn, path, version, known, required)

@@ -23,10 +23,14 @@ class StoreUnavailable(StoreError):
     sentence for the player.
     """
 
-    def __init__(self, message: str, *, path: Path | None = None, reason: str = "") -> None:
+    def __init__(
+        self, message: str, *, path: Path | None = None, reason: str = "", detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.reason = reason
+        #: What SQLite or the system said, if anything (for a command's own message).
+        self.detail = detail
 
 
 class StoreTooNew(StoreUnavailable):
@@ -43,6 +47,7 @@ class StoreTooNew(StoreUnavailable):
             "progress is not saved.",
             path=path,
             reason="written by a newer newsquiz",
+            detail=f"schema version {found}; this newsquiz knows up to {known}",
         )
 
 
@@ -55,3 +60,17 @@ class UnknownAttempt(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class AttemptTakenOver(StoreError):
+    """Another newsquiz (another terminal) resumed this attempt after this one did: from
+    then on only that one writes it.  Writes from here are refused, so that an attempt's
+    answers, score and state always come from one game."""
+
+    def __init__(self, attempt_id: int) -> None:
+        self.attempt_id = attempt_id
+        super().__init__(
+            "This game was opened in another newsquiz window, which saves it from now on; "
+            "answers given here are no longer saved. Go on there, or pick the scenario again "
+            "here to continue from where that window is."
+        )

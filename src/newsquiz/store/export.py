@@ -9,6 +9,14 @@ Columns (:data:`EXPORT_COLUMNS`, in this order):
 ``seconds`` (time taken), ``counted`` (false for a retry after a teaching scene, which
 scores nothing), ``timestamp`` (when answered, ISO 8601 UTC), ``topics`` (the scenario's,
 separated by ``;``).
+
+Both formats are safe to open: no text in them holds a control character (they are
+stripped when stored, and again on export for files written by older versions), so
+``export`` to a terminal cannot drive it.  In CSV, a text cell that a spreadsheet would
+run as a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return —
+is written with a ``'`` in front (as OWASP recommends against CSV injection): a typed
+answer ``=HYPERLINK(…)`` appears as the text ``'=HYPERLINK(…)``, and ``-5`` as ``'-5``.
+Numbers (points, seconds…) are written as numbers.  JSON keeps every text as it was.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
+
+from newsquiz.text import clean, clean_data
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "player",
@@ -44,16 +54,29 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 
 def iso_utc(ts: float | None) -> str | None:
     """Unix seconds as ISO 8601 UTC with a ``Z``, to the second (None stays None)."""
-    if ts is None:
+    if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+        return None  # also a damaged value in a file read as it is
+    try:
+        moment = dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
         return None
-    moment = dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+#: What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = clean(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
+    return value
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
@@ -70,7 +93,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
 
 def write_json(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     """Write ``rows`` as a JSON array of objects; return the number of rows."""
-    items = [{col: row.get(col) for col in EXPORT_COLUMNS} for row in rows]
+    items = [{col: clean_data(row.get(col)) for col in EXPORT_COLUMNS} for row in rows]
     json.dump(items, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return len(items)

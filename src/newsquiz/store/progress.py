@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import secrets
 import sqlite3
 import threading
 import time
@@ -23,10 +24,16 @@ from typing import Any, Literal, Protocol, TypeVar
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
-from newsquiz.store.errors import StoreError, StoreUnavailable, UnknownAttempt
+from newsquiz.store.errors import (
+    AttemptTakenOver,
+    StoreError,
+    StoreUnavailable,
+    UnknownAttempt,
+)
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
-from newsquiz.store.schema import Migration
+from newsquiz.store.schema import MIGRATIONS, Migration
+from newsquiz.text import clean, clean_data
 
 T = TypeVar("T")
 
@@ -34,6 +41,8 @@ Status = Literal["in_progress", "finished", "abandoned"]
 
 #: Longest player name accepted.
 MAX_NAME = 100
+#: A claim on an attempt written this recently (seconds) may be another window's.
+RECENT_OWNER_S = 600
 
 
 # ------------------------------------------------------------------ value types
@@ -270,8 +279,9 @@ class ProgressStore(Protocol):
 
 
 def clean_name(name: str) -> str:
-    """A player name as stored: trimmed, non-empty, at most :data:`MAX_NAME` characters."""
-    text = " ".join(str(name).split())
+    """A player name as stored: no control characters, runs of white space as one space,
+    trimmed, non-empty, at most :data:`MAX_NAME` characters."""
+    text = " ".join(clean(str(name)).split())
     if not text:
         raise ValueError("a player name cannot be empty")
     if len(text) > MAX_NAME:
@@ -297,6 +307,82 @@ class Store:
         self.backup_path: Path | None = opened.backup_path
         #: A sentence for the player when something happened on open (a recovery).
         self.message: str | None = opened.message
+        #: Called (from the writing thread) with a sentence when a write has to wait
+        #: for another process's write lock, before it waits.
+        self.on_busy: Callable[[str], None] | None = None
+        #: This open store's claim on the attempts it plays (``attempts.owner``).
+        self.token = secrets.token_hex(8)
+        #: Sentences for the player that arose in a call (a damaged game set aside);
+        #: :meth:`_take_notices` returns each once.
+        self.notices: list[str] = []
+
+    def _take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    def _stored_name(self, name: str) -> str:
+        """``name`` as stored.  The same, except in a file opened read-only before the
+        migration that cleaned names (version 3): there a name may still hold the
+        control characters an older newsquiz kept, and is found by its cleaned form."""
+        if not self._read_only:
+            return name
+        for (stored,) in self._read(lambda c: c.execute("SELECT name FROM players").fetchall()):
+            if isinstance(stored, str) and " ".join(clean(stored).split()) == name:
+                return stored
+        return name
+
+    # ------------------------------------------------------------ damaged rows
+
+    def _sweep(self) -> None:
+        """Set aside every attempt whose rows cannot be read (on open)."""
+        damaged = self._read(lambda c: c.execute(_DAMAGED_SQL).fetchall())
+        if damaged:
+            self._set_aside([(int(r[0]), str(r[1])) for r in damaged])
+        if self.notices:
+            self.message = " ".join([self.message or "", *self._take_notices()]).strip()
+
+    def _set_aside(self, damaged: Sequence[tuple[int, str]]) -> None:
+        """Move the attempts ``damaged`` (id, reason) to the ``set_aside_*`` tables,
+        exactly as they are, and say so once."""
+        now = time.time()
+
+        def run(c: sqlite3.Connection) -> list[tuple[int, str, str]]:
+            moved = []
+            for attempt_id, reason in damaged:
+                row = c.execute(
+                    "SELECT scenario_title FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if row is None:
+                    continue  # set aside by another newsquiz meanwhile
+                for live, kept, key in _SET_ASIDE_TABLES:
+                    c.execute(
+                        f"INSERT INTO {kept} SELECT *, ?, ? FROM {live} WHERE {key} = ?",
+                        (reason, now, attempt_id),
+                    )
+                c.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))  # cascades
+                moved.append((attempt_id, str(row[0]), reason))
+            return moved
+
+        for attempt_id, title, reason in self._write(run):
+            self.notices.append(
+                f"Saved game {attempt_id} ({title}) could not be read: {reason}. It was set "
+                f"aside (kept in {self.path.name}, table set_aside_attempts) and is no longer "
+                "offered; everything else is as it was."
+            )
+
+    def _decoded(self, rows: Sequence[Sequence[Any]]) -> list[SavedAttempt]:
+        """``rows`` of :data:`_SAVED_SELECT` as saved attempts; unreadable ones are set
+        aside (and said)."""
+        out: list[SavedAttempt] = []
+        bad: list[tuple[int, str]] = []
+        for row in rows:
+            try:
+                out.append(_saved(row))
+            except _Unreadable as err:
+                bad.append((int(row[0]), err.reason))
+        if bad:
+            self._set_aside(bad)
+        return out
 
     @classmethod
     def open(
@@ -316,15 +402,46 @@ class Store:
         if migrations is not None:
             kwargs["migrations"] = migrations
         opened = db.open_database(path, **kwargs)
-        return cls(opened, path.parent)
+        store = cls(opened, path.parent)
+        if migrations is None or migrations is MIGRATIONS:
+            try:
+                store._sweep()
+            except BaseException:
+                store._conn.close()
+                raise
+        return store
+
+    @classmethod
+    def open_readonly(cls, data_dir: str | Path | None = None) -> Store | None:
+        """The store in ``data_dir`` for reading only (``stats``, ``export``): nothing on
+        disk is created or changed, so it works on a read-only mount, and on a file
+        from an older newsquiz without migrating it.  None when nothing was saved there
+        yet.  ``message`` says when the newest answers could not be read.  Raises
+        :class:`~newsquiz.store.errors.StoreUnavailable` when the file cannot be read."""
+        path = db_path(data_dir)
+        found = db.open_readonly(path, len(MIGRATIONS))
+        if found is None:
+            return None
+        conn, note = found
+        store = cls(db.Opened(conn, path, message=note), path.parent)
+        store._read_only = True
+        return store
+
+    #: Opened with :meth:`open_readonly`: every write fails.
+    _read_only = False
 
     @property
     def saving(self) -> bool:
-        return True
+        return not self._read_only
 
     def close(self) -> None:
         with self._lock:
+            if self._read_only:
+                self._conn.close()
+                return
             with contextlib.suppress(sqlite3.Error):
+                # Housekeeping only: never wait for another process's lock at exit.
+                self._conn.execute("PRAGMA busy_timeout = 0")
                 self._conn.execute("PRAGMA optimize")
             self._conn.close()
 
@@ -341,7 +458,7 @@ class Store:
 
     def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
-            return db.write(self._conn, self.path, fn)
+            return db.write(self._conn, self.path, fn, waiting=self.on_busy)
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
@@ -401,13 +518,14 @@ class Store:
             cur = c.execute(
                 """
                 INSERT INTO attempts (player_id, scenario_id, scenario_title, topics,
-                    content_hash, seed, started_at, updated_at, max_score, question_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_hash, seed, started_at, updated_at, max_score, question_count,
+                    owner, owner_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     pid,
-                    scenario.id,
-                    scenario.title,
+                    clean(scenario.id),
+                    clean(scenario.title),
                     _topics_json(scenario),
                     scenario.content_hash,
                     session.seed,
@@ -415,10 +533,12 @@ class Store:
                     now,
                     session.max_score,
                     len(scenario.questions),
+                    self.token,
+                    now,
                 ),
             )
             attempt_id = int(cur.lastrowid or 0)
-            _sync(c, attempt_id, session)
+            _sync(c, attempt_id, session, self.token)
             return attempt_id
 
         return self._write(run)
@@ -435,18 +555,18 @@ class Store:
         answers (nothing is lost), though it stays abandoned."""
         if record is not None and not any(r is record for r in session.records):
             raise ValueError("the record is not one of this session's answers")
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def save_state(self, attempt_id: int, session: Session) -> None:
         """Commit the session's state after ``advance()`` or ``hint()``."""
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def finish_attempt(self, attempt_id: int, session: Session) -> None:
         """Commit a finished session (``record_answer``/``save_state`` already mark an
         attempt finished when its session is; this is the explicit form)."""
         if not session.finished:
             raise ValueError("the session has not reached an ending")
-        self._write(lambda c: _sync(c, attempt_id, session))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def abandon(self, attempt_id: int) -> None:
         """Mark an attempt abandoned (a restart): it is kept in the history and its
@@ -464,39 +584,38 @@ class Store:
         self._write(run)
 
     def attempt(self, attempt_id: int) -> SavedAttempt:
-        def run(c: sqlite3.Connection) -> SavedAttempt:
-            row = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (attempt_id,)).fetchone()
-            if row is None:
-                raise UnknownAttempt(attempt_id)
-            return _saved(row)
-
-        return self._read(run)
+        """The attempt as saved (an unreadable one is set aside: ``UnknownAttempt``)."""
+        rows = self._read(
+            lambda c: c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (attempt_id,)).fetchall()
+        )
+        found = self._decoded(rows)
+        if not found:
+            raise UnknownAttempt(attempt_id)
+        return found[0]
 
     def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
-        """The player's most recent unfinished attempt at the scenario, if any."""
-
-        def run(c: sqlite3.Connection) -> SavedAttempt | None:
-            row = c.execute(
+        """The player's most recent unfinished attempt at the scenario, if any.  One
+        whose saved rows cannot be read is set aside (said in :meth:`_take_notices`)."""
+        rows = self._read(
+            lambda c: c.execute(
                 f"{_SAVED_SELECT} WHERE p.name = ? AND a.scenario_id = ? "
-                "AND a.status = 'in_progress' ORDER BY a.updated_at DESC, a.id DESC LIMIT 1",
+                "AND a.status = 'in_progress' ORDER BY a.updated_at DESC, a.id DESC",
                 (clean_name(player), scenario_id),
-            ).fetchone()
-            return None if row is None else _saved(row)
-
-        return self._read(run)
+            ).fetchall()
+        )
+        found = self._decoded(rows)
+        return found[0] if found else None
 
     def unfinished(self, player: str) -> dict[str, SavedAttempt]:
         """``{scenario_id: most recent in-progress attempt}`` (Library badges)."""
-
-        def run(c: sqlite3.Connection) -> dict[str, SavedAttempt]:
-            rows = c.execute(
+        rows = self._read(
+            lambda c: c.execute(
                 f"{_SAVED_SELECT} WHERE p.name = ? AND a.status = 'in_progress' "
                 "ORDER BY a.updated_at, a.id",
                 (clean_name(player),),
             ).fetchall()
-            return {row[3]: _saved(row) for row in rows}  # later rows win
-
-        return self._read(run)
+        )
+        return {saved.scenario_id: saved for saved in self._decoded(rows)}  # later rows win
 
     def resume(
         self,
@@ -517,6 +636,7 @@ class Store:
         """
         if isinstance(saved, int):
             saved = self.attempt(saved)
+        saved = self._claim(saved)
         session = Session.from_state(
             scenario, saved.state, allow_changed=allow_changed, clock=clock
         )
@@ -530,16 +650,46 @@ class Store:
                     "question_count = ? WHERE id = ?",
                     (
                         scenario.content_hash,
-                        scenario.title,
+                        clean(scenario.title),
                         _topics_json(scenario),
                         len(scenario.questions),
                         attempt_id,
                     ),
                 )
-                _sync(c, attempt_id, session)
+                _sync(c, attempt_id, session, self.token)
 
             self._write(run)
         return session
+
+    def _claim(self, saved: SavedAttempt) -> SavedAttempt:
+        """Make this store the one that writes ``saved`` from now on, and return it as it
+        is now (another newsquiz may have saved more since it was read)."""
+        now = time.time()
+
+        def run(c: sqlite3.Connection) -> tuple[Any, Any, list[Any]]:
+            row = c.execute(
+                "SELECT owner, owner_at FROM attempts WHERE id = ?", (saved.attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise UnknownAttempt(saved.attempt_id)
+            c.execute(
+                "UPDATE attempts SET owner = ?, owner_at = ? WHERE id = ?",
+                (self.token, now, saved.attempt_id),
+            )
+            rows = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (saved.attempt_id,)).fetchall()
+            return row[0], row[1], rows
+
+        owner, owner_at, rows = self._write(run)
+        found = self._decoded(rows)
+        if not found:
+            raise UnknownAttempt(saved.attempt_id)
+        recent = isinstance(owner_at, (int, float)) and now - owner_at < RECENT_OWNER_S
+        if owner not in (None, self.token) and recent:
+            self.notices.append(
+                "This game was saved by another newsquiz window a moment ago. It goes on "
+                "here; if that window is still open, it no longer saves this game."
+            )
+        return found[0]
 
     # --------------------------------------------------------------- reporting
 
@@ -553,7 +703,7 @@ class Store:
                 "WHERE p.name = ? AND a.status = 'finished' GROUP BY a.scenario_id",
                 (clean_name(player),),
             ).fetchall()
-            return {r[0]: int(r[1]) for r in rows}
+            return {r[0]: int(r[1]) for r in rows if isinstance(r[1], int)}
 
         return self._read(run)
 
@@ -603,7 +753,7 @@ class Store:
     def stats(self, player: str) -> Stats:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
-        name = clean_name(player)
+        name = self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> Stats:
             row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
@@ -639,6 +789,7 @@ class Store:
     ) -> list[dict[str, Any]]:
         """One row per answer (retries included, see ``counted``), oldest first, with the
         keys of :data:`~newsquiz.store.export.EXPORT_COLUMNS`; times in ISO 8601 UTC."""
+        name = None if player is None else self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> list[dict[str, Any]]:
             sql = """
@@ -653,7 +804,7 @@ class Store:
             params: list[Any] = []
             if player is not None:
                 sql += " AND p.name = ?"
-                params.append(clean_name(player))
+                params.append(name)
             if scenario_id is not None:
                 sql += " AND a.scenario_id = ?"
                 params.append(scenario_id)
@@ -662,10 +813,12 @@ class Store:
             for r in c.execute(sql, params):
                 values = (
                     r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
-                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(r[15], 3),
+                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(_real(r[15]), 3),
                     bool(r[16]), iso_utc(r[17]), ";".join(_topics(r[18])),
                 )  # fmt: skip
-                out.append(dict(zip(EXPORT_COLUMNS, values)))
+                # Cleaned again: a database written by an older newsquiz may hold
+                # control characters (typed answers were stored raw).
+                out.append(dict(zip(EXPORT_COLUMNS, clean_data(list(values)))))
             return out
 
         return self._read(run)
@@ -694,7 +847,7 @@ class Store:
 
         def run(c: sqlite3.Connection) -> Any:
             row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-            return default if row is None else json.loads(row[0])
+            return default if row is None else _json(row[0], default)
 
         return self._read(run)
 
@@ -839,9 +992,16 @@ class FailSafeStore:
     def recovered_from(self) -> Path | None:
         return self.inner.recovered_from if isinstance(self.inner, Store) else None
 
+    def on_busy(self, listener: Callable[[str], None] | None) -> None:
+        """Say ``listener(sentence)`` before a write waits for another newsquiz."""
+        if isinstance(self.inner, Store):
+            self.inner.on_busy = listener
+
     def take_messages(self) -> list[str]:
         """Messages not shown yet (a recovery on open, saving switched off…); each is
         returned once."""
+        if isinstance(self.inner, Store):
+            self._messages.extend(self.inner._take_notices())
         messages, self._messages = self._messages, []
         return messages
 
@@ -969,6 +1129,47 @@ def open_store(
 
 # -------------------------------------------------------------- SQL helpers
 
+#: Live tables and their ``set_aside_*`` copies, with the column naming the attempt.
+_SET_ASIDE_TABLES = (
+    ("attempts", "set_aside_attempts", "id"),
+    ("attempt_states", "set_aside_states", "attempt_id"),
+    ("answers", "set_aside_answers", "attempt_id"),
+)
+
+#: Attempts whose rows the code cannot read, with why (in the player's words).  Checked
+#: when the store opens: types of every attempt's numbers and texts (SQLite stores any
+#: value in any column), and the saved state of every game that can be resumed.  CASE
+#: tests in order, so JSON functions only see text.
+_DAMAGED_SQL = """
+SELECT a.id, CASE
+    WHEN typeof(a.seed) != 'integer' OR typeof(a.percent) != 'integer'
+        OR typeof(a.question_count) != 'integer' OR typeof(a.answered) != 'integer'
+        OR typeof(a.correct) != 'integer' OR typeof(a.hints_used) != 'integer'
+        OR typeof(a.score) NOT IN ('integer', 'real')
+        OR typeof(a.max_score) NOT IN ('integer', 'real')
+        OR typeof(a.points_possible) NOT IN ('integer', 'real')
+        OR typeof(a.seconds) NOT IN ('integer', 'real')
+        OR typeof(a.started_at) NOT IN ('integer', 'real')
+        OR typeof(a.updated_at) NOT IN ('integer', 'real')
+        OR typeof(a.finished_at) NOT IN ('integer', 'real', 'null')
+        THEN 'a number in it is not a number'
+    WHEN typeof(a.scenario_id) != 'text' OR typeof(a.scenario_title) != 'text'
+        OR typeof(a.content_hash) != 'text' OR typeof(a.topics) != 'text'
+        OR typeof(a.node_id) NOT IN ('text', 'null')
+        OR typeof(a.ending_id) NOT IN ('text', 'null')
+        OR typeof(a.ending_title) NOT IN ('text', 'null')
+        THEN 'a text in it is not text'
+    WHEN NOT json_valid(a.topics) THEN 'its topics are not readable'
+    WHEN a.status != 'in_progress' THEN NULL
+    WHEN st.attempt_id IS NULL THEN 'its saved state is missing'
+    WHEN typeof(st.state_json) != 'text' THEN 'its saved state is not readable'
+    WHEN NOT json_valid(st.state_json) THEN 'its saved state is not readable'
+    WHEN json_type(st.state_json) != 'object' THEN 'its saved state is not readable'
+    END AS reason
+FROM attempts AS a LEFT JOIN attempt_states AS st ON st.attempt_id = a.id
+WHERE reason IS NOT NULL
+"""
+
 _SAVED_SELECT = """
     SELECT a.id, p.name, a.scenario_title, a.scenario_id, a.content_hash, a.seed, a.status,
         a.started_at, a.updated_at, a.score, a.max_score, a.percent, st.state_json
@@ -976,8 +1177,45 @@ _SAVED_SELECT = """
         JOIN attempt_states AS st ON st.attempt_id = a.id"""
 
 
+class _Unreadable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_MISSING = object()
+
+
+def _json(text: Any, default: Any = _MISSING) -> Any:
+    """``text`` decoded as JSON; ``default`` (or the text itself) when it is not JSON
+    Python can read: bytes, invalid JSON, numbers of more than 4,300 digits, nesting
+    deeper than the interpreter's recursion limit."""
+    try:
+        if not isinstance(text, str):
+            raise TypeError
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return text if default is _MISSING else default
+
+
+def _real(value: Any) -> float:
+    """A stored number as a float (0.0 for a damaged value that is not a number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return 0.0
+        return number if math.isfinite(number) else 0.0
+    return 0.0
+
+
 def _saved(row: Sequence[Any]) -> SavedAttempt:
-    state = json.loads(row[12])
+    state = _json(row[12], None)
+    if not isinstance(state, dict):
+        raise _Unreadable("its saved state is not readable")
+    numbers = (row[5], row[7], row[8], row[9], row[10], row[11])
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        raise _Unreadable("a number in it is not a number")
     return SavedAttempt(
         attempt_id=row[0],
         player=row[1],
@@ -1002,7 +1240,7 @@ def _stored_answer(r: Sequence[Any]) -> StoredAnswer:
         node_id=r[2],
         question=r[3],
         kind=r[4],
-        response=json.loads(r[5]),
+        response=_json(r[5]),
         your_answer=r[6],
         correct_answer=r[7],
         verdict=r[8],
@@ -1026,14 +1264,11 @@ def _player_id(c: sqlite3.Connection, name: str) -> int:
 
 
 def _topics_json(scenario: Scenario) -> str:
-    return json.dumps(sorted(set(scenario.topics)), ensure_ascii=False)
+    return json.dumps(sorted({clean(t) for t in scenario.topics}), ensure_ascii=False)
 
 
 def _topics(text: str | None) -> list[str]:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
+    value = _json(text or "[]", [])
     return [str(t) for t in value] if isinstance(value, list) else []
 
 
@@ -1043,7 +1278,7 @@ def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
 
 def _num(value: float) -> float | int:
     """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
-    rounded = round(float(value), 4)
+    rounded = round(_real(value), 4)
     return int(rounded) if rounded.is_integer() else rounded
 
 
@@ -1053,17 +1288,21 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot save a {type(value).__name__}")
 
 
-def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
+def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) -> None:
     """Bring the attempt up to date with ``session``: insert the answers not stored yet,
-    rewrite its state and score, and mark it finished when the session is."""
+    rewrite its state and score, and mark it finished when the session is.  Only the
+    store holding the attempt's claim (``token``) may: another one's write raises
+    :class:`AttemptTakenOver` (an attempt not claimed yet is claimed)."""
     row = c.execute(
         "SELECT status, player_id, scenario_id, "
-        "(SELECT coalesce(max(seq), -1) FROM answers WHERE attempt_id = ?) "
+        "(SELECT coalesce(max(seq), -1) FROM answers WHERE attempt_id = ?), owner "
         "FROM attempts WHERE id = ?",
         (attempt_id, attempt_id),
     ).fetchone()
     if row is None:
         raise UnknownAttempt(attempt_id)
+    if row[4] is not None and row[4] != token:
+        raise AttemptTakenOver(attempt_id)
     status, player_id, scenario_id, last_seq = row[0], row[1], row[2], int(row[3])
     records = session.records
     if last_seq + 1 < len(records):
@@ -1080,7 +1319,9 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
             ],
         )
     first = [r for r in records if r.counted]
-    state = json.dumps(session.to_state(), ensure_ascii=False, default=_json_default)
+    # Every text stored is free of control characters (typed answers included), so no
+    # report or export can carry a terminal escape from a player to a teacher.
+    state = json.dumps(clean_data(session.to_state()), ensure_ascii=False, default=_json_default)
     now = time.time()
     ending = session.ending
     if ending is not None:
@@ -1096,7 +1337,7 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
             answered = ?, correct = ?, points_possible = ?, hints_used = ?, seconds = ?,
             node_id = ?, status = ?, updated_at = ?,
             finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END,
-            ending_id = ?, ending_title = ?
+            ending_id = ?, ending_title = ?, owner = ?, owner_at = ?
         WHERE id = ?
         """,
         (
@@ -1108,13 +1349,15 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session) -> None:
             sum(r.max_points for r in first),
             sum(r.hints_used for r in records),
             sum(_seconds(r) for r in records),
-            None if ending is not None else session.visit.node_id,
+            None if ending is not None else clean(session.visit.node_id),
             status,
             now,
             ending is not None,
             now,
-            None if ending is None else ending.id,
-            None if ending is None else ending.title,
+            None if ending is None else clean(ending.id),
+            None if ending is None else clean(ending.title),
+            token,
+            now,
             attempt_id,
         ),
     )
@@ -1127,12 +1370,12 @@ def _seconds(r: AnswerRecord) -> float:
 
 def _answer_row(r: AnswerRecord) -> tuple[Any, ...]:
     return (
-        r.node_id,
-        r.question,
-        r.kind,
-        json.dumps(r.response, ensure_ascii=False, default=_json_default),
-        r.your_answer,
-        r.correct_answer,
+        clean(r.node_id),
+        clean(r.question),
+        clean(r.kind),
+        json.dumps(clean_data(r.response), ensure_ascii=False, default=_json_default),
+        clean(r.your_answer),
+        clean(r.correct_answer),
         r.verdict,
         int(r.verdict == "correct"),
         r.points,

@@ -40,6 +40,30 @@ Schema version 1
     ``key`` → ``value`` (JSON text): app preferences such as the theme.
 
 Times are Unix seconds (REAL, UTC); exports turn them into ISO 8601.
+
+Schema version 2
+----------------
+
+``attempts.owner``, ``attempts.owner_at``
+    Which open store (a random token per process) plays the attempt, and when it last
+    claimed or wrote it.  Starting or resuming an attempt claims it; every write checks
+    the claim in its transaction, so one attempt is only ever written by one newsquiz:
+    when a second terminal resumes it, the first is told that its answers are no longer
+    saved (see :class:`~newsquiz.store.errors.AttemptTakenOver`).  NULL: written before
+    version 2 (the next writer claims it).
+``set_aside_attempts``, ``set_aside_states``, ``set_aside_answers``
+    Attempts whose saved rows could not be read (a hand-edited or damaged row that
+    still passes ``quick_check``): copied here exactly as they were — every column of
+    ``attempts``/``attempt_states``/``answers``, then ``reason`` and ``set_aside_at`` —
+    and removed from the live tables, so that everything else plays on.  They have no
+    constraints, so any damaged value can be kept.  A migration that adds a column to a
+    live table adds it to its ``set_aside_*`` copy too, before ``reason``.
+
+Schema version 3
+----------------
+
+No change of tables: player names stored by older versions are stripped of control
+characters (:func:`v3_clean_player_names`); every text is stored without them since.
 """
 
 from __future__ import annotations
@@ -137,7 +161,45 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: Sequence[Migration] = (V1,)
+V2 = """
+ALTER TABLE attempts ADD COLUMN owner TEXT;
+ALTER TABLE attempts ADD COLUMN owner_at REAL;
+
+CREATE TABLE set_aside_attempts AS SELECT * FROM attempts WHERE 0;
+ALTER TABLE set_aside_attempts ADD COLUMN reason TEXT;
+ALTER TABLE set_aside_attempts ADD COLUMN set_aside_at REAL;
+
+CREATE TABLE set_aside_states AS SELECT * FROM attempt_states WHERE 0;
+ALTER TABLE set_aside_states ADD COLUMN reason TEXT;
+ALTER TABLE set_aside_states ADD COLUMN set_aside_at REAL;
+
+CREATE TABLE set_aside_answers AS SELECT * FROM answers WHERE 0;
+ALTER TABLE set_aside_answers ADD COLUMN reason TEXT;
+ALTER TABLE set_aside_answers ADD COLUMN set_aside_at REAL;
+"""
+
+
+def v3_clean_player_names(c: sqlite3.Connection) -> None:
+    """Version 3: player names without control characters (older versions stored what
+    was typed, and a name with a terminal escape could not be asked for by name).  A name
+    that would then be another player's gets a number: ``eve (2)``."""
+    from newsquiz.text import clean
+
+    rows = c.execute("SELECT id, name FROM players ORDER BY id").fetchall()
+    taken = {str(name) for _, name in rows}
+    for pid, name in rows:
+        fixed = " ".join(clean(str(name)).split()) or "player"
+        if fixed == name:
+            continue
+        candidate, n = fixed, 2
+        while candidate in taken:
+            candidate, n = f"{fixed} ({n})", n + 1
+        c.execute("UPDATE players SET name = ? WHERE id = ?", (candidate, pid))
+        taken.discard(str(name))
+        taken.add(candidate)
+
+
+MIGRATIONS: Sequence[Migration] = (V1, V2, v3_clean_player_names)
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -118,24 +118,47 @@ class NoProgress:
 
 
 LAST_PLAYER = "last_player"
+#: The attempt id of a session whose attempt another newsquiz took over (never saved).
+_TAKEN_OVER = -1
 
 
 class StoreProgress:
-    """Saved progress for one player, over a fail-safe store."""
+    """Saved progress for one player, over a fail-safe store.
+
+    Every message arising after the start (saving stopped, waiting for another
+    newsquiz's write) goes to :attr:`listener` — the app's toast, the plain player's
+    output — so that a player is always told; none is dropped while no listener is set:
+    they wait in :attr:`notice`'s queue until one is.
+    """
 
     def __init__(self, store: FailSafeStore, player: str) -> None:
         self.store = store
         self.player = player
         self.attempts: dict[int, int] = {}  # id(session) → attempt id
         self.notice = " ".join(store.take_messages())
-        #: Called with each later message (the app sets it to its ``notify``).
-        self.listener: Callable[[str], None] | None = None
+        self._listener: Callable[[str], None] | None = None
+        store.on_busy(self._busy)
+
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        """Called with each later message (the app's ``notify``, the plain player's
+        output); setting it delivers the messages that arrived before."""
+        return self._listener
+
+    @listener.setter
+    def listener(self, listener: Callable[[str], None] | None) -> None:
+        self._listener = listener
+        self._flush()
+
+    def _busy(self, message: str) -> None:
+        if self._listener is not None:
+            self._listener(message)
 
     def _flush(self) -> None:
-        messages = self.store.take_messages()
-        if messages and self.listener is not None:
-            for message in messages:
-                self.listener(message)
+        if self._listener is None:
+            return  # kept in the store's queue until a listener is set
+        for message in self.store.take_messages():
+            self._listener(message)
 
     # ----------------------------------------------------------------- reading
 
@@ -181,18 +204,33 @@ class StoreProgress:
             attempt = self.attempts[id(session)]
         return attempt
 
-    def answered(self, session: Session, record: AnswerRecord) -> None:
-        self.store.record_answer(self._attempt(session), session, record)
+    def _save(self, session: Session, write: Callable[[int], None]) -> None:
+        """``write(attempt)`` unless another newsquiz took the attempt over; when it just
+        did, say so once and save nothing more of this session."""
+        from newsquiz.store.errors import AttemptTakenOver
+
+        attempt = self._attempt(session)
+        if attempt == _TAKEN_OVER:
+            return
+        try:
+            write(attempt)
+        except AttemptTakenOver as err:
+            self.attempts[id(session)] = _TAKEN_OVER
+            if self._listener is not None:
+                self._listener(str(err))
+            else:
+                self.notice = " ".join([self.notice, str(err)]).strip()
         self._flush()
+
+    def answered(self, session: Session, record: AnswerRecord) -> None:
+        self._save(session, lambda attempt: self.store.record_answer(attempt, session, record))
 
     def moved(self, session: Session) -> None:
-        self.store.save_state(self._attempt(session), session)
-        self._flush()
+        self._save(session, lambda attempt: self.store.save_state(attempt, session))
 
     def finished(self, session: Session) -> None:
-        self.store.finish_attempt(self._attempt(session), session)
+        self._save(session, lambda attempt: self.store.finish_attempt(attempt, session))
         self.attempts.pop(id(session), None)
-        self._flush()
 
     def get_setting(self, key: str) -> str | None:
         value = self.store.get_setting(key)
@@ -203,7 +241,7 @@ class StoreProgress:
         self._flush()
 
     def switch_player(self, name: str) -> None:
-        self.store.player(name)
+        name = self.store.player(name).name  # as stored: cleaned
         self.player = name
         self.store.set_setting(LAST_PLAYER, name)
         self._flush()
@@ -218,16 +256,30 @@ class StoreProgress:
         return self.store.history(self.player, limit=limit)
 
 
-def open_progress(data_dir: str | None = None, player: str | None = None) -> StoreProgress:
+def open_progress(
+    data_dir: str | None = None,
+    player: str | None = None,
+    *,
+    listener: Callable[[str], None] | None = None,
+) -> StoreProgress:
     """Open the store (never raises for a store fault) for ``player`` (default: the last
-    player on this machine, else the OS user name)."""
+    player on this machine, else the OS user name).  ``listener`` hears what happens
+    while opening (waiting for another newsquiz); a failure on the way is in ``notice``."""
     from newsquiz.store import default_player, open_store
+    from newsquiz.store.progress import clean_name
 
     store = open_store(data_dir)
     last = store.get_setting(LAST_PLAYER)
     name = player or (str(last) if last else "") or default_player()
+    try:
+        name = clean_name(name)  # as stored: no control characters
+    except ValueError:  # nothing left of it (or too long): whoever is logged in
+        name = clean_name(default_player())
     progress = StoreProgress(store, name)
+    if listener is not None:
+        progress.listener = listener
     store.player(name)
     if player:
         store.set_setting(LAST_PLAYER, name)
+    progress.notice = " ".join([progress.notice, *store.take_messages()]).strip()
     return progress

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from newsquiz.store.tracker import NoProgress, Progress
 from newsquiz.tui.dialogs import ChoiceScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.library import Entry, matches, scan
-from newsquiz.tui.text import literal
+from newsquiz.tui.text import literal, toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
@@ -50,7 +50,7 @@ def _entry_prompt(entry: Entry, progress: Progress) -> Content:
     badges = Content("")
     best = progress.best_percent(s.id)
     if best is not None:
-        badges += Content(f"  best {best}%").stylize("bold")
+        badges += literal(f"  best {best}%").stylize("bold")
     if progress.has_saved(s.id):
         badges += Content("  ▶ in progress").stylize("bold")
     return (
@@ -146,7 +146,7 @@ class LibraryScreen(Screen[None]):
             options.add_option(Option(_entry_prompt(entry, self.progress)))
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
-            options.add_option(Option(Content(f"No scenarios found in {where}."), disabled=True))
+            options.add_option(Option(literal(f"No scenarios found in {where}."), disabled=True))
         elif not self.shown:
             options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
         if self.shown:
@@ -211,7 +211,7 @@ class LibraryScreen(Screen[None]):
         def picked(name: str | None) -> None:
             if name and name != self.progress.player:
                 self.progress.switch_player(name)
-                self.notify(f"Now playing as {name}.")
+                toast(self, f"Now playing as {name}.")
             self.refresh_list()
 
         self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
@@ -299,12 +299,12 @@ class NewsQuizApp(App[None]):
                 if screen.entries:
                     screen.refresh_list()
         if progress.notice:
-            self.notify(progress.notice, title="Progress", severity="warning", timeout=8)
+            toast(self, progress.notice, title="Progress", severity="warning", timeout=8)
 
     _applying_saved_theme = False
 
     def _store_message(self, message: str) -> None:
-        self.notify(message, title="Progress", severity="warning", timeout=8)
+        toast(self, message, title="Progress", severity="warning", timeout=8)
 
     def _remember_theme(self, theme: object) -> None:
         if not self._applying_saved_theme:
@@ -328,7 +328,8 @@ class NewsQuizApp(App[None]):
             self._offer_changed(scenario)
             return
         except StateError as err:
-            self.notify(
+            toast(
+                self,
                 f"Saved progress could not be restored ({err}); starting afresh.",
                 severity="warning",
             )
@@ -366,7 +367,7 @@ class NewsQuizApp(App[None]):
                 try:
                     session = self.progress.saved_session(scenario, allow_changed=True)
                 except StateError as err:
-                    self.notify(f"{err}. Starting afresh.", severity="warning")
+                    toast(self, f"{err}. Starting afresh.", severity="warning")
                     session = None
                 if session is not None:
                     self._play(session, fresh=False)

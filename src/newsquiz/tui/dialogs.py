@@ -63,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog", classes="help"):
             yield Static(Content("Keys").stylize("bold"), classes="dialog-title")
             with VerticalScroll():
-                yield Static(Content(HELP), id="help-text")
+                yield Static(literal(HELP), id="help-text")
         yield Footer()
 
     def action_close(self) -> None:
@@ -110,7 +110,7 @@ class ChoiceScreen(ModalScreen[str]):
             yield Static(literal(self.title_text, "bold"), classes="dialog-title")
             yield Static(literal(self.text))
             for key, label in self.options:
-                yield Static(Content.assemble((f" {key} ", "reverse"), " ", label))
+                yield Static(literal(f" {key} ", "reverse") + literal(f" {label}"))
         yield Footer()
 
     def on_key(self, event: events.Key) -> None:

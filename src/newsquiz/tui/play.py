@@ -16,9 +16,10 @@ from textual.widgets.option_list import Option
 from newsquiz.engine.errors import EngineError, InvalidAnswer
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.store.tracker import Progress
+from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
-from newsquiz.tui.text import highlight, literal, prose
+from newsquiz.tui.text import highlight, literal, plain, prose, toast
 
 VERDICT = {
     "correct": ("✓", "Correct", "verdict-correct"),
@@ -53,10 +54,10 @@ class ChoiceList(OptionList):
         super().__init__(*[Option(self._prompt(i)) for i in range(len(choices))], classes="answer")
 
     def _prompt(self, i: int) -> Content:
-        number = Content(f"{i + 1}. ").stylize("bold")
+        number = literal(f"{i + 1}. ").stylize("bold")
         if self.multi:
             box = "[x] " if self.ids[i] in self.ticked else "[ ] "
-            number = number + Content(box)
+            number = number + literal(box)
         return number + literal(self.texts[i])
 
     def action_tick(self) -> None:
@@ -96,7 +97,7 @@ class OrderList(OptionList):
         super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
 
     def _prompt(self, i: int) -> Content:
-        return Content(f"{i + 1}. ").stylize("bold") + literal(self.items[i][1])
+        return literal(f"{i + 1}. ").stylize("bold") + literal(self.items[i][1])
 
     def action_move(self, delta: int) -> None:
         i = self.highlighted
@@ -115,11 +116,11 @@ class OrderList(OptionList):
 
 class AnswerInput(Input):
     def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=placeholder, classes="answer")
+        super().__init__(placeholder=plain(placeholder), classes="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(Submitted(event.value))
+        self.post_message(Submitted(clean(event.value)))
 
 
 class ContinueButton(Static, can_focus=True):
@@ -180,7 +181,7 @@ class PlayScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.scenario.title
+        self.sub_title = plain(self.session.scenario.title)
         if self.session.finished:
             # Over before it began (the start skipped to an ending, or the scenario could
             # not go on): the results say so, never a blank play screen.
@@ -199,7 +200,7 @@ class PlayScreen(Screen[None]):
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
             # What changes comes first, so a long title cannot push it off a narrow screen.
-            Content("  ·  ".join(parts)).stylize("bold")
+            literal("  ·  ".join(parts)).stylize("bold")
             + Content("  ·  ")
             + literal(s.scenario.title)
         )
@@ -268,14 +269,14 @@ class PlayScreen(Screen[None]):
             if s.skippable:
                 phrases.append("s: skip")
         text = "  ·  ".join(p.replace(" ", "\u00a0") for p in phrases)
-        self.query_one("#instructions", Static).update(Content(text))
+        self.query_one("#instructions", Static).update(literal(text))
 
     def _show_hints(self) -> None:
         s = self.session
         hints = s.hints_shown() if s.question is not None else []
         text = Content("")
         for n, hint in enumerate(hints, 1):
-            text += Content(f"Hint {n}: ").stylize("bold") + literal(hint.text) + Content("\n")
+            text += literal(f"Hint {n}: ").stylize("bold") + literal(hint.text) + Content("\n")
         hints_widget = self.query_one("#hints", Static)
         hints_widget.update(text)
         hints_widget.display = bool(hints)
@@ -313,11 +314,11 @@ class PlayScreen(Screen[None]):
             outcome = s.answer(message.response)
         except InvalidAnswer as err:
             self.query_one("#error", Static).update(
-                Content("⚠ " + str(err).capitalize()).stylize("bold")
+                literal("⚠ " + str(err).capitalize()).stylize("bold")
             )
             return
         except EngineError as err:
-            self.notify(str(err), severity="error", title="This scenario has a problem")
+            toast(self, str(err), severity="error", title="This scenario has a problem")
             return
         self.progress.answered(s, s.records[-1])
         self.show_feedback(outcome)
@@ -336,12 +337,12 @@ class PlayScreen(Screen[None]):
         s = self.session
         if s.finished:
             if s.halted is not None:
-                self.app.notify(
+                toast(
+                    self.app,
                     s.halted.message,
                     title="This scenario has a problem",
                     severity="error",
                     timeout=12,
-                    markup=False,
                 )
             self.progress.finished(s)
             from newsquiz.tui.results import ResultsScreen
@@ -354,7 +355,7 @@ class PlayScreen(Screen[None]):
         s = self.session
         left = s.hints_left() if s.question is not None else []
         if not left:
-            self.notify("There are no more hints for this question.")
+            toast(self, "There are no more hints for this question.")
             return
         n = len(s.hints_shown()) + 1
         total = n + len(left) - 1
@@ -440,7 +441,7 @@ class FeedbackScreen(Screen[None]):
         o = self.outcome
         symbol, word, css = VERDICT[o.verdict]
         with VerticalScroll(id="feedback"):
-            verdict = Content(f" {symbol} {word} ").stylize("bold")
+            verdict = literal(f" {symbol} {word} ").stylize("bold")
             sign = "+" if o.points > 0 else ""
             points = f"  {sign}{o.points:g} point{'s' if o.points != 1 else ''}"
             if not o.counted:
@@ -452,7 +453,7 @@ class FeedbackScreen(Screen[None]):
             node = self.session.scenario.node_map.get(o.node_id)
             if node is not None and node.question is not None:
                 yield Static(prose(node.question.prompt), classes="dim feedback-question")
-            yield Static(verdict + Content(points), id="verdict", classes=css)
+            yield Static(verdict + literal(points), id="verdict", classes=css)
             yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
             if o.verdict != "correct":
                 yield Static(
@@ -466,7 +467,7 @@ class FeedbackScreen(Screen[None]):
             for ev in o.evidence:
                 with Vertical(classes="evidence"):
                     yield Static(
-                        Content(f"Evidence — paragraph {ev.paragraph}").stylize("bold"),
+                        literal(f"Evidence — paragraph {ev.paragraph}").stylize("bold"),
                         classes="evidence-title",
                     )
                     if ev.before:
@@ -486,7 +487,7 @@ class FeedbackScreen(Screen[None]):
             )
         with Horizontal(id="feedback-bar"):
             yield Static(
-                Content(f"Score {self.session.score:g} / {self.session.max_score:g}"),
+                literal(f"Score {self.session.score:g} / {self.session.max_score:g}"),
                 id="feedback-score",
             )
         yield Footer()

@@ -24,7 +24,7 @@ from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import CheckResult, check_file
 from newsquiz.store.tracker import NoProgress
 from newsquiz.tui.app import NewsQuizApp
-from newsquiz.tui.text import literal
+from newsquiz.tui.text import literal, toast
 
 
 class PreviewHome(Screen[None]):
@@ -47,8 +47,7 @@ class PreviewHome(Screen[None]):
             Content("newsquiz").stylize("bold") + Content(" · preview · ") + literal(title)
         )
         self.query_one("#preview-status", Static).update(literal(status))
-        text = Content("\n\n").join([literal(d) for d in diagnostics]) if diagnostics else ""
-        self.query_one("#preview-diagnostics", Static).update(text)
+        self.query_one("#preview-diagnostics", Static).update(literal("\n\n".join(diagnostics)))
 
 
 class PreviewApp(NewsQuizApp):
@@ -132,7 +131,7 @@ class PreviewApp(NewsQuizApp):
         self.home.show(scenario.title, status + " Enter: play from the start.", [])
         self._play_session(resumed.session)
         if resumed.message:
-            self.notify(resumed.message, title="Preview", markup=False)
+            toast(self, resumed.message, title="Preview")
 
     def _play_session(self, session: Session) -> None:
         from newsquiz.tui.play import PlayScreen

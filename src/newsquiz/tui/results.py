@@ -38,10 +38,10 @@ class ResultsScreen(Screen[None]):
         with VerticalScroll(id="results"):
             yield Static(Content("Results").stylize("bold"), classes="screen-title")
             yield Static(
-                Content(f"Score {s.score:g} / {s.max_score:g}  ({s.percent}%)").stylize("bold"),
+                literal(f"Score {s.score:g} / {s.max_score:g}  ({s.percent}%)").stylize("bold"),
                 id="final-score",
             )
-            yield Static(Content(f"Best streak: {s.best_streak}"), classes="dim")
+            yield Static(literal(f"Best streak: {s.best_streak}"), classes="dim")
             if ending is not None:
                 yield Static(literal(ending.title, "bold"), id="ending-title")
                 if ending.text:
@@ -54,7 +54,7 @@ class ResultsScreen(Screen[None]):
                 symbol, word, css = VERDICT[record.verdict]
                 with Vertical(classes="review-item"):
                     yield Static(
-                        Content(f"{n}. {symbol} {word}  ").stylize("bold")
+                        literal(f"{n}. {symbol} {word}  ").stylize("bold")
                         + literal(record.question),
                         classes=css,
                     )
@@ -68,13 +68,13 @@ class ResultsScreen(Screen[None]):
                         for ev in evidence[:1]:
                             if ev.paragraph_text and ev.end > ev.start:
                                 yield Static(
-                                    Content(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
+                                    literal(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
                                 )
             missed = len(self.missed())
             hint = "r: play again  ·  escape: library"
             if missed:
                 hint = f"p: practise the {missed} question(s) you missed  ·  " + hint
-            yield Static(Content(hint), classes="dim")
+            yield Static(literal(hint), classes="dim")
         yield Footer()
 
     def on_mount(self) -> None:

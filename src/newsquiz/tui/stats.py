@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from newsquiz.store.progress import RateStat
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.text import literal
+from newsquiz.tui.text import literal, plain
 
 BAR_WIDTH = 20
 
@@ -56,7 +56,7 @@ class StatsScreen(Screen[None]):
                 yield Static(Content("No games played yet. Play a scenario from the library."))
             else:
                 yield Static(
-                    Content(
+                    literal(
                         f"{stats.attempts} game(s), {stats.finished} finished.  Overall: "
                         + _rate(stats.overall)
                     )
@@ -65,7 +65,7 @@ class StatsScreen(Screen[None]):
                     yield Static(Content("By topic").stylize("bold"), classes="section-title")
                     width = max(len(t.topic) for t in stats.topics)
                     for t in stats.topics:
-                        yield Static(literal(t.topic.ljust(width)) + Content("  " + _rate(t)))
+                        yield Static(literal(t.topic.ljust(width)) + literal("  " + _rate(t)))
                 yield Static(Content("Scenarios").stylize("bold"), classes="section-title")
                 for sc in stats.scenarios:
                     best = (
@@ -75,7 +75,7 @@ class StatsScreen(Screen[None]):
                     )
                     yield Static(
                         literal(sc.title, "bold")
-                        + Content(
+                        + literal(
                             f"\n  {sc.attempts} game(s) · {best} · "
                             f"{sc.questions_seen}/{sc.questions_total} questions met"
                             + (" · ▶ in progress" if sc.in_progress else "")
@@ -92,9 +92,9 @@ class StatsScreen(Screen[None]):
                         }.get(h.status, h.status)
                         ending = f" · {h.ending_title}" if h.ending_title else ""
                         yield Static(
-                            Content(f"{_when(h.started_at)}  ")
+                            literal(f"{_when(h.started_at)}  ")
                             + literal(h.scenario_title)
-                            + Content(f" · {status}")
+                            + literal(f" · {status}")
                             + literal(ending)
                         )
                 hardest = sorted(
@@ -106,7 +106,7 @@ class StatsScreen(Screen[None]):
                     )
                     for q in hardest:
                         yield Static(
-                            Content(f"{q.rate:4.0%}  ") + literal(q.question), classes="dim"
+                            literal(f"{q.rate:4.0%}  ") + literal(q.question), classes="dim"
                         )
         yield Footer()
 
@@ -152,9 +152,9 @@ class PlayerScreen(ModalScreen[str]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        name = " ".join(event.value.split())
+        name = plain(event.value)[:100]  # no control characters, one line
         if name:
-            self.dismiss(name[:100])
+            self.dismiss(name)
 
     def action_cancel(self) -> None:
         self.dismiss("")

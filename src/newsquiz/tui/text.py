@@ -1,20 +1,36 @@
-"""Turning scenario text into something Textual shows *literally*.
+"""Turning text into something Textual shows *literally*: the one way text reaches the
+screen.
 
-Scenario text is untrusted: Textual markup such as ``[/]`` would crash a widget and
-``[@click=app.quit]`` would run an action.  Every piece of scenario text reaches the
-screen through :func:`literal` or :func:`prose`, which build a :class:`Content` from plain
-text (never from markup) after removing control characters, terminal escapes and bidi
-overrides.  :func:`prose` adds the documented Markdown subset: ``*emphasis*`` and
-``**strong**``, nothing else.
+Scenario text, player names, file and folder names, error messages and typed answers are
+untrusted: Textual markup such as ``[/]`` would crash a widget and ``[@click=app.quit]``
+would run an action.  Every text reaches the screen through this module, which builds a
+:class:`Content` from plain text (never from markup) after removing control characters,
+terminal escapes and bidi overrides:
+
+* :func:`literal` for any widget (``Static``, ``Option``, ``update``…);
+* :func:`prose` for scenario prose: the documented Markdown subset, ``*emphasis*`` and
+  ``**strong**``, nothing else;
+* :func:`highlight` for evidence inside its paragraph;
+* :func:`plain` for the strings Textual takes as such: titles, sub-titles, placeholders;
+* :func:`toast` for notifications (``notify()`` parses markup unless told not to).
+
+``tests/tui/test_literal_text.py`` checks every module of ``newsquiz.tui`` for widgets,
+toasts, titles and placeholders given text any other way.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content, Span
 
 from newsquiz.text import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+    from textual.widget import Widget
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*\n]+?)(?<=\S)\*")
 
@@ -57,3 +73,23 @@ def highlight(text: str, start: int, end: int, style: str = "reverse bold") -> C
         return Content(text)
     marked = text[:start] + "»" + text[start:end] + "«" + text[end:]
     return Content(marked).stylize(style, start, end + 2)
+
+
+def plain(text: str) -> str:
+    """``text`` as one clean line, for titles, sub-titles and placeholders."""
+    return " ".join(clean(text).split())
+
+
+def toast(
+    target: App[Any] | Widget,
+    message: str,
+    *,
+    title: str = "",
+    severity: SeverityLevel = "information",
+    timeout: float | None = None,
+) -> None:
+    """A notification showing ``message`` and ``title`` literally (thread-safe, as
+    ``notify`` is)."""
+    target.notify(
+        clean(message), title=plain(title), severity=severity, timeout=timeout, markup=False
+    )
