@@ -422,6 +422,17 @@ def test_a_text_variable_past_the_limit_is_an_error() -> None:
     assert d.code == "NQ404" and "at most 10,000" in d.message
 
 
+def test_preview_set_values_respect_the_variable_ranges() -> None:
+    from newsquiz.authoring.preview import PreviewError, parse_sets
+
+    scenario = playable(GROWING)
+    assert parse_sets(scenario, [f"x={MAX_NUMBER}"]) == {"x": str(MAX_NUMBER)}
+    with pytest.raises(PreviewError, match="holds −1,000,000,000,000,000 to"):
+        parse_sets(scenario, [f"x=-{MAX_NUMBER + 1}"])
+    with pytest.raises(PreviewError, match="at most 10,000 characters"):
+        parse_sets(scenario, ["s=" + "a" * (MAX_TEXT_VALUE + 1)])
+
+
 # ------------------------------------------ 5. valid scenarios stuck at play
 
 SKIP_LOOP = """\
