@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from newsquiz.scenario.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
+    MAX_NUMBER,
     MAX_OPERATORS,
     Binary,
     Compare,
@@ -25,6 +26,7 @@ from newsquiz.scenario.expr import (
     Unary,
     UndeclaredName,
     Value,
+    ValueOutOfRange,
     VarType,
     check,
     evaluate,
@@ -355,7 +357,7 @@ def test_hand_built_deep_tree_does_not_recurse() -> None:
         ("10 - 3 - 2", 5),
         ("2 * 3 % 4", 2),
         ("true", True),
-        ("99999999999999999999 + 1", 100000000000000000000),
+        ("999999999999999 + 1", 1000000000000000),  # up to the limit, MAX_NUMBER
     ],
 )
 def test_operators(source: str, value: Value) -> None:
@@ -593,7 +595,7 @@ def typed(t: VarType, depth: int) -> st.SearchStrategy[Expr]:
     """Well-typed expressions of type ``t`` at most ``depth`` operators deep."""
     value: st.SearchStrategy[Value]
     if t is INT:
-        value = st.integers(min_value=0, max_value=10**30)
+        value = st.integers(min_value=0, max_value=MAX_NUMBER)
     elif t is BOOL:
         value = st.booleans()
     else:
@@ -628,7 +630,7 @@ def typed(t: VarType, depth: int) -> st.SearchStrategy[Expr]:
 
 envs = st.fixed_dictionaries(
     {
-        "n": st.integers(),
+        "n": st.integers(min_value=-MAX_NUMBER, max_value=MAX_NUMBER),
         "m": st.integers(min_value=-3, max_value=3),
         "p": st.booleans(),
         "q": st.booleans(),
@@ -645,11 +647,20 @@ def test_well_typed_expressions_evaluate(
 ) -> None:
     t, e = typed_expr
     assert check(e, VAR_TYPES) is t
-    value = evaluate(e, env)
-    assert value_type(value) is t
     source = to_source(e)
     again = parse(source)
     assert again == e
     assert to_source(again) == source
     assert names(again) <= set(VAR_TYPES)
+    try:
+        value = evaluate(e, env)
+    except ValueOutOfRange as err:
+        # The only failure a well-typed expression has: a value past its limit, named.
+        assert "limit" in err.message
+        with pytest.raises(ValueOutOfRange):
+            Expression.compile(source, VAR_TYPES, expected=t).evaluate(env)
+        return
+    assert value_type(value) is t
+    if isinstance(value, int) and not isinstance(value, bool):
+        assert abs(value) <= MAX_NUMBER
     assert Expression.compile(source, VAR_TYPES, expected=t).evaluate(env) == value

@@ -32,6 +32,7 @@ from newsquiz.authoring.export_gift import scenario_to_gift
 from newsquiz.authoring.gift import parse_gift
 from newsquiz.authoring.htmltext import LOOKS_LIKE_HTML, html_to_text
 from newsquiz.cli import main
+from newsquiz.engine.matching import normalise_answer
 from newsquiz.engine.playtest import exhaustive
 from newsquiz.scenario.loader import check_bytes, check_file, loads
 from newsquiz.scenario.model import Scenario
@@ -400,8 +401,13 @@ _text = (
     .filter(bool)
 )
 #: Short answers Moodle compares as typed: '->' would make the block a matching question,
-#: and a leading '%', '[' or a lone '*' mean a weight, a format or "any answer".
-_answer = _text.filter(lambda t: "->" not in t and not t.startswith(("%", "[")) and t != "*")
+#: and a leading '%', '[' or a lone '*' mean a weight, a format or "any answer"; an answer
+#: of punctuation only can never be matched, so it does not validate (NQ103).
+_answer = _text.filter(
+    lambda t: (
+        "->" not in t and not t.startswith(("%", "[")) and t != "*" and bool(normalise_answer(t))
+    )
+)
 _title = _text.map(lambda t: " ".join(t.split("\n")).strip()).filter(bool)
 
 

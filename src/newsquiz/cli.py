@@ -44,8 +44,11 @@ def _colour(stream: TextIO) -> bool:
 
 def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | None:
     if path not in cache:
+        from newsquiz.scenario.loader import read_regular
+        from newsquiz.scenario.yamltree import MAX_BYTES
+
         try:
-            raw = Path(path).read_bytes()
+            raw = read_regular(path, MAX_BYTES)[0]  # never a pipe or a device
             if raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             text = raw.decode("utf-8")

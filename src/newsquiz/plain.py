@@ -243,7 +243,7 @@ class PlainPlayer:
                         self._ask()
                 self.progress.finished(self.session)
                 self._ending()
-                return 0
+                return 1 if self.session.halted else 0
             except _Stop:
                 self._stopped()
                 return 0

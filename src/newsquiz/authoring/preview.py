@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from newsquiz.engine.session import Session
+from newsquiz.scenario.limits import MAX_NUMBER, MAX_TEXT_VALUE
 from newsquiz.scenario.model import Scenario, Variable
 
 
@@ -59,6 +60,15 @@ def parse_sets(scenario: Scenario, items: Sequence[str]) -> dict[str, str]:
             )
         if var.type == "int" and not _INT.fullmatch(value.strip()):
             raise PreviewError(f"--set {name}={value}: '{name}' is a whole number (int)")
+        if var.type == "int" and abs(int(value)) > MAX_NUMBER:
+            raise PreviewError(
+                f"--set {name}={value}: a whole-number variable holds −{MAX_NUMBER:,} to "
+                f"{MAX_NUMBER:,}"
+            )
+        if var.type == "str" and len(value) > MAX_TEXT_VALUE:
+            raise PreviewError(
+                f"--set {name}=…: a text variable holds at most {MAX_TEXT_VALUE:,} characters"
+            )
         if var.type == "bool" and value.strip() not in ("true", "false"):
             raise PreviewError(f"--set {name}={value}: '{name}' is true or false (bool)")
         out[name] = value.strip() if var.type != "str" else value

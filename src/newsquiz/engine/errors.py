@@ -22,26 +22,42 @@ class SessionOver(EngineError):
     """The session has reached an ending."""
 
 
-class LoopLimitExceeded(EngineError):
+class ScenarioStuck(EngineError):
+    """Play cannot go on because of how the scenario is written (it loops, no route
+    holds, every choice is hidden, a value grew past its limit).
+
+    A :class:`~newsquiz.engine.session.Session` never lets this escape: it ends the game
+    with the message instead (``session.halted``), so every player shows it.  ``line`` and
+    ``col`` point into the scenario file (0: unknown).
+    """
+
+    def __init__(self, message: str, node_id: str = "", line: int = 0, col: int = 0) -> None:
+        self.node_id = node_id
+        self.line = line
+        self.col = col
+        super().__init__(message)
+
+
+class LoopLimitExceeded(ScenarioStuck):
     """Play visited one node more often than the visit limit: the scenario loops."""
 
     def __init__(self, node_id: str, limit: int, line: int = 0) -> None:
-        self.node_id = node_id
         self.limit = limit
-        self.line = line
         super().__init__(
             f"node '{node_id}' was visited more than {limit} times: the scenario loops "
-            "without reaching an ending"
+            "without reaching an ending",
+            node_id,
+            line,
         )
 
 
-class NoRoute(EngineError):
+class NoRoute(ScenarioStuck):
     """No route out of a node held (the validator normally prevents this)."""
 
     def __init__(self, node_id: str, line: int = 0) -> None:
-        self.node_id = node_id
-        self.line = line
-        super().__init__(f"node '{node_id}': no route's condition held, so play cannot go on")
+        super().__init__(
+            f"node '{node_id}': no route's condition held, so play cannot go on", node_id, line
+        )
 
 
 class StateError(EngineError):

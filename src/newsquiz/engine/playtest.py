@@ -18,14 +18,19 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from newsquiz.engine.errors import EngineError, LoopLimitExceeded, NoRoute
-from newsquiz.engine.session import VISIT_LIMIT, Session
+from newsquiz.engine.errors import EngineError
+from newsquiz.engine.session import VISIT_LIMIT, Halt, Session
+from newsquiz.scenario import limits
 from newsquiz.scenario.model import Expr, Question, Scenario
 
 #: Distinct states an exhaustive play-test explores before it stops (and says so).
-DEFAULT_MAX_STATES = 20_000
+DEFAULT_MAX_STATES = limits.DEFAULT_MAX_STATES
+#: Game steps (actions, path entries, answered questions) an exhaustive play-test holds
+#: in memory at once before it stops (and says so).
+MAX_TEST_STEPS = limits.MAX_TEST_STEPS
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class Report:
     playthroughs: int = 0
     states: int = 0
     bounded: bool = False
+    #: What stopped a bounded test: "state" (--max-states) or "memory".
+    bound: str = "state"
     endings: Counter[str] = field(default_factory=Counter)
     scores: list[float] = field(default_factory=list)
     max_score: float = 0.0
@@ -95,6 +102,7 @@ class Report:
             "playthroughs": self.playthroughs,
             "states": self.states,
             "bounded": self.bounded,
+            "bound": self.bound if self.bounded else None,
             "coverage": {
                 "nodes": [self.nodes_reached, self.nodes_total],
                 "choices": [self.choices_picked, self.choices_total],
@@ -115,7 +123,11 @@ class Report:
             f"{self.file}: {self.mode} play-test of '{self.scenario_id}': "
             f"{self.playthroughs:,} playthrough(s)"
             + (f", {self.states:,} distinct states" if self.states else "")
-            + (" (stopped at the state limit: not every path was tried)" if self.bounded else "")
+            + (
+                f" (stopped at the {self.bound} limit: not every path was tried)"
+                if self.bounded
+                else ""
+            )
         ]
         out.append(
             f"  coverage: {self.nodes_reached}/{self.nodes_total} nodes, "
@@ -175,13 +187,20 @@ def _answers(session: Session, q: Question) -> Iterator[tuple[str, Any]]:
         yield "wrong", "\u2063no such answer 0xq"
     elif q.kind == "numeric":
         yield "right", q.answer
-        yield "wrong", str(float(q.answer) + q.tolerance + 1000.5)
+        yield "wrong", wrong_number(q.answer, q.tolerance)
     else:
         n = len(q.items)
         yield "right", list(range(n))
         yield "reversed", list(reversed(range(n)))
         if n >= 3:
             yield "one-swap", [1, 0, *range(2, n)]
+
+
+def wrong_number(answer: str, tolerance: float) -> str:
+    """A number a player could type that is outside ``answer ± tolerance``, written out in
+    full (``str(1e17)`` is ``'1e+17'``, which no player types and the reader refuses)."""
+    value = Decimal(answer.strip()) + Decimal(repr(tolerance)) + Decimal("1000.5")
+    return format(value, "f")
 
 
 def _act(session: Session, key: str, response: Any) -> None:
@@ -225,7 +244,28 @@ class _Tracker:
 
     def error(self, err: EngineError) -> None:
         line = getattr(err, "line", 0)
-        self.errors.setdefault(str(err), Finding("error", str(err), line))
+        col = getattr(err, "col", 0)
+        self.errors.setdefault(str(err), Finding("error", str(err), line, col))
+
+    def halted(self, halt: Halt) -> None:
+        """The scenario could not go on: the engine ended the game early."""
+        self.errors.setdefault(halt.message, Finding("error", halt.message, halt.line, halt.col))
+
+    def started(self, session: Session) -> bool:
+        """Check a new session; False when it is already over (nothing to play)."""
+        if session.halted is not None:
+            self.halted(session.halted)
+            return False
+        if session.ending is not None:
+            start = self.scenario.start_id
+            node = self.scenario.node_map.get(start)
+            line, col = node.at("when") if node is not None else (0, 0)
+            message = (
+                f"the game is over before it starts: the start node '{start}' is skipped "
+                f"(its 'when' is false) and play goes straight to ending '{session.ending.id}'"
+            )
+            self.errors.setdefault(message, Finding("error", message, line, col))
+        return True
 
     def fill(self, report: Report) -> None:
         s = self.scenario
@@ -310,21 +350,24 @@ def exhaustive(
     seed: int = 0,
     max_states: int = DEFAULT_MAX_STATES,
     visit_limit: int = VISIT_LIMIT,
+    max_steps: int = MAX_TEST_STEPS,
 ) -> Report:
-    """Try every option at every node, over distinct game states (bounded)."""
+    """Try every option at every node, over distinct game states (bounded in states and
+    in the game steps held in memory)."""
     report = Report(scenario.path or "<scenario>", scenario.id, "exhaustive", max_score=0.0)
     tracker = _Tracker(scenario)
-    try:
-        root = tracker.watch(Session(scenario, seed, clock=_zero, visit_limit=visit_limit))
-    except EngineError as err:
-        tracker.error(err)
+    root = tracker.watch(Session(scenario, seed, clock=_zero, visit_limit=visit_limit))
+    report.max_score = root.max_score
+    tracker.see(root)
+    if not tracker.started(root):
         tracker.fill(report)
         return report
-    report.max_score = root.max_score
     seen: set[tuple[Any, ...]] = set()
     stack = [root]
+    held = _weight(root)  # game steps held in memory by the stack and the seen states
     while stack:
         session = stack.pop()
+        held -= _weight(session)
         tracker.see(session)
         if session.finished:
             assert session.ending is not None
@@ -338,8 +381,12 @@ def exhaustive(
         if key in seen:
             continue
         seen.add(key)
+        held += len(key[2]) + len(key[3]) + 1
         if len(seen) > max_states:
             report.bounded = True
+            break
+        if held > max_steps:
+            report.bounded, report.bound = True, "memory"
             break
         node_id = session.visit.node_id
         for opt_key, response in options(session):
@@ -350,10 +397,29 @@ def exhaustive(
                 tracker.error(err)
                 continue
             tracker.picked(node_id, opt_key)
+            if child.halted is not None:
+                tracker.see(child)
+                tracker.halted(child.halted)
+                continue
             stack.append(child)
+            held += _weight(child)
     report.states = len(seen)
+    if report.bounded and report.playthroughs == 0:
+        report.findings.append(
+            Finding(
+                "error",
+                f"stopped at the {report.bound} limit ({len(seen):,} states) before any game "
+                "reached an ending: nothing was proven; try --random N"
+                + (", or a higher --max-states" if report.bound == "state" else ""),
+            )
+        )
     tracker.fill(report)
     return report
+
+
+def _weight(session: Session) -> int:
+    """Roughly how many game steps a session holds (what its copies cost in memory)."""
+    return len(session.actions) + len(session.path) + len(session.answered) + 1
 
 
 # ----------------------------------------------------------------- random
@@ -371,12 +437,15 @@ def random_runs(
     tracker = _Tracker(scenario)
     rng = random.Random(seed)
     used: Counter[tuple[str, str]] = Counter()
-    for run in range(runs):
+    for _run in range(runs):
+        session = tracker.watch(
+            Session(scenario, rng.randrange(2**32), clock=_zero, visit_limit=visit_limit)
+        )
+        report.max_score = session.max_score
+        tracker.see(session)
+        if not tracker.started(session):
+            continue
         try:
-            session = tracker.watch(
-                Session(scenario, rng.randrange(2**32), clock=_zero, visit_limit=visit_limit)
-            )
-            report.max_score = session.max_score
             while not session.finished:
                 node_id = session.visit.node_id
                 opts = options(session)
@@ -385,17 +454,16 @@ def random_runs(
                 used[(node_id, pick[0])] += 1
                 _act(session, *pick)
                 tracker.picked(node_id, pick[0])
-        except (LoopLimitExceeded, NoRoute) as err:
+        except EngineError as err:  # pragma: no cover - would be an engine bug
             tracker.error(err)
             tracker.see(session)
             continue
-        except EngineError as err:  # pragma: no cover - would be an engine bug
-            tracker.error(err)
-            continue
         tracker.see(session)
+        if session.halted is not None:
+            tracker.halted(session.halted)
+            continue
         assert session.ending is not None
         tracker.endings[session.ending.id] += 1
-        report.playthroughs = run + 1
         report.scores.append(session.score)
         if len(session.path) > len(report.longest_path):
             report.longest_path = list(session.path)

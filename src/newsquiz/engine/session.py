@@ -20,6 +20,12 @@ Scoring rules (also in docs/scenario-format.md):
   verdict but earns nothing;
 * a streak counts consecutive correct first answers.
 
+A session never raises for a fault of the scenario met during play (a node skipped back
+to itself, a loop past :data:`VISIT_LIMIT`, no route whose condition holds, every choice
+hidden, a value past its limit): the game ends there with the stand-in ending
+:data:`HALT_TITLE` (id :data:`HALT_ID`), whose text says what went wrong and where, and
+:attr:`Session.halted` holds the reason, so every player shows it.
+
 Everything the session did is a list of actions; the serialized state (:meth:`to_state`)
 is that list plus a snapshot, and :meth:`from_state` replays it.  Replaying is what
 makes a restored session identical, and what makes restoring against an edited scenario
@@ -42,11 +48,13 @@ from newsquiz.engine.errors import (
     NoRoute,
     NotAQuestion,
     ScenarioChanged,
+    ScenarioStuck,
     SessionOver,
     StateError,
 )
 from newsquiz.engine.matching import match_numeric, match_text, normalise_answer
 from newsquiz.scenario import expr as ex
+from newsquiz.scenario import limits
 from newsquiz.scenario.model import (
     END,
     TRUEFALSE_IDS,
@@ -63,7 +71,11 @@ from newsquiz.scenario.model import choice_ids as _choice_ids
 
 STATE_VERSION = 1
 #: A node visited more often than this in one session means the scenario loops.
-VISIT_LIMIT = 50
+VISIT_LIMIT = limits.VISIT_LIMIT
+
+#: The id of the ending a session is given when the scenario cannot go on.
+HALT_ID = "!stopped"
+HALT_TITLE = "The scenario cannot go on"
 
 Verdict = Literal["correct", "partial", "wrong", "skipped"]
 Response = Any  # str | Sequence[str] | Sequence[int], by question kind
@@ -95,6 +107,16 @@ class Outcome:
     ending: Ending | None
     streak: int
     score: float
+
+
+@dataclass(frozen=True)
+class Halt:
+    """Why play stopped early: the scenario could not go on (a fault in the scenario)."""
+
+    message: str
+    node_id: str
+    line: int
+    col: int
 
 
 @dataclass
@@ -174,13 +196,15 @@ class Session:
         self.correct_count = 0
         self.wrong_count = 0
         self.ending: Ending | None = None
+        #: Set (with a stand-in ending) when the scenario could not go on.
+        self.halted: Halt | None = None
         self.actions: list[dict[str, Any]] = []
         self.path: list[str] = []
         # One clock reading per action (and one at the start): a replay hands the saved
         # readings back in the same order, so a restored session is identical.
         self.started_at = self._now = clock()
         self.visit = _Visit("")
-        self._enter(scenario.start_id)
+        self._guarded(lambda: self._enter(scenario.start_id))
 
     # --------------------------------------------------------------- reading
 
@@ -258,7 +282,7 @@ class Session:
         if node.question is not None:
             raise NotAQuestion("this node asks a question: answer it (or skip it)")
         self._log({"do": "advance", "node": node.id})
-        self._enter(self._route(node))
+        self._guarded(lambda: self._enter(self._route(node)))
 
     def hint(self) -> Hint:
         """Reveal the next hint; its cost comes off this question's points."""
@@ -459,15 +483,6 @@ class Session:
         if branch is not None and branch.feedback:
             feedback = [*feedback, branch.feedback]
         before = dict(self.variables)
-        if q.kind == "multiple":
-            by_id = dict(zip(_choice_ids(q), q.choices))
-            for cid in picked:
-                self._assign(by_id[cid].set)
-        elif choice is not None:
-            self._assign(choice.set)
-        if branch is not None:
-            self._assign(branch.set)
-        changes = {k: (before[k], v) for k, v in self.variables.items() if before.get(k) != v}
         record = AnswerRecord(
             node_id=node.id,
             question=q.prompt,
@@ -485,15 +500,31 @@ class Session:
         )
         self.records.append(record)
         evidence = self.evidence_for(q, choice, verdict)
-        if verdict == "skipped":
-            target = self._route(node)
-        else:
-            target = (
-                (choice.goto if choice is not None and choice.goto else None)
-                or (branch.goto if branch is not None and branch.goto else None)
-                or self._route(node)
+        changes: dict[str, tuple[ex.Value, ex.Value]] = {}
+
+        def move() -> None:
+            if q.kind == "multiple":
+                by_id = dict(zip(_choice_ids(q), q.choices))
+                for cid in picked:
+                    self._assign(by_id[cid].set, node.id)
+            elif choice is not None:
+                self._assign(choice.set, node.id)
+            if branch is not None:
+                self._assign(branch.set, node.id)
+            changes.update(
+                (k, (before[k], v)) for k, v in self.variables.items() if before.get(k) != v
             )
-        self._enter(target)
+            if verdict == "skipped":
+                target = self._route(node)
+            else:
+                target = (
+                    (choice.goto if choice is not None and choice.goto else None)
+                    or (branch.goto if branch is not None and branch.goto else None)
+                    or self._route(node)
+                )
+            self._enter(target)
+
+        self._guarded(move)
         return Outcome(
             node_id=node.id,
             verdict=verdict,
@@ -525,14 +556,41 @@ class Session:
             evidences.append(q.evidence)
         return tuple(self.c.evidence(e) for e in evidences)
 
-    def _assign(self, assignments: Mapping[str, Any]) -> None:
+    def _assign(self, assignments: Mapping[str, Any], node_id: str) -> None:
         if not assignments:
             return
         env = self.env()
         for name, e in assignments.items():
-            value = self.c.value(e, env)
+            try:
+                value = self.c.value(e, env)
+            except ex.ValueOutOfRange as err:
+                raise ScenarioStuck(
+                    f"node '{node_id}': setting '{name}' stopped the game: {err.message}",
+                    node_id,
+                    *_expr_at(e, err.offset),
+                ) from None
             self.variables[name] = value
             env[name] = value
+
+    def _guarded(self, move: Callable[[], None]) -> None:
+        """Run ``move``; if the scenario cannot go on, end the game saying why."""
+        try:
+            move()
+        except ScenarioStuck as err:
+            self._halt(err)
+
+    def _halt(self, err: ScenarioStuck) -> None:
+        self.halted = Halt(str(err), err.node_id, err.line, err.col)
+        where = f" (line {err.line} of the scenario file)" if err.line else ""
+        self.ending = Ending(
+            id=HALT_ID,
+            title=HALT_TITLE,
+            text=(
+                f"The game stopped here because of a fault in the scenario{where}: {err}. "
+                "Your answers so far are kept. Tell the scenario's author; "
+                "`newsquiz test` finds this."
+            ),
+        )
 
     # -------------------------------------------------------------- movement
 
@@ -542,7 +600,14 @@ class Session:
     def _holds(self, e: Expr | None, env: Mapping[str, ex.Value]) -> bool:
         if e is None:
             return True
-        result = self.c.holds(e, env)
+        try:
+            result = self.c.holds(e, env)
+        except ex.ValueOutOfRange as err:
+            raise ScenarioStuck(
+                f"the condition '{e.source}' stopped the game: {err.message}",
+                self.visit.node_id,
+                *_expr_at(e, err.offset),
+            ) from None
         if self.on_condition is not None:
             self.on_condition(e, result)
         return result
@@ -578,6 +643,7 @@ class Session:
         raise NoRoute(node.id, node.pos.line)
 
     def _enter(self, target: str) -> None:
+        skipped: list[str] = []  # nodes skipped on the way: nothing changes while skipping
         while True:
             if target == END:
                 self._finish(self._choose_ending())
@@ -593,10 +659,29 @@ class Session:
             self.visits[target] = count
             self.path.append(target)
             if node.when is not None and not self._holds(node.when, self.env()):
+                if target in skipped:
+                    loop = " → ".join([*skipped[skipped.index(target) :], target])
+                    raise ScenarioStuck(
+                        f"node '{target}' is skipped (its 'when' is false) and the way on "
+                        f"leads back to it ({loop}); nothing changes while skipping, so play "
+                        "would loop for ever",
+                        target,
+                        *node.at("when"),
+                    )
+                skipped.append(target)
                 target = self._route(node)
                 continue
-            self._assign(node.set)
-            self.visit = _Visit(target, self._shown_order(node, count), 0, 0, self._now)
+            self._assign(node.set, target)
+            order = self._shown_order(node, count)
+            q = node.question
+            if q is not None and q.kind in ("single", "multiple") and not order:
+                raise ScenarioStuck(
+                    f"question '{target}': every choice is hidden by its 'when', so it "
+                    "cannot be answered",
+                    target,
+                    *q.at("choices"),
+                )
+            self.visit = _Visit(target, order, 0, 0, self._now)
             return
 
     def _shown_order(self, node: Node, visit: int) -> list[str]:
@@ -794,6 +879,14 @@ class _ReplayClock:
             return self._live_clock()
         self._last = next(self._times, self._last)
         return self._last
+
+
+def _expr_at(e: Expr, offset: int) -> tuple[int, int]:
+    """Where in the file ``offset`` into the expression ``e`` is (its start if unsure)."""
+    line, col = e.pos
+    if line and "\n" not in e.source:
+        return line, col + offset
+    return line, col
 
 
 def _branch_for(q: Question, verdict: Verdict) -> Branch | None:

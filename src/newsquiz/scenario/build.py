@@ -167,11 +167,11 @@ class Builder:
             return self.wrong_type(node, "true or false", where)
         if tp is int:
             if isinstance(node, YScalar) and _INT.fullmatch(node.value):
-                return self.check_range(int(node.value), node, where, meta)
+                return self.check_range(parse_int(node.value), node, where, meta)
             return self.wrong_type(node, "a whole number", where)
         if tp is float:
             if isinstance(node, YScalar) and _NUMBER.fullmatch(node.value):
-                return self.check_range(float(node.value), node, where, meta)
+                return self.check_range(parse_float(node.value), node, where, meta)
             return self.wrong_type(node, "a number", where)
         if tp is _dt.date:
             if isinstance(node, YScalar):
@@ -218,6 +218,15 @@ class Builder:
             min_items = meta.get("min_items")
             if min_items and len(node.items) < min_items:
                 self.report("NQ103", f"{where}: needs at least {min_items} item(s)", node)
+            max_items = meta.get("max_items")
+            if max_items is not None and len(node.items) > max_items:
+                self.report(
+                    "NQ103",
+                    f"{where}: {len(node.items):,} items; at most {max_items} are allowed",
+                    node.items[max_items],
+                    f"item {max_items + 1} is the first one too many",
+                )
+                return BAD
             return tuple(items)
         if origin in (Mapping, dict, typing.Mapping):
             _key_tp, value_tp = args
@@ -239,10 +248,18 @@ class Builder:
     def check_range(self, value: float, node: YNode, where: str, meta: Mapping[str, Any]) -> Any:
         lo, hi = meta.get("minimum"), meta.get("maximum")
         if lo is not None and value < lo:
-            self.report("NQ103", f"{where}: {node_text(node)} is below the minimum {lo:g}", node)
+            self.report(
+                "NQ103",
+                f"{where}: {clip(node_text(node))} is below the minimum {number_word(lo)}",
+                node,
+            )
             return BAD
         if hi is not None and value > hi:
-            self.report("NQ103", f"{where}: {node_text(node)} is above the maximum {hi:g}", node)
+            self.report(
+                "NQ103",
+                f"{where}: {clip(node_text(node))} is above the maximum {number_word(hi)}",
+                node,
+            )
             return BAD
         return value
 
@@ -368,6 +385,40 @@ def _construct(cls: type, values: dict[str, Any]) -> Any:
     obj: Any = object.__new__(cls)
     obj.__dict__.update(state)
     return obj
+
+
+#: More digits than any limit has: such a number is out of range without converting it
+#: (``int()`` refuses more than 4,300 digits, ``float()`` gives inf).
+_MAX_DIGITS = 30
+_HUGE: int = 10**_MAX_DIGITS
+
+
+def parse_int(text: str) -> int:
+    """A whole number matching ``[+-]?[0-9]+``, its magnitude capped at 10**30 so that no
+    text, however long, is ever converted digit by digit (out of range either way)."""
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return -_HUGE if text.startswith("-") else _HUGE
+    return int(text)
+
+
+def parse_float(text: str) -> float:
+    """A number matching ``[+-]?(digits[.digits]|.digits)``, capped like :func:`parse_int`."""
+    whole = text.lstrip("+-").split(".")[0].lstrip("0")
+    if len(whole) > _MAX_DIGITS:
+        return -1e30 if text.startswith("-") else 1e30
+    return float(text[: _MAX_DIGITS * 2 + 2]) if len(text) > 64 else float(text)
+
+
+def number_word(value: float) -> str:
+    """A limit as people write it: ``1,000``, ``0.5``."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+def clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def node_text(node: YNode) -> str:

@@ -25,7 +25,10 @@ Grammar, lowest precedence first::
 * ``//`` rounds down and ``%`` takes the sign of the divisor (as in Python); dividing by
   zero gives 0 instead of failing.  A type-checked expression never fails to evaluate.
 * Limits: at most :data:`MAX_LENGTH` characters, :data:`MAX_DEPTH` levels of parentheses
-  and prefix operators, and :data:`MAX_OPERATORS` operators.
+  and prefix operators, and :data:`MAX_OPERATORS` operators; whole numbers (literals and
+  every value computed) within ±:data:`MAX_NUMBER`, texts computed at most
+  :data:`MAX_TEXT_VALUE` characters.  Going past a value limit while evaluating raises
+  :class:`ValueOutOfRange` (``s + s`` in a loop doubles a text every time).
 
 Every error is an :class:`ExprError` with a ``message`` for the teacher and the ``offset``
 and ``length`` of the offending text.  When the text ends too early, the error points at
@@ -42,11 +45,15 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
+from newsquiz.scenario import limits
+
 __all__ = [
     "KEYWORDS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "MAX_NUMBER",
     "MAX_OPERATORS",
+    "MAX_TEXT_VALUE",
     "Binary",
     "Compare",
     "Expr",
@@ -59,6 +66,7 @@ __all__ = [
     "Unary",
     "UndeclaredName",
     "Value",
+    "ValueOutOfRange",
     "VarType",
     "check",
     "evaluate",
@@ -70,11 +78,15 @@ __all__ = [
 ]
 
 #: Longest accepted source text, in characters.
-MAX_LENGTH = 1000
+MAX_LENGTH = limits.MAX_EXPR_LENGTH
 #: Deepest accepted nesting of parentheses, ``not`` and unary ``-``.
-MAX_DEPTH = 40
+MAX_DEPTH = limits.MAX_EXPR_DEPTH
 #: Most operators accepted in one expression (keeps every tree shallow).
-MAX_OPERATORS = 100
+MAX_OPERATORS = limits.MAX_EXPR_OPERATORS
+#: Largest magnitude of a whole number, written or computed.
+MAX_NUMBER = limits.MAX_NUMBER
+#: Longest text an expression may compute.
+MAX_TEXT_VALUE = limits.MAX_TEXT_VALUE
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 
@@ -124,6 +136,11 @@ class ExprError(ValueError):
         indent = "".join("\t" if ch == "\t" else " " for ch in line[:col])
         width = max(1, min(self.length, len(line) - col))
         return f"{line}\n{indent}{'^' * width}"
+
+
+class ValueOutOfRange(ExprError):
+    """Evaluating gave a whole number beyond ±MAX_NUMBER or a text longer than
+    MAX_TEXT_VALUE characters (offset/length: the operator that did it)."""
 
 
 class ExprSyntaxError(ExprError):
@@ -355,6 +372,13 @@ class _Lexer:
                     k - i,
                 )
             self.pos = j
+            digits = src[i:j].lstrip("0")
+            if len(digits) > len(str(MAX_NUMBER)) or int(digits or "0") > MAX_NUMBER:
+                raise ExprSyntaxError(
+                    f"the number {_shown(src[i:j])} is too large (the limit is {MAX_NUMBER:,})",
+                    i,
+                    j - i,
+                )
             return _Token("int", src[i:j], i, int(src[i:j]))
         if c in _NAME_START:
             j = self._scan(i, _NAME_CHARS)
@@ -777,6 +801,25 @@ def _as_int(v: Value, operand: Expr, op: str) -> int:
     raise _operand_error(operand, value_type(v), op, "ints")
 
 
+def _bounded(node: Binary | Compare | Unary, value: int) -> int:
+    if -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value
+    raise ValueOutOfRange(
+        f"{_describe(node)} gives a number beyond ±{MAX_NUMBER:,} (the limit for whole numbers)",
+        *_op_where(node),
+    )
+
+
+def _joined(node: Binary | Compare, a: str, b: str) -> str:
+    if len(a) + len(b) <= MAX_TEXT_VALUE:
+        return a + b
+    raise ValueOutOfRange(
+        f"{_describe(node)} gives a text of {len(a) + len(b):,} characters (the limit is "
+        f"{MAX_TEXT_VALUE:,})",
+        *_op_where(node),
+    )
+
+
 def _apply(node: Binary | Compare, a: Value, b: Value) -> Value:
     op = node.op
     left, right = node.left, node.right
@@ -791,16 +834,16 @@ def _apply(node: Binary | Compare, a: Value, b: Value) -> Value:
         return (a == b) is (op == "==")
     if op in ("+", "<", "<=", ">", ">="):
         if isinstance(a, str) and isinstance(b, str):
-            return a + b if op == "+" else _order(op, a, b)
+            return _joined(node, a, b) if op == "+" else _order(op, a, b)
         if isinstance(a, str) or isinstance(b, str):
             _binary_type(node, value_type(a), value_type(b))  # raises the right error
         x, y = _as_int(a, left, op), _as_int(b, right, op)
-        return x + y if op == "+" else _order(op, x, y)
+        return _bounded(node, x + y) if op == "+" else _order(op, x, y)
     x, y = _as_int(a, left, op), _as_int(b, right, op)
     if op == "-":
-        return x - y
+        return _bounded(node, x - y)
     if op == "*":
-        return x * y
+        return _bounded(node, x * y)
     if y == 0:  # // and % by zero give 0
         return 0
     return x // y if op == "//" else x % y
@@ -809,7 +852,8 @@ def _apply(node: Binary | Compare, a: Value, b: Value) -> Value:
 def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
     """The value of ``expr`` with the variables in ``env``.
 
-    Never raises for an expression that passed :func:`check` with the types of ``env``.
+    For an expression that passed :func:`check` with the types of ``env``, the only error
+    is :class:`ValueOutOfRange` (a value past :data:`MAX_NUMBER` or :data:`MAX_TEXT_VALUE`).
     Otherwise a missing variable raises :class:`UndeclaredName` and a wrongly typed value
     :class:`ExprTypeError`.  Both operands of ``and``/``or`` are always evaluated (which
     is harmless: evaluation has no side effects and cannot fail).
@@ -834,7 +878,7 @@ def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
             if node.op == "not":
                 stack.append(not _as_bool(v, node.operand, "not"))
             else:
-                stack.append(-_as_int(v, node.operand, "-"))
+                stack.append(_bounded(node, -_as_int(v, node.operand, "-")))
         else:
             b = stack.pop()
             stack.append(_apply(node, stack.pop(), b))

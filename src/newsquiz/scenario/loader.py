@@ -8,7 +8,10 @@ raise :class:`ScenarioError` (a ``ValueError``) carrying all the diagnostics.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +24,59 @@ from newsquiz.scenario.validate import validate
 from newsquiz.scenario.yamltree import MAX_BYTES, check_text, decode, parse_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class NotRegularFile(OSError):
+    """The path is a folder, a pipe, a device or a socket: never read."""
+
+
+def read_regular(path: str | Path, cap: int, *, follow: bool = True) -> tuple[bytes, int]:
+    """At most ``cap + 1`` bytes of a regular file, and its size on disk.
+
+    The file is opened without blocking (a named pipe would wait for a writer for ever)
+    and checked with ``fstat`` on the open descriptor before any byte is read, so a pipe,
+    a device (``/dev/zero``) or a folder is refused, whatever a symlink pointed at.  With
+    ``follow`` false, a symlink as the last part of ``path`` is refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except IsADirectoryError:
+        raise NotRegularFile(errno.EISDIR, "it is a folder, not a file") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+            raise NotRegularFile(errno.EINVAL, f"it is {kind}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        left = cap + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), st.st_size
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, read: int, cap: int) -> str:
+    if size > cap:
+        return f"{size:,} bytes"
+    return f"more than {cap:,} bytes"  # it grew while being read
 
 
 @dataclass(frozen=True)
@@ -86,7 +142,7 @@ def _attach_article(
                     pos.col,
                 )
             )
-        elif rel.is_absolute() or ".." in rel.parts or base_dir is None:
+        elif rel.is_absolute() or ".." in rel.parts or base_dir is None or not rel.parts:
             problems.append(
                 Diagnostic.make(
                     "NQ106",
@@ -99,9 +155,22 @@ def _attach_article(
             )
         else:
             try:
-                raw = (base_dir / Path(*rel.parts)).read_bytes()[: MAX_BYTES + 1]
+                folder = base_dir.resolve()
+                # Resolve symlinks first: the file itself must lie inside the folder.
+                target = (folder / Path(*rel.parts)).resolve(strict=True)
+                if not target.is_relative_to(folder):
+                    raise OSError(
+                        errno.EACCES,
+                        "it is a link to a file outside the scenario's folder; copy the "
+                        "article into the folder instead",
+                    )
+                raw, size = read_regular(target, MAX_BYTES, follow=False)
                 if len(raw) > MAX_BYTES:
-                    raise OSError("the file is too large")
+                    raise OSError(
+                        errno.EFBIG,
+                        f"it is {_too_large(size, len(raw), MAX_BYTES)}; an article file may "
+                        f"be at most {MAX_BYTES:,} bytes",
+                    )
                 digest.update(raw)
                 text = decode(raw, str(base_dir / Path(*rel.parts)))
                 bad = check_text(text, article.file)
@@ -137,8 +206,7 @@ def check_file(path: str | Path) -> CheckResult:
     p = Path(path)
     name = str(path)
     try:
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data, size = read_regular(p, MAX_BYTES)
     except OSError as err:
         return CheckResult(
             name,
@@ -146,14 +214,14 @@ def check_file(path: str | Path) -> CheckResult:
             (Diagnostic.make("NQ011", f"cannot read the file: {err.strerror or err}", name),),
         )
     if len(data) > MAX_BYTES:
-        size = p.stat().st_size
         return CheckResult(
             name,
             None,
             (
                 Diagnostic.make(
                     "NQ002",
-                    f"the file is {size:,} bytes; a scenario may be at most {MAX_BYTES:,} bytes",
+                    f"the file is {_too_large(size, len(data), MAX_BYTES)}; a scenario may "
+                    f"be at most {MAX_BYTES:,} bytes",
                     name,
                 ),
             ),

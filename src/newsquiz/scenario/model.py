@@ -17,6 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from newsquiz.scenario.limits import (
+    MAX_ANSWERS,
+    MAX_CHOICES,
+    MAX_HINTS,
+    MAX_ITEMS,
+    MAX_MINUTES,
+    MAX_NUMBER,
+    MAX_PARAGRAPH,
+    MAX_POINTS,
+    MAX_TYPOS,
+)
+
 FORMAT_VERSION = 1
 
 #: The target that means "the scenario is over: choose an ending by its rules".
@@ -59,6 +71,7 @@ def doc(
     maximum: float | None = None,
     pattern: str | None = None,
     min_items: int | None = None,
+    max_items: int | None = None,
 ) -> dict[str, Any]:
     """Field metadata: what the field means, an example, and value limits."""
     meta: dict[str, Any] = {"doc": text, "example": example}
@@ -70,6 +83,8 @@ def doc(
         meta["pattern"] = pattern
     if min_items is not None:
         meta["min_items"] = min_items
+    if max_items is not None:
+        meta["max_items"] = max_items
     return meta
 
 
@@ -160,7 +175,12 @@ class Evidence(Located):
     )
     paragraph: int | None = field(
         default=None,
-        metadata=doc("The paragraph number (from 1) the evidence is in.", example="2", minimum=1),
+        metadata=doc(
+            "The paragraph number (from 1) the evidence is in.",
+            example="2",
+            minimum=1,
+            maximum=MAX_PARAGRAPH,
+        ),
     )
     pos: Pos = _internal()
     positions: Mapping[str, Pos] = _positions()
@@ -173,7 +193,9 @@ class Hint(Located):
     text: str = field(metadata=doc("The hint.", example="Look at who hosted the summit."))
     cost: int = field(
         default=1,
-        metadata=doc("Points deducted when the hint is shown.", example="1", minimum=0),
+        metadata=doc(
+            "Points deducted when the hint is shown.", example="1", minimum=0, maximum=MAX_POINTS
+        ),
     )
     pos: Pos = _internal()
     positions: Mapping[str, Pos] = _positions()
@@ -252,6 +274,8 @@ class Choice(Located):
         metadata=doc(
             "Points for picking it (default: the question's points if correct, else 0).",
             example="2",
+            minimum=-MAX_POINTS,
+            maximum=MAX_POINTS,
         ),
     )
     feedback: str = field(
@@ -292,10 +316,16 @@ class Question(Located):
     )
     prompt: str = field(metadata=doc("The question.", example="Where did they meet?"))
     points: int = field(
-        default=1, metadata=doc("Points for a fully correct answer.", example="2", minimum=0)
+        default=1,
+        metadata=doc(
+            "Points for a fully correct answer.", example="2", minimum=0, maximum=MAX_POINTS
+        ),
     )
     choices: tuple[Choice, ...] = field(
-        default=(), metadata=doc("`single` and `multiple`: the answers offered.", example="…")
+        default=(),
+        metadata=doc(
+            "`single` and `multiple`: the answers offered.", example="…", max_items=MAX_CHOICES
+        ),
     )
     answer: str = field(
         default="",
@@ -306,6 +336,7 @@ class Question(Located):
         metadata=doc(
             "`text`: accepted answers (case, spacing, punctuation and accents are ignored).",
             example="[Delhi, New Delhi]",
+            max_items=MAX_ANSWERS,
         ),
     )
     typos: int = field(
@@ -314,19 +345,28 @@ class Question(Located):
             "`text`: how many typing mistakes to forgive in answers longer than 3 letters.",
             example="1",
             minimum=0,
-            maximum=3,
+            maximum=MAX_TYPOS,
         ),
     )
     tolerance: float = field(
         default=0.0,
-        metadata=doc("`numeric`: how far from `answer` still counts.", example="0.5", minimum=0),
+        metadata=doc(
+            "`numeric`: how far from `answer` still counts.",
+            example="0.5",
+            minimum=0,
+            maximum=MAX_NUMBER,
+        ),
     )
     unit: str = field(
         default="", metadata=doc("`numeric`: unit shown after the input.", example="minutes")
     )
     items: tuple[str, ...] = field(
         default=(),
-        metadata=doc("`order`: the items, in the correct order.", example="[Geneva talks, G20]"),
+        metadata=doc(
+            "`order`: the items, in the correct order.",
+            example="[Geneva talks, G20]",
+            max_items=MAX_ITEMS,
+        ),
     )
     evidence: Evidence | None = field(
         default=None,
@@ -339,7 +379,9 @@ class Question(Located):
     explanation: str = field(
         default="", metadata=doc("Shown after any answer.", example="The talks were brief.")
     )
-    hints: tuple[Hint, ...] = field(default=(), metadata=doc("Hints, in order.", example="…"))
+    hints: tuple[Hint, ...] = field(
+        default=(), metadata=doc("Hints, in order.", example="…", max_items=MAX_HINTS)
+    )
     shuffle: bool | None = field(
         default=None,
         metadata=doc("Shuffle the choices (default: the scenario's `shuffle`).", example="false"),
@@ -405,10 +447,14 @@ class Node(Located):
 class ScoreBand(Located):
     """A range of the final percentage, `min` inclusive, `max` exclusive (100 inclusive)."""
 
-    min: float = field(default=0, metadata=doc("Lowest percentage.", example="80", minimum=0))
+    min: float = field(
+        default=0, metadata=doc("Lowest percentage.", example="80", minimum=0, maximum=100)
+    )
     max: float = field(
         default=100,
-        metadata=doc("Highest percentage (exclusive below 100).", example="100", maximum=100),
+        metadata=doc(
+            "Highest percentage (exclusive below 100).", example="100", minimum=0, maximum=100
+        ),
     )
     pos: Pos = _internal()
     positions: Mapping[str, Pos] = _positions()
@@ -471,7 +517,8 @@ class Scenario(Located):
         default="medium", metadata=doc("`easy`, `medium` or `hard`.", example="medium")
     )
     minutes: int = field(
-        default=10, metadata=doc("Estimated minutes to play.", example="15", minimum=1)
+        default=10,
+        metadata=doc("Estimated minutes to play.", example="15", minimum=1, maximum=MAX_MINUTES),
     )
     author: str = field(default="", metadata=doc("Who wrote the scenario.", example="A. Teacher"))
     licence: str = field(default="", metadata=doc("Licence of the scenario.", example="CC-BY-4.0"))
@@ -537,10 +584,15 @@ def choice_ids(question: Question) -> list[str]:
 
 
 def _letter_id(index: int) -> str:
+    """a…z, then aa…zz, aaa…: defined for every index (a question has at most
+    ``MAX_CHOICES`` choices, but an id must never fail while that is being reported)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    if index < 26:
-        return letters[index]
-    return letters[index // 26 - 1] + letters[index % 26]
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = letters[rest] + out
+    return out
 
 
 TRUEFALSE_IDS = ("true", "false")

@@ -26,7 +26,11 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add, mul
 from typing import NamedTuple
+
+from newsquiz.scenario.limits import MAX_FUZZY_QUOTE
 
 __all__ = [
     "MatchKind",
@@ -71,8 +75,6 @@ _PARAGRAPH_BREAK_RE = re.compile(_LINE_BREAK + r"(?:[^\S\r\n]*" + _LINE_BREAK + 
 # The same for text with \n line breaks only (what the loader gives): it starts with a
 # literal character, which the regex engine scans for quickly.
 _LF_PARAGRAPH_BREAK_RE = re.compile(r"\n(?:[^\S\r\n]*\n)+")
-
-_WORD_RE = re.compile(r"[^ ]+")
 
 #: How many of the best prefiltered windows get a full :mod:`difflib` comparison.
 _CANDIDATES = 12
@@ -131,6 +133,22 @@ def split_paragraphs(text: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+def normalise(text: str) -> str:
+    """Normalise typography so a typed quote can be compared with typeset text.
+
+    ``‘ ’ ‚ ‛ ′ ` ´`` become ``'``; ``“ ” „ ‟ ″`` become ``"``; ``– — ‒ − ―`` become ``-``;
+    ``…`` becomes ``...``; every run of whitespace (including non-breaking spaces and line
+    breaks) becomes one space; the result is stripped.  Case is left alone.
+    """
+    # A few C-speed scans for the characters to replace (``str.translate`` with a table
+    # costs a dictionary look-up per character), then ``split``: the same whitespace as
+    # ``\s`` (both use ``str.isspace``), runs joined by one space, ends stripped.
+    for char, replacement in _REPLACEMENTS.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return " ".join(text.split())
+
+
 #: Every character ``str.split()`` splits at, but the space (NUL is not one of them).
 _OTHER_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
 
@@ -153,22 +171,6 @@ def normalise_all(joined: str) -> list[str]:
         pieces[-1] = pieces[-1].rstrip(" ")
         return pieces
     return [" ".join(piece.split()) for piece in pieces]
-
-
-def normalise(text: str) -> str:
-    """Normalise typography so a typed quote can be compared with typeset text.
-
-    ``‘ ’ ‚ ‛ ′ ` ´`` become ``'``; ``“ ” „ ‟ ″`` become ``"``; ``– — ‒ − ―`` become ``-``;
-    ``…`` becomes ``...``; every run of whitespace (including non-breaking spaces and line
-    breaks) becomes one space; the result is stripped.  Case is left alone.
-    """
-    # A few C-speed scans for the characters to replace (``str.translate`` with a table
-    # costs a dictionary look-up per character), then ``split``: the same whitespace as
-    # ``\s`` (both use ``str.isspace``), runs joined by one space, ends stripped.
-    for char, replacement in _REPLACEMENTS.items():
-        if char in text:
-            text = text.replace(char, replacement)
-    return " ".join(text.split())
 
 
 @lru_cache(maxsize=256)
@@ -204,7 +206,9 @@ def _normalise_mapped(text: str) -> _Mapped:
     return _Mapped(out[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]))
 
 
-def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = None) -> QuoteMatch:
+def find_quote(
+    paragraphs: Sequence[str], quote: str, paragraph: int | None = None, *, closest: bool = True
+) -> QuoteMatch:
     """Find ``quote`` in the article given as ``paragraphs``.
 
     Search order: when ``paragraph`` (1-based) names an existing paragraph, that paragraph
@@ -227,10 +231,28 @@ def find_quote(paragraphs: Sequence[str], quote: str, paragraph: int | None = No
         if found is not None:
             return found
     index = _index(paragraphs)
-    found = index.find_exact(needle, hint) or index.find_normalised(needle, hint)
+    found = index.find_exact(needle, hint)
     if found is not None:
         return found
+    found = index.find_normalised(needle, hint)
+    if found is not None:
+        return found
+    if not closest:
+        return _NOTHING  # the caller has spent its budget for closest-passage searches
     return _find_closest(paragraphs, normalise(needle))
+
+
+@dataclass
+class _Flat:
+    """The article's words end to end, for scanning a long article in C-level passes."""
+
+    words: list[str]  # normalised
+    folded: list[str]  # casefolded (same count: casefolding never adds a space)
+    lens: list[int]
+    starts: list[int]  # where word k starts, counting one space after every word
+    ends: list[int]  # per word: one past the last word of its paragraph
+    paragraph_of: list[int]
+    first_word: list[int]  # per paragraph (and one past the end)
 
 
 class _ArticleIndex:
@@ -243,17 +265,68 @@ class _ArticleIndex:
     def __init__(self, paragraphs: Sequence[str]) -> None:
         self.paragraphs = paragraphs
         self.joined = "\x00".join(paragraphs)
-        self.nul_inside = any("\x00" in text for text in paragraphs)
+        self.nul_inside = self.joined.count("\x00") != max(0, len(paragraphs) - 1)
         self._grams: dict[str, list[int]] = {}
         self._prepared: set[str] = set()
-        self.starts: list[int] = []
-        at = 0
-        for text in paragraphs:
-            self.starts.append(at)
-            at += len(text) + 1
-        #: The normalised paragraphs joined the same way, made when first needed.
-        self._normal: str | None = None
-        self._normal_starts: list[int] = []
+        self.starts: list[int] = list(accumulate(map(_PLUS_ONE, map(len, paragraphs)), initial=0))[
+            :-1
+        ]
+
+    _words: tuple[list[str], list[list[str]], _Offsets] | None = None
+    _normalised: tuple[str, list[int]] | None = None
+    _flat: _Flat | None = None
+
+    def flat(self) -> _Flat:
+        """Every word of the article end to end (see :class:`_Flat`), once per article."""
+        if self._flat is None:
+            words_of = self.words()[1]
+            words = [w for ws in words_of for w in ws]
+            lens = list(map(len, words))
+            first_word = list(accumulate(map(len, words_of), initial=0))
+            paragraph_of = [i for i, n in enumerate(map(len, words_of)) for _ in range(n)]
+            self._flat = _Flat(
+                words=words,
+                folded=" ".join(words).casefold().split(" ") if words else [],
+                lens=lens,
+                starts=list(accumulate(map(_PLUS_ONE, lens), initial=0)),
+                ends=[first_word[p + 1] for p in paragraph_of],
+                paragraph_of=paragraph_of,
+                first_word=first_word,
+            )
+        return self._flat
+
+    def find_normalised(self, needle: str, skip: int | None) -> QuoteMatch | None:
+        """The first paragraph (other than ``skip``) holding ``needle`` once both are
+        normalised: one search of the joined normalised article, then the exact span."""
+        wanted = normalise(needle)
+        if not wanted or "\x00" in wanted:
+            return None
+        if self._normalised is None:
+            texts = self.words()[0]
+            starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+            self._normalised = ("\x00".join(texts), starts)
+        joined, starts = self._normalised
+        at = joined.find(wanted)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            if i != skip:
+                found = _find_normalised(self.paragraphs[i], i, needle)
+                if found is not None:
+                    return found
+            at = joined.find(wanted, starts[i + 1])
+        return None
+
+    def words(self) -> tuple[list[str], list[list[str]], _Offsets]:
+        """Per paragraph: its normalised text, its words, and where word k starts (plus
+        one past the end).  Worked out once per article, for every quote not found."""
+        if self._words is None:
+            if self.nul_inside:
+                texts = [normalise(paragraph) for paragraph in self.paragraphs]
+            else:  # one pass over the whole article, then split at the NULs
+                texts = normalise_all(self.joined)
+            words_of = [text.split(" ") if text else [] for text in texts]
+            self._words = (texts, words_of, _Offsets(words_of))
+        return self._words
 
     def prepare(self, needles: Iterable[str]) -> None:
         """Index where the given quotes can be, so finding each costs no article scan.
@@ -311,35 +384,6 @@ class _ArticleIndex:
                 text = self.paragraphs[i]
                 return QuoteMatch(MatchKind.EXACT, i + 1, start, end, (), text[start:end], 1.0)
             pos = self.joined.find(needle, pos + 1)
-        return None
-
-    def find_normalised(self, needle: str, skip: int | None) -> QuoteMatch | None:
-        """The first paragraph (but ``skip``) holding ``needle`` once both are normalised.
-
-        The article is normalised once, for every quote: one ``str.find`` per quote, then
-        the offsets are mapped back in the one paragraph found.
-        """
-        wanted = normalise(needle)
-        if not wanted:
-            return None
-        if self.nul_inside or "\x00" in wanted:  # text the loader would have refused
-            for i, text in enumerate(self.paragraphs):
-                if i != skip and (found := _find_normalised(text, i, needle)) is not None:
-                    return found
-            return None
-        if self._normal is None:
-            normal = normalise_all(self.joined)
-            at = 0
-            for text in normal:
-                self._normal_starts.append(at)
-                at += len(text) + 1
-            self._normal = "\x00".join(normal)
-        pos = self._normal.find(wanted)
-        while pos >= 0:
-            i = bisect.bisect_right(self._normal_starts, pos) - 1
-            if i != skip and (found := _find_normalised(self.paragraphs[i], i, needle)):
-                return found
-            pos = self._normal.find(wanted, pos + 1)
         return None
 
 
@@ -405,22 +449,17 @@ def _trigrams(word: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
-class _Window(NamedTuple):
-    score: float
-    order: int  # negative position, so that earlier windows win ties in nlargest
-    paragraph: int
-    first: int  # first word
-    stop: int  # one past the last word
-
-
 def _find_closest(paragraphs: Sequence[str], wanted: str) -> QuoteMatch:
     """The passage of the article most like ``wanted`` (already normalised).
 
     Windows of about the quote's length, snapped to word boundaries, are scored cheaply by
-    the overlap of their character trigrams with the quote's (updated incrementally as the
-    window slides); the best few are compared with :class:`difflib.SequenceMatcher`
-    (``quick_ratio`` prefilter, then ``ratio``) and the winner's boundaries are refined a
-    word at a time.  Everything is compared in normalised form.
+    the overlap of their character trigrams with the quote's (a Dice coefficient, updated
+    incrementally as the window slides: linear in the article).  For a quote of at most
+    ``MAX_FUZZY_QUOTE`` characters the best few windows are then compared with
+    :class:`difflib.SequenceMatcher` (``quick_ratio`` prefilter, then ``ratio``) and the
+    winner's boundaries are refined a word at a time; that comparison is quadratic in the
+    quote's length, so a longer quote keeps the best trigram window and its score.
+    Everything is compared in normalised form.
     """
     wanted_counts: dict[str, int] = {}
     for word in wanted.split(" "):
@@ -429,85 +468,52 @@ def _find_closest(paragraphs: Sequence[str], wanted: str) -> QuoteMatch:
     wanted_total = sum(wanted_counts.values())
     length = len(wanted)
 
-    mapped_paragraphs: list[_Mapped] = []
-    word_spans: list[list[tuple[int, int]]] = []
-    windows: list[_Window] = []
-    memo: dict[str, tuple[list[str], int]] = {}
-    order = 0
-    for index, text in enumerate(paragraphs):
-        mapped = _normalise_mapped(text)
-        spans = [m.span() for m in _WORD_RE.finditer(mapped.text)]
-        mapped_paragraphs.append(mapped)
-        word_spans.append(spans)
-        if not spans:
-            continue
-        # Per word: the trigrams the quote shares (the only ones that can raise the
-        # overlap) and the total number of trigrams (for the denominator).
-        useful: list[list[str]] = []
-        sizes: list[int] = []
-        for a, b in spans:
-            word = mapped.text[a:b]
-            if (known := memo.get(word)) is None:
-                grams = _trigrams(word)
-                known = memo[word] = ([g for g in grams if g in wanted_counts], len(grams))
-            useful.append(known[0])
-            sizes.append(known[1])
-        window_counts: dict[str, int] = {}
-        overlap = 0
-        size = 0
-        stop = 0
-        for first in range(len(spans)):
-            while stop < len(spans) and (
-                stop <= first or spans[stop - 1][1] - spans[first][0] < length
-            ):
-                for gram in useful[stop]:
-                    have = window_counts.get(gram, 0)
-                    if have < wanted_counts[gram]:
-                        overlap += 1
-                    window_counts[gram] = have + 1
-                size += sizes[stop]
-                stop += 1
-            score = 2.0 * overlap / (wanted_total + size) if wanted_total + size else 0.0
-            windows.append(_Window(score, -order, index, first, stop))
-            order += 1
-            if stop == len(spans):
-                break  # later windows would only be shorter tails of this one
-            for gram in useful[first]:
-                have = window_counts[gram]
-                if have <= wanted_counts[gram]:
-                    overlap -= 1
-                window_counts[gram] = have - 1
-            size -= sizes[first]
-
-    if not windows:
+    index = _index(paragraphs)
+    texts, words_of, offsets = index.words()
+    if len(index.joined) > _INDEX_FROM:
+        candidates = _scan_large(index.flat(), wanted, wanted_counts, wanted_total)
+    else:
+        candidates = _scan(words_of, offsets, wanted_counts, wanted_total, length)
+    if not candidates:
         return _NOTHING
+
+    def window_text(paragraph: int, first: int, stop: int) -> str:
+        starts = offsets[paragraph]
+        return texts[paragraph][starts[first] : starts[stop] - 1]
+
+    top = candidates[0]
+    if length > MAX_FUZZY_QUOTE or _too_long(window_text(*top[2:])):
+        # Too long for difflib within the time a diagnostic may take: the trigram score.
+        best_ratio, _order, *where = candidates[0]
+        best = (where[0], where[1], where[2])
+        return _closest_match(paragraphs, texts, offsets, best, best_ratio)
 
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(wanted)
 
-    def window_text(paragraph: int, first: int, stop: int) -> str:
-        spans = word_spans[paragraph]
-        return mapped_paragraphs[paragraph].text[spans[first][0] : spans[stop - 1][1]]
-
     def similarity(paragraph: int, first: int, stop: int, beat: float) -> float:
-        """The ratio, or -1.0 when the quick bounds show it cannot beat ``beat``."""
-        matcher.set_seq1(window_text(paragraph, first, stop))
+        """The ratio, or -1.0 when the quick bounds show it cannot beat ``beat`` (or the
+        window is too long to compare in time: one giant word)."""
+        text = window_text(paragraph, first, stop)
+        if _too_long(text):
+            return -1.0
+        matcher.set_seq1(text)
         if matcher.real_quick_ratio() <= beat or matcher.quick_ratio() <= beat:
             return -1.0
         return matcher.ratio()
 
     best_ratio = -1.0
     best = (0, 0, 0)
-    for window in heapq.nlargest(_CANDIDATES, windows):
-        ratio = similarity(window.paragraph, window.first, window.stop, best_ratio)
+    for _score, _order, paragraph, first, stop in candidates:
+        ratio = similarity(paragraph, first, stop, best_ratio)
         if ratio > best_ratio:
             best_ratio = ratio
-            best = (window.paragraph, window.first, window.stop)
+            best = (paragraph, first, stop)
 
     # Hill-climb on the boundaries: move either end by one word while it helps.
     for _ in range(_REFINE_STEPS):
         paragraph, first, stop = best
-        words = len(word_spans[paragraph])
+        words = len(offsets[paragraph]) - 1
         improved = False
         for new_first, new_stop in (
             (first - 1, stop),
@@ -526,12 +532,171 @@ def _find_closest(paragraphs: Sequence[str], wanted: str) -> QuoteMatch:
                 improved = True
         if not improved:
             break
+    return _closest_match(paragraphs, texts, offsets, best, best_ratio)
 
+
+#: Windows kept from the rough scan of a long article for exact scoring, and how many
+#: characters of them may be scored exactly.
+_PREFILTER = 64
+_RESCORE_BUDGET = 100_000
+
+_Window = tuple[float, int, int, int, int]  # (score, -order, paragraph, first, stop)
+
+
+def _scan(
+    words_of: list[list[str]],
+    offsets: _Offsets,
+    wanted_counts: dict[str, int],
+    wanted_total: int,
+    length: int,
+) -> list[_Window]:
+    """The best windows, best first, scored exactly (trigram multisets, slid word by word).
+
+    Earlier windows win ties, as with heapq.nlargest over all of them.
+    """
+    best_windows: list[_Window] = []  # a min-heap of the best so far
+    memo: dict[str, tuple[list[str], int]] = {}
+    order = 0
+    for index, words in enumerate(words_of):
+        starts = offsets[index]
+        if not words:
+            continue
+        # Per word: the trigrams the quote shares (the only ones that can raise the
+        # overlap) and the total number of trigrams (for the denominator).
+        useful: list[list[str]] = []
+        sizes: list[int] = []
+        for word in words:
+            if (known := memo.get(word)) is None:
+                grams = _trigrams(word)
+                known = memo[word] = ([g for g in grams if g in wanted_counts], len(grams))
+            useful.append(known[0])
+            sizes.append(known[1])
+        window_counts: dict[str, int] = {}
+        overlap = 0
+        size = 0
+        stop = 0
+        count = len(words)
+        for first in range(count):
+            while stop < count and (stop <= first or starts[stop] - 1 - starts[first] < length):
+                for gram in useful[stop]:
+                    have = window_counts.get(gram, 0)
+                    if have < wanted_counts[gram]:
+                        overlap += 1
+                    window_counts[gram] = have + 1
+                size += sizes[stop]
+                stop += 1
+            score = 2.0 * overlap / (wanted_total + size) if wanted_total + size else 0.0
+            window = (score, -order, index, first, stop)
+            if len(best_windows) < _CANDIDATES:
+                heapq.heappush(best_windows, window)
+            elif window > best_windows[0]:
+                heapq.heapreplace(best_windows, window)
+            order += 1
+            if stop == count:
+                break  # later windows would only be shorter tails of this one
+            for gram in useful[first]:
+                have = window_counts[gram]
+                if have <= wanted_counts[gram]:
+                    overlap -= 1
+                window_counts[gram] = have - 1
+            size -= sizes[first]
+    return sorted(best_windows, reverse=True)
+
+
+def _scan_large(
+    flat: _Flat, wanted: str, wanted_counts: dict[str, int], wanted_total: int
+) -> list[_Window]:
+    """:func:`_scan` for a long article, in bounded time.
+
+    Every window (of about the quote's length, inside one paragraph) is first scored
+    roughly, at C speed, by the letters of its words that are also words of the quote; the
+    best ``_PREFILTER`` are then scored exactly by trigrams, within a budget of
+    ``_RESCORE_BUDGET`` characters (the rough score stands for the rest).
+    """
+    count = len(flat.words)
+    if not count:
+        return []
+    length = len(wanted)
+    quote_words = frozenset(wanted.casefold().split(" "))
+    hits = map(quote_words.__contains__, flat.folded)
+    shared = list(accumulate(map(mul, hits, flat.lens), initial=0))
+    sizes = list(accumulate(flat.lens, initial=0))
+    letters = sizes[-1] and sum(map(len, wanted.split(" ")))
+    starts = flat.starts
+    reach = map(add, starts[:count], repeat(length + 1))
+    stops = list(map(min, map(bisect.bisect_left, repeat(starts), reach), flat.ends))
+    scores = [
+        2.0 * (shared[stop] - shared[first]) / (letters + sizes[stop] - sizes[first] or 1)
+        for first, stop in zip(range(count), stops)
+    ]
+    found: list[_Window] = []
+    budget = _RESCORE_BUDGET
+    for first in heapq.nlargest(_PREFILTER, range(count), key=scores.__getitem__):
+        stop = stops[first]
+        paragraph = flat.paragraph_of[first]
+        base = flat.first_word[paragraph]
+        score = scores[first]
+        budget -= sizes[stop] - sizes[first]
+        if budget >= 0:
+            counts: dict[str, int] = {}
+            overlap = size = 0
+            for word in flat.words[first:stop]:
+                for gram in _trigrams(word):
+                    size += 1
+                    if gram in wanted_counts:
+                        have = counts.get(gram, 0)
+                        if have < wanted_counts[gram]:
+                            overlap += 1
+                        counts[gram] = have + 1
+            score = 2.0 * overlap / (wanted_total + size) if wanted_total + size else 0.0
+        found.append((score, -first, paragraph, first - base, stop - base))
+    return heapq.nlargest(_CANDIDATES, found)
+
+
+_PLUS_ONE = (1).__add__
+
+
+def _too_long(window: str) -> bool:
+    """Whether difflib would take too long on ``window`` (quadratic in its length)."""
+    return len(window) > 3 * MAX_FUZZY_QUOTE
+
+
+class _Offsets:
+    """Per paragraph, where word k starts in its normalised text (and one past the
+    end); worked out when first asked for, since a long article needs only a few."""
+
+    def __init__(self, words_of: list[list[str]]) -> None:
+        self.words_of = words_of
+        self.known: dict[int, list[int]] = {}
+
+    def __getitem__(self, paragraph: int) -> list[int]:
+        found = self.known.get(paragraph)
+        if found is None:
+            words = self.words_of[paragraph]
+            found = self.known[paragraph] = list(
+                accumulate(map(_PLUS_ONE, map(len, words)), initial=0)
+            )
+        return found
+
+
+def _closest_match(
+    paragraphs: Sequence[str],
+    texts: list[str],
+    offsets: _Offsets,
+    best: tuple[int, int, int],
+    ratio: float,
+) -> QuoteMatch:
+    """The window ``best`` (paragraph, first word, stop word) as a span of the original."""
     paragraph, first, stop = best
-    mapped = mapped_paragraphs[paragraph]
-    spans = word_spans[paragraph]
-    start = mapped.starts[spans[first][0]]
-    end = mapped.ends[spans[stop - 1][1] - 1]
+    mapped = _normalise_mapped(paragraphs[paragraph])
+    starts = offsets[paragraph]
+    if mapped.text != texts[paragraph]:  # pragma: no cover - both normalise alike
+        words = mapped.text.split(" ")
+        starts = list(accumulate(map(_PLUS_ONE, map(len, words)), initial=0))
+        stop = min(stop, len(words))
+        first = min(first, stop - 1)
+    start = mapped.starts[starts[first]]
+    end = mapped.ends[starts[stop] - 2]
     return QuoteMatch(
         MatchKind.NOT_FOUND,
         paragraph + 1,
@@ -539,5 +704,5 @@ def _find_closest(paragraphs: Sequence[str], wanted: str) -> QuoteMatch:
         end,
         (),
         paragraphs[paragraph][start:end],
-        max(0.0, min(1.0, best_ratio)),
+        max(0.0, min(1.0, ratio)),
     )

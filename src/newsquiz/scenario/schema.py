@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from newsquiz.scenario import model
 from newsquiz.scenario.build import field_plan, unwrap_optional
+from newsquiz.scenario.limits import MAX_NUMBER, MAX_TEXT_VALUE
 from newsquiz.scenario.model import Branch, Evidence, Expr, Route, Variable
 
 SCHEMA_ID = "https://newsquiz.invalid/schema/scenario-v1.json"
@@ -60,6 +61,8 @@ def _plain_type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> d
         array: dict[str, Any] = {"type": "array", "items": _type_schema(item, {}, defs)}
         if "min_items" in meta:
             array["minItems"] = meta["min_items"]
+        if "max_items" in meta:
+            array["maxItems"] = meta["max_items"]
         if item is str:
             return {"anyOf": [array, {"type": "string"}]}
         if item is Route:
@@ -77,7 +80,14 @@ def _plain_type_schema(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> d
         if tp in (Evidence, Branch):
             return {"anyOf": [{"type": "string"}, ref]}
         if tp is Variable:
-            return {"anyOf": [{"type": ["string", "integer", "boolean"]}, ref]}
+            # The short form `name: 0`: a whole number within the variable range.
+            short = {
+                "type": ["string", "integer", "boolean"],
+                "minimum": -MAX_NUMBER,
+                "maximum": MAX_NUMBER,
+                "maxLength": MAX_TEXT_VALUE,
+            }
+            return {"anyOf": [short, ref]}
         return ref
     raise TypeError(f"no schema for {tp!r}")  # pragma: no cover
 

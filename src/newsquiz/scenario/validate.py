@@ -6,11 +6,19 @@ Every check appends to one list, so a teacher sees every problem in one pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
-from newsquiz.scenario.build import did_you_mean
+from newsquiz.scenario.build import clip, did_you_mean
 from newsquiz.scenario.diagnostics import Diagnostic
+from newsquiz.scenario.limits import (
+    MAX_CLOSEST_CHARS,
+    MAX_DECIMALS,
+    MAX_NUMBER,
+    MAX_SUGGESTION_COMPARISONS,
+    MAX_TEXT_VALUE,
+)
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
     END,
@@ -44,6 +52,12 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
     "on_partial": frozenset({"multiple", "order"}),
 }
 
+#: Name comparisons spent on "did you mean" suggestions per file (each costs microseconds).
+_SUGGESTION_BUDGET = MAX_SUGGESTION_COMPARISONS
+#: Characters of article (and quote) read by closest-passage searches per file: about
+#: eight searches of a 2 MiB article, or thousands in a short one.
+_CLOSEST_BUDGET = MAX_CLOSEST_CHARS
+
 _VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
 
 
@@ -58,6 +72,17 @@ class Validator:
         self.read_vars: set[str] = set()
         self.declared: set[str] = set()
         self.ids: set[str] = set()
+        self.targets: list[str] = [END]
+        self._suggestions_left = _SUGGESTION_BUDGET
+        self._closest_left = _CLOSEST_BUDGET
+
+    def suggest(self, word: str, options: Collection[str]) -> str:
+        """ " (did you mean …?)" for ``word``, within a budget of comparisons per file: a
+        file with thousands of wrong targets among thousands of ids stays quick."""
+        if len(options) > self._suggestions_left:
+            return ""
+        self._suggestions_left -= len(options)
+        return did_you_mean(word, options)
 
     def report(self, code: str, message: str, pos: Pos, *notes: str) -> None:
         self.diagnostics.append(
@@ -107,7 +132,22 @@ class Validator:
             if not ok:
                 self.report(
                     "NQ404",
-                    f"variable '{name}' is {var.type} but its initial value is '{var.initial}'",
+                    f"variable '{name}' is {var.type} but its initial value is "
+                    f"'{clip(var.initial)}'",
+                    var.at("initial"),
+                )
+            elif var.type == "int" and not _whole_in_range(var.initial):
+                self.report(
+                    "NQ404",
+                    f"variable '{name}': the initial value {clip(var.initial)} is out of range; "
+                    f"a whole-number variable holds −{MAX_NUMBER:,} to {MAX_NUMBER:,}",
+                    var.at("initial"),
+                )
+            elif var.type == "str" and len(var.initial) > MAX_TEXT_VALUE:
+                self.report(
+                    "NQ404",
+                    f"variable '{name}': the initial text is {len(var.initial):,} characters; "
+                    f"a text variable holds at most {MAX_TEXT_VALUE:,}",
                     var.at("initial"),
                 )
             self.types[name] = _VAR_TYPES[var.type]
@@ -163,7 +203,7 @@ class Validator:
                 self.report(
                     "NQ401",
                     f"{what}: sets undeclared variable '{name}'"
-                    + did_you_mean(name, self.s.variables),
+                    + self.suggest(name, self.s.variables.keys()),
                     value.pos if value.pos.line else where,
                     "declare it under 'variables:'",
                 )
@@ -200,11 +240,12 @@ class Validator:
             else:
                 seen[ident] = pos
         self.ids = set(seen)
+        self.targets = [*self.ids, END]
         if self.s.start and self.s.start not in self.s.node_map:
             self.report(
                 "NQ201",
                 f"start node '{self.s.start}' does not exist"
-                + did_you_mean(self.s.start, self.s.node_map),
+                + self.suggest(self.s.start, self.s.node_map.keys()),
                 self.s.at("start"),
             )
 
@@ -213,7 +254,7 @@ class Validator:
             return
         self.report(
             "NQ201",
-            f"{what} goes to '{goto}', which does not exist" + did_you_mean(goto, [*self.ids, END]),
+            f"{what} goes to '{goto}', which does not exist" + self.suggest(goto, self.targets),
             pos,
         )
 
@@ -256,15 +297,22 @@ class Validator:
             if ev.paragraph is None:
                 self.report("NQ101", f"{what}: evidence needs a quote or a paragraph", ev.pos)
             return
-        match = find_quote(paragraphs, ev.quote, ev.paragraph)
+        # Each closest-passage search reads the whole article: a file with hundreds of
+        # missing quotes and a long article gets the closest passage for the first ones.
+        closest = self._closest_left > 0
+        match = find_quote(paragraphs, ev.quote, ev.paragraph, closest=closest)
         pos = ev.at("quote")
         if match.kind is MatchKind.NOT_FOUND:
             notes = []
+            if closest:
+                self._closest_left -= sum(map(len, paragraphs)) + len(ev.quote)
             if match.closest:
                 notes.append(
                     f"closest passage, paragraph {match.paragraph} "
                     f'({match.similarity:.0%} similar): "{_clip(match.closest)}"'
                 )
+            elif not closest:
+                notes.append("too many quotes are missing to search for each closest passage")
             self.report(
                 "NQ501",
                 f'{what}: the quote "{_clip(ev.quote)}" is not in the article',
@@ -327,11 +375,24 @@ class Validator:
                     q.at("answer"),
                 )
         elif q.kind == "numeric":
-            if not _NUMBER.fullmatch(q.answer.strip()):
+            answer = q.answer.strip()
+            if not _NUMBER.fullmatch(answer):
                 self.report(
                     "NQ103" if q.answer else "NQ101",
                     f"{what}: a numeric question needs 'answer:' with a number"
-                    + (f", not '{q.answer}'" if q.answer else ""),
+                    + (f", not '{clip(q.answer)}'" if q.answer else ""),
+                    q.at("answer"),
+                )
+            elif not _number_in_range(answer):
+                decimals = answer.lstrip("+-").partition(".")[2]
+                self.report(
+                    "NQ103",
+                    f"{what}: the answer {clip(answer)} cannot be typed and checked: "
+                    + (
+                        f"it has {len(decimals)} decimals (at most {MAX_DECIMALS})"
+                        if len(decimals) > MAX_DECIMALS
+                        else f"a numeric answer lies within ±{MAX_NUMBER:,}"
+                    ),
                     q.at("answer"),
                 )
         elif q.kind == "text":
@@ -342,6 +403,16 @@ class Validator:
                     q.pos,
                     "example: answers: [Delhi, New Delhi]",
                 )
+            for answer in q.answers:
+                if answer.strip() and not typeable(answer):
+                    self.report(
+                        "NQ103",
+                        f"{what}: the answer '{clip(answer)}' can never match: answers are "
+                        "compared without punctuation, symbols like ^ and ` or spacing, and "
+                        "nothing else is left",
+                        q.at("answers"),
+                        "write the answer in letters or digits",
+                    )
         elif q.kind == "order":
             if len(q.items) < 2:
                 self.report(
@@ -671,6 +742,44 @@ class Validator:
             where = f"ending '{ending.id}'"
             yield where, ending.title, ending, "title"
             yield where, ending.text, ending, "text"
+
+
+def _whole_in_range(text: str) -> bool:
+    """Whether ``[+-]?digits`` lies within ±MAX_NUMBER (without converting huge texts)."""
+    digits = text.lstrip("+-").lstrip("0")
+    return len(digits) <= len(str(MAX_NUMBER)) and int(digits or "0") <= MAX_NUMBER
+
+
+def _number_in_range(text: str) -> bool:
+    """Whether a decimal number (``_NUMBER``) lies within ±MAX_NUMBER with at most
+    MAX_DECIMALS decimals: what a player can type and the engine compare exactly."""
+    whole, _, decimals = text.lstrip("+-").partition(".")
+    if len(decimals) > MAX_DECIMALS or not _whole_in_range(whole or "0"):
+        return False
+    return abs(float(text)) <= MAX_NUMBER
+
+
+def typeable(answer: str) -> bool:
+    """Whether anything of a text answer survives answer normalisation.
+
+    Mirrors ``newsquiz.engine.matching.normalise_answer`` (a test keeps them in step):
+    combining marks, punctuation (``P*``), modifier symbols (``Sk``), ``/ \\ |``, the
+    minus sign and spacing all disappear; an answer made only of those never matches.
+    """
+    text = _strip_marks(_strip_marks(answer).casefold())
+    for char in text:
+        if char.isspace() or char in "/\\|\u2212":
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "P" or category == "Sk":
+            continue
+        return True
+    return False
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError
+from newsquiz.scenario.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH
 from newsquiz.text import FORBIDDEN
 
 try:  # pragma: no branch - depends on how PyYAML was built
@@ -38,11 +39,14 @@ except AttributeError:  # pragma: no cover - pure-Python fallback
 
 #: Largest scenario file accepted, in bytes.  A long article plus a hundred questions is
 #: well under 1 MB.
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 #: Deepest nesting of mappings and sequences accepted.  A scenario needs about 8.
-MAX_DEPTH = 64
+MAX_DEPTH = MAX_YAML_DEPTH
 
-_BAD_CHARS = FORBIDDEN
+#: What the loader refuses: the terminal-unsafe characters, and the noncharacters U+FFFE
+#: and U+FFFF, which YAML itself does not allow.
+_BAD_CHARS = re.compile(FORBIDDEN.pattern.removesuffix("]") + "\ufffe\uffff]")
+assert FORBIDDEN.pattern.startswith("[") and FORBIDDEN.pattern.endswith("]")  # one class
 
 
 @dataclass(eq=False, slots=True)
@@ -110,6 +114,8 @@ def _describe_char(ch: str) -> str:
         return "NUL (U+0000)"
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
         return f"bidirectional override U+{code:04X}"
+    if code in (0xFFFE, 0xFFFF):
+        return f"noncharacter U+{code:04X}"
     return f"control character U+{code:04X}"
 
 
@@ -252,6 +258,14 @@ def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
             return Diagnostic.make(
                 "NQ008", f"nesting is deeper than {MAX_DEPTH} levels", file, line, col
             )
+    elif isinstance(exc, yaml.reader.ReaderError):  # pragma: no cover - check_text first
+        # A character YAML does not allow: point at it (position counts characters).
+        before = text[: max(0, exc.position)]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char)
+        message = f"character U+{code:04X} is not allowed in YAML; remove it"
     elif str(exc):
         message = str(exc).splitlines()[0]
     return Diagnostic.make("NQ004", message, file, line, col, tuple(notes))

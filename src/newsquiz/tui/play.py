@@ -182,6 +182,11 @@ class PlayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = plain(self.session.scenario.title)
+        if self.session.finished:
+            # Over before it began (the start skipped to an ending, or the scenario could
+            # not go on): the results say so, never a blank play screen.
+            self.call_later(self.after_move)
+            return
         self.show_node()
 
     # ---------------------------------------------------------------- display
@@ -331,6 +336,14 @@ class PlayScreen(Screen[None]):
     def after_move(self) -> None:
         s = self.session
         if s.finished:
+            if s.halted is not None:
+                toast(
+                    self.app,
+                    s.halted.message,
+                    title="This scenario has a problem",
+                    severity="error",
+                    timeout=12,
+                )
             self.progress.finished(s)
             from newsquiz.tui.results import ResultsScreen
 
