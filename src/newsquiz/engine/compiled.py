@@ -76,6 +76,8 @@ class Compiled:
             n.id: 1.0 for n in scenario.nodes if n.question is not None
         }
         self.max_score = self._longest(scenario.start_id, None, frozenset())
+        #: Components and longest question paths from the start, made on first use.
+        self._units: tuple[dict[str, int], dict[int, list[str]], dict[int, float]] | None = None
 
     # ---------------------------------------------------------- expressions
 
@@ -116,6 +118,13 @@ class Compiled:
         """
         if start not in self.nodes:
             return 0.0
+        comp, _, best = self._solve(start, unit, skip)
+        return best[comp[start]]
+
+    def _solve(
+        self, start: str, unit: Mapping[str, float] | None, skip: frozenset[str]
+    ) -> tuple[dict[str, int], dict[int, list[str]], dict[int, float]]:
+        """For every component reachable from ``start``: its members and heaviest path."""
         comp, order = _condense(start, self.edges, self.nodes)
         members: dict[int, list[str]] = {}
         for node_id, c in comp.items():
@@ -146,10 +155,34 @@ class Compiled:
                 if t in comp and comp[t] != c
             ]
             best[c] = inside + max(onward, default=0.0)
-        return best[comp[start]]
+        return comp, members, best
 
     def remaining_questions(self, node_id: str, answered: frozenset[str]) -> int:
-        return int(self._longest(node_id, self.question_units, answered))
+        """The most questions still to answer on a path from ``node_id`` to an ending.
+
+        Every answered node has a path to the current node (play went that way), so an
+        answered node the current node can reach lies in the current node's strongly
+        connected component.  Components further on hold no answered node: their longest
+        paths are computed once per scenario, and a call costs the current component and
+        its exits, not the size of the scenario.
+        """
+        if self._units is None:
+            self._units = self._solve(self.scenario.start_id, self.question_units, frozenset())
+        comp, members, best = self._units
+        c = comp.get(node_id)
+        if c is None:  # not reachable from the start (e.g. a preview started there)
+            return int(self._longest(node_id, self.question_units, answered))
+        unit = self.question_units
+        ids = members[c]
+        if len(ids) == 1 and node_id not in self.edges.get(node_id, ()):
+            here = 0.0 if node_id in answered else unit.get(node_id, 0.0)
+            onward = [best[comp[t]] for t, _ in self.weighted.get(node_id, ()) if t in comp]
+            return int(here + max(onward, default=0.0))
+        inside = sum(unit.get(n, 0.0) for n in ids if n not in answered)
+        onward = [
+            best[comp[t]] for n in ids for t in self.edges.get(n, ()) if t in comp and comp[t] != c
+        ]
+        return int(inside + max(onward, default=0.0))
 
 
 def compiled(scenario: Scenario) -> Compiled:

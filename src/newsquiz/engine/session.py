@@ -900,12 +900,44 @@ def _branch_for(q: Question, verdict: Verdict) -> Branch | None:
 
 
 def _kendall_tau(order: Sequence[int]) -> float:
+    """Kendall's tau between ``order`` (distinct item indexes) and the sorted order.
+
+    Discordant pairs are the inversions of ``order``, counted by merge sort in
+    O(n log n) (a 20,000-item question is graded in milliseconds, not seconds).
+    """
     n = len(order)
     if n < 2:
         return 1.0
-    concordant = sum(1 for i in range(n) for j in range(i + 1, n) if order[i] < order[j])
     pairs = n * (n - 1) // 2
-    return (2 * concordant - pairs) / pairs
+    discordant = _inversions(list(order))
+    return (pairs - 2 * discordant) / pairs
+
+
+def _inversions(values: list[int]) -> int:
+    """Pairs i < j with values[i] > values[j]; sorts ``values`` in place."""
+    n = len(values)
+    count = 0
+    width = 1
+    buffer = values[:]
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if values[i] <= values[j]:
+                    buffer[k] = values[i]
+                    i += 1
+                else:
+                    buffer[k] = values[j]
+                    count += mid - i
+                    j += 1
+                k += 1
+            buffer[k : k + mid - i] = values[i:mid]
+            k += mid - i
+            buffer[k : k + hi - j] = values[j:hi]
+        values, buffer = buffer, values
+        width *= 2
+    return count
 
 
 def correct_answer_text(q: Question) -> str:
