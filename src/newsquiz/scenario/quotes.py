@@ -274,6 +274,7 @@ class _ArticleIndex:
 
     _words: tuple[list[str], list[list[str]], _Offsets] | None = None
     _normalised: tuple[str, list[int]] | None = None
+    _normal_texts: list[str] | None = None
     _flat: _Flat | None = None
 
     def flat(self) -> _Flat:
@@ -302,7 +303,7 @@ class _ArticleIndex:
         if not wanted or "\x00" in wanted:
             return None
         if self._normalised is None:
-            texts = self.words()[0]
+            texts = self.normal_texts()
             starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
             self._normalised = ("\x00".join(texts), starts)
         joined, starts = self._normalised
@@ -316,14 +317,20 @@ class _ArticleIndex:
             at = joined.find(wanted, starts[i + 1])
         return None
 
+    def normal_texts(self) -> list[str]:
+        """Per paragraph, its normalised text; worked out once per article."""
+        if self._normal_texts is None:
+            if self.nul_inside:
+                self._normal_texts = [normalise(paragraph) for paragraph in self.paragraphs]
+            else:  # one pass over the whole article, then split at the NULs
+                self._normal_texts = normalise_all(self.joined)
+        return self._normal_texts
+
     def words(self) -> tuple[list[str], list[list[str]], _Offsets]:
         """Per paragraph: its normalised text, its words, and where word k starts (plus
         one past the end).  Worked out once per article, for every quote not found."""
         if self._words is None:
-            if self.nul_inside:
-                texts = [normalise(paragraph) for paragraph in self.paragraphs]
-            else:  # one pass over the whole article, then split at the NULs
-                texts = normalise_all(self.joined)
+            texts = self.normal_texts()
             words_of = [text.split(" ") if text else [] for text in texts]
             self._words = (texts, words_of, _Offsets(words_of))
         return self._words
