@@ -229,7 +229,7 @@ def test_hints_deduct_and_show_their_cost() -> None:
     assert "Type h for a hint (costs 1 point)." in output
     assert "Hint 1 of 1 (costs 1 point): Paragraph 3 names both the event and the city." in output
     assert "There are no more hints." in output
-    assert "✓ Correct · +0 points (hints cost 1) · score 0 / 21" in output
+    assert "✓ Correct · 0 points (hints cost 1) · score 0 / 21" in output
 
 
 def test_question_without_hints() -> None:

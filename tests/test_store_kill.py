@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import BUNDLED
-from newsquiz.store import Store
+from newsquiz.store.store import Store
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -31,7 +31,7 @@ DRIVER = textwrap.dedent(
 
     from newsquiz.engine.session import Session
     from newsquiz.scenario.loader import load
-    from newsquiz.store import Store
+    from newsquiz.store.store import Store
 
     #: The fixed answers, used in turn for each kind of question.
     ANSWERS = {
@@ -60,12 +60,12 @@ DRIVER = textwrap.dedent(
         q = session.question
         if q is None:
             session.advance()
-            if store: store.save_state(attempt, session)
+            if store: store.save(attempt, session)
             return "advance"
         n = len(session.records)
         if n % 3 == 1 and session.hints_left() and session.visit.hints == 0:
             session.hint()
-            if store: store.save_state(attempt, session)
+            if store: store.save(attempt, session)
             return "hint"
         if q.kind == "order":
             items = list(range(len(q.items)))
@@ -74,7 +74,7 @@ DRIVER = textwrap.dedent(
             options = ANSWERS[q.kind]
             response = options[n % len(options)]
         session.answer(response)
-        if store: store.record_answer(attempt, session)  # committed before feedback
+        if store: store.save(attempt, session)  # committed before feedback
         return "answer"
 
 

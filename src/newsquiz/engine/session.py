@@ -107,6 +107,8 @@ class Outcome:
     ending: Ending | None
     streak: int
     score: float
+    #: What the hints taken on this question cost (already taken off ``points``).
+    hint_cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -457,6 +459,7 @@ class Session:
         response: Any,
     ) -> Outcome:
         counted = node.id not in self.answered
+        hint_cost = float(self.visit.hint_cost)
         full = self.c.node_points.get(node.id, 0.0)
         max_points = full
         if q.kind == "single" and choice is not None:
@@ -541,6 +544,7 @@ class Session:
             ending=self.ending,
             streak=self.streak,
             score=self.score,
+            hint_cost=hint_cost,
         )
 
     def evidence_for(
