@@ -235,8 +235,6 @@ class Progress:
         except AttemptTakenOver as err:
             self._attempts[session] = _TAKEN_OVER
             self._say(str(err))
-        if session.finished:
-            self._attempts.pop(session, None)
 
     # ----------------------------------------------------------------- settings
 

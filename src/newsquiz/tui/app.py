@@ -69,6 +69,7 @@ class NewsQuizApp(App[None]):
         #: Opens saved progress off the start-up path (in the library's worker thread).
         self.progress_factory = progress_factory if progress is None else None
         self._progress_lock = threading.Lock()
+        self._opened: Progress | None = None
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -76,12 +77,22 @@ class NewsQuizApp(App[None]):
         if self.progress_factory is None:
             self.use_progress(self.progress)
 
-    def open_progress(self) -> Progress | None:
+    def open_progress(self) -> None:
         """Open saved progress if it is not open yet (once, from whichever thread asks
-        first); None when it already was."""
+        first; another caller waits until it is open)."""
         with self._progress_lock:
             factory, self.progress_factory = self.progress_factory, None
-            return factory() if factory is not None else None
+            if factory is not None:
+                self._opened = factory()
+
+    def ensure_progress(self) -> None:
+        """Before a game starts: saved progress must be open, or answers would be lost.
+        Also applies progress opened in the background (main thread only)."""
+        self.open_progress()
+        with self._progress_lock:
+            opened, self._opened = self._opened, None
+        if opened is not None:
+            self.use_progress(opened)
 
     def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
         screen = message.screen
@@ -95,18 +106,11 @@ class NewsQuizApp(App[None]):
     @work(thread=True, exclusive=True, group="progress")
     def _open_progress_in_background(self) -> None:
         # Saved progress opens after the list is on screen: badges follow it.
-        progress = self.open_progress()
-        if progress is not None:
-            self.call_from_thread(self.use_progress, progress)
+        self.open_progress()
+        self.call_from_thread(self.ensure_progress)
 
     def on_library_screen_play(self, message: LibraryScreen.Play) -> None:
         self.start(message.scenario)
-
-    def ensure_progress(self) -> None:
-        """Before a game starts: saved progress must be open, or answers would be lost."""
-        progress = self.open_progress()
-        if progress is not None:
-            self.use_progress(progress)
 
     def use_progress(self, progress: Progress) -> None:
         """Start using ``progress``: its theme, its messages, the library's badges."""
