@@ -443,6 +443,12 @@ class Resume(Progress):
         super().__init__()
         self.session: Session | None = session
 
+    @property
+    def saving(self) -> bool:
+        """A saved game to resume means progress is being kept: the library must not say
+        "not saving" under it (a state the app cannot reach)."""
+        return True
+
     def has_saved(self, scenario_id: str) -> bool:
         return self.session is not None and self.session.scenario.id == scenario_id
 
