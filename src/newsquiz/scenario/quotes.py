@@ -19,6 +19,7 @@ Leading and trailing whitespace of the quote is ignored.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import re
 from collections.abc import Iterable, Sequence
@@ -398,8 +399,6 @@ class _ArticleIndex:
 _GRAM = 8
 _INDEX_FROM = 64 * 1024
 
-_INDEXES: dict[int, _ArticleIndex] = {}
-
 
 def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
     """Tell the finder which quotes are coming, so a long article is scanned once for
@@ -408,14 +407,16 @@ def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
 
 
 def _index(paragraphs: Sequence[str]) -> _ArticleIndex:
-    """The index of ``paragraphs`` (a few recent articles are kept, by identity)."""
-    found = _INDEXES.get(id(paragraphs))
-    if found is None or found.paragraphs is not paragraphs:
-        if len(_INDEXES) >= 8:
-            _INDEXES.clear()
-        found = _ArticleIndex(paragraphs)
-        _INDEXES[id(paragraphs)] = found
-    return found
+    """The index of the article ``paragraphs`` (a few recent articles are kept)."""
+    return _index_of(paragraphs if isinstance(paragraphs, tuple) else tuple(paragraphs))
+
+
+@functools.lru_cache(maxsize=8)
+def _index_of(paragraphs: tuple[str, ...]) -> _ArticleIndex:
+    # Keyed by the paragraphs themselves (not by the identity of a sequence, which a
+    # later article may reuse): two articles can never share an index.  Hashing is
+    # cheap: each string caches its hash; the same tuple again is found by identity.
+    return _ArticleIndex(paragraphs)
 
 
 def _find_exact(text: str, index: int, needle: str) -> QuoteMatch | None:
