@@ -344,13 +344,59 @@ def test_readonly_existing_database(tmp_path: Path, bundled: Scenario) -> None:
     folder.chmod(0o500)
     (folder / DB_NAME).chmod(0o400)
     try:
-        if os.access(folder / DB_NAME, os.W_OK):
-            pytest.skip("running as root: permissions do not stop writes")
-        with pytest.raises(StoreUnavailable):
-            Store.open(folder)
+        if not os.access(folder / DB_NAME, os.W_OK):
+            with pytest.raises(StoreUnavailable):
+                Store.open(folder)
+        else:  # root: permissions do not stop root, so ask as a user they do stop
+            assert _as_nobody(folder) == "StoreUnavailable"
     finally:
         folder.chmod(0o700)
         (folder / DB_NAME).chmod(0o600)
+
+
+def _as_nobody(folder: Path) -> str:
+    """Open the store in ``folder`` in a forked child running as user ``nobody``; the
+    name of the exception it raised (or "opened")."""
+    import stat
+    import tempfile
+
+    # nobody must reach the folder: a world-readable copy outside root's 0700 tmp_path.
+    place = Path(tempfile.mkdtemp(prefix="newsquiz-ro-"))
+    try:
+        place.chmod(0o755)
+        copy = place / "d"
+        copy.mkdir()
+        (copy / DB_NAME).write_bytes((folder / DB_NAME).read_bytes())
+        (copy / DB_NAME).chmod(0o444)
+        copy.chmod(0o555)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            try:
+                os.close(read)
+                os.setgid(65534)
+                os.setuid(65534)
+                try:
+                    Store.open(copy).close()
+                    said = "opened"
+                except Exception as err:
+                    said = type(err).__name__
+                os.write(write, said.encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as f:
+            said = f.read().decode()
+        os.waitpid(pid, 0)
+        assert stat.S_IMODE((copy / DB_NAME).stat().st_mode) == 0o444
+        assert sorted(p.name for p in copy.iterdir()) == [DB_NAME]  # nothing written
+        return said
+    finally:
+        copy.chmod(0o755)
+        for child in copy.iterdir():
+            child.unlink()
+        copy.rmdir()
+        place.rmdir()
 
 
 def test_full_disk_mid_game_switches_to_not_saving(tmp_path: Path, bundled: Scenario) -> None:

@@ -8,13 +8,13 @@ import random
 from typing import Any
 
 from textual.app import App
+from tui_helpers import BUNDLED, flat, response_for, widget_text
 
 from newsquiz.engine import present
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.plain import PlainPlayer
 from newsquiz.scenario.loader import loads
 from newsquiz.tui.play import FeedbackScreen
-from tui_helpers import BUNDLED, flat, response_for, widget_text
 
 
 def _outcomes() -> list[tuple[Session, Outcome]]:

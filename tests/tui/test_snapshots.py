@@ -13,7 +13,6 @@ Regenerate after an intended change with ``pytest tests/tui/test_snapshots.py
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -346,9 +345,7 @@ class TestSavedProgress:
 
         shot(app, run_before)
 
-    def test_statistics(self, shot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setenv("TZ", "UTC")
-        time.tzset()
+    def test_statistics(self, shot: Any, utc: None) -> None:
         app = make_app([SCENARIOS], _Saved(player="ada"), seed=SEED)
 
         async def run_before(pilot: Pilot[Any]) -> None:
