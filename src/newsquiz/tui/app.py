@@ -103,7 +103,7 @@ class NewsQuizApp(App[None]):
         if self.progress_factory is not None:
             self._open_progress_in_background()
 
-    @work(thread=True, exclusive=True, group="progress")
+    @work(thread=True, group="progress")
     def _open_progress_in_background(self) -> None:
         # Saved progress opens after the list is on screen: badges follow it.
         self.open_progress()
