@@ -19,7 +19,6 @@ Leading and trailing whitespace of the quote is ignored.
 from __future__ import annotations
 
 import bisect
-import functools
 import heapq
 import re
 from collections.abc import Iterable, Sequence
@@ -406,17 +405,21 @@ def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
     _index(paragraphs).prepare(quotes)
 
 
+#: The indexes of the last few articles searched, most recent first.  Each holds its
+#: paragraphs, and is found by identity (``is``) against them: never by ``id()``, which a
+#: later article may reuse, and never by content, which costs a pass per search.
+_RECENT: list[_ArticleIndex] = []
+
+
 def _index(paragraphs: Sequence[str]) -> _ArticleIndex:
-    """The index of the article ``paragraphs`` (a few recent articles are kept)."""
-    return _index_of(paragraphs if isinstance(paragraphs, tuple) else tuple(paragraphs))
-
-
-@functools.lru_cache(maxsize=8)
-def _index_of(paragraphs: tuple[str, ...]) -> _ArticleIndex:
-    # Keyed by the paragraphs themselves (not by the identity of a sequence, which a
-    # later article may reuse): two articles can never share an index.  Hashing is
-    # cheap: each string caches its hash; the same tuple again is found by identity.
-    return _ArticleIndex(paragraphs)
+    """The index of the article ``paragraphs``."""
+    for found in _RECENT:
+        if found.paragraphs is paragraphs:
+            return found
+    found = _ArticleIndex(paragraphs)
+    _RECENT.insert(0, found)
+    del _RECENT[8:]
+    return found
 
 
 def _find_exact(text: str, index: int, needle: str) -> QuoteMatch | None:
