@@ -239,3 +239,48 @@ def test_cli_shows_the_give_away_with_file_line(
     assert main(["test", str(path)]) == 0  # warnings do not fail a test run
     out = capsys.readouterr().out
     assert f"{path}:21:21: warning: question 'name': its answer \"Paul Whelan\"" in out
+
+
+WHO = """\
+  - id: first
+    question:
+      kind: single
+      prompt: {prompt}
+      choices:
+        - text: Yes
+          correct: true
+          evidence: brought up the case
+        - text: No
+    next: who
+  - id: who
+    question:
+      kind: single
+      prompt: Who gave the length of the talks?
+      choices:
+        - text: An official
+          correct: true
+          evidence: an official said
+        - text: Paul Whelan
+    next: end
+"""
+
+
+@pytest.mark.parametrize(
+    ("prompt", "flagged"),
+    [
+        # The earlier prompt is about what the later question asks: a give-away.
+        ("Did an official give the length of the talks?", True),
+        # It names the answer while asking about something else: nothing singled out.
+        ("Did an official mention Paul?", False),
+        # It names the answer together with a wrong option: nothing singled out.
+        ("Did an official or Paul Whelan give the length of the talks?", False),
+    ],
+)
+def test_a_choice_answer_named_in_an_earlier_prompt(prompt: str, flagged: bool) -> None:
+    notes = editorial.check(loads(scenario(WHO.format(prompt=prompt))))
+    assert bool(notes) is flagged, notes
+    if flagged:
+        assert notes[0].message.startswith(
+            "question 'who': its answer \"An official\" is given away before it is asked, "
+            "in the prompt of node 'first'"
+        )

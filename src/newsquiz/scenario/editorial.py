@@ -4,8 +4,13 @@ These are the teaching problems a machine can see (``newsquiz test`` reports the
 warnings, next to what play-testing finds):
 
 * **give-aways**: a later question's answer shown word for word before it is asked, in an
-  earlier question's feedback, explanation, evidence or correct choice, or in the text of
-  a scene on the way (``Paul Whelan`` in the feedback just before "Who is the American?");
+  earlier question's feedback, explanation, evidence (the whole paragraph it is
+  highlighted in) or correct choice, or in a scene without a question on the way
+  (``Paul Whelan`` in the feedback just before "Who is the American?").  A typed answer
+  (text, numeric) also counts when an earlier prompt or scene shows it, a choice answer
+  when that prompt or scene is about what the later question asks.  A choice answer
+  named together with one of its wrong options singles nothing out and does not count,
+  nor do numbers that point at paragraphs ("paragraph 10");
 * **hints that cost the whole question**: a hint costing as much as the question is worth
   (a 1-point hint on a 1-point question) leaves nothing to earn by taking it.
 
@@ -24,6 +29,13 @@ from newsquiz.scenario.quotes import normalise
 #: Answers shorter than this (after normalising) are too common to be a give-away.
 _MIN_ANSWER = 3
 #: "paragraph 2", "paragraphs 2 and 10": numbers that point into the article.
+#: What a question node shows while asking.  For a typed answer, showing it there is a
+#: give-away; for a choice answer only when the text is about what the later question
+#: asks (shares this many words of 5+ letters with its prompt): "according to the
+#: official, the conversation lasted..." before "who says the conversation lasted...?".
+_ASKED = ("scene text", "prompt")
+_SHARED_WORDS = 2
+_TOPIC_WORD = 5
 _LEADING_ARTICLE = re.compile(r"^(a|an|the) ")
 _PARAGRAPH_REF = re.compile(r"paragraphs? $|paragraphs [0-9, ]+(and|or) $")
 
@@ -76,23 +88,25 @@ def _reachable(scenario: Scenario) -> dict[str, set[str]]:
     return out
 
 
-def _answers(q: Question) -> list[str]:
-    """The answers a question asks for, as a student would see them given away."""
+def _answers(q: Question) -> list[tuple[str, list[str]]]:
+    """The answers a question asks for, each with the wrong options beside it: a text that
+    names the answer together with one of those does not single the answer out."""
     if q.kind == "text":
-        return [a for a in q.answers if a.strip()]
+        return [(a, []) for a in q.answers if a.strip()]
     if q.kind == "numeric":
-        return [q.answer.strip()] if q.answer.strip() else []
+        return [(q.answer.strip(), [])] if q.answer.strip() else []
     if q.kind in ("single", "multiple"):
-        return [c.text for c in q.choices if c.correct and c.text.strip()]
+        wrong = [c.text for c in q.choices if not c.correct and c.text.strip()]
+        return [(c.text, wrong) for c in q.choices if c.correct and c.text.strip()]
     return []  # truefalse and order: the answer is not a phrase
 
 
 def _shown_after(node: Node, paragraphs: Sequence[str]) -> Iterator[tuple[str, str, Pos]]:
     """(where, text, position): what play shows at ``node`` before moving on, including
     the article paragraph each piece of evidence is highlighted in."""
-    if node.text.strip():
-        yield "text", node.text, node.at("text")
     q = node.question
+    if node.text.strip():
+        yield "text" if q is None else "scene text", node.text, node.at("text")
     if q is None:
         return
     yield "prompt", q.prompt, q.at("prompt")
@@ -131,6 +145,11 @@ def _paragraph_of(paragraphs: Sequence[str], quote: str) -> int | None:
     return None
 
 
+def _words(text: str) -> set[str]:
+    """The longer words of a (plain) text: what it is about."""
+    return {w for w in re.findall(r"\w+", text) if len(w) >= _TOPIC_WORD}
+
+
 def _plain(text: str) -> str:
     return normalise(text).replace("*", "").casefold().strip().rstrip(".")
 
@@ -154,11 +173,16 @@ def _give_aways(scenario: Scenario) -> Iterator[Note]:
         q = later.question
         if q is None:
             continue
-        for answer in _answers(q):
+        topic = _words(_plain(q.prompt)) - _words(" ".join(_plain(a) for a, _ in _answers(q)))
+        for answer, wrong in _answers(q):
             wanted = _LEADING_ARTICLE.sub("", _plain(answer))
             if len(wanted) < _MIN_ANSWER and q.kind != "numeric":
                 continue
-            found = _first_showing(scenario, reach, shown, later.id, wanted, q.kind == "numeric")
+            others = [w for w in (_LEADING_ARTICLE.sub("", _plain(x)) for x in wrong) if w]
+            number, typed = q.kind == "numeric", q.kind in ("text", "numeric")
+            found = _first_showing(
+                scenario, reach, shown, later.id, wanted, others, number, typed, topic
+            )
             if found is None:
                 continue
             earlier, where, pos = found
@@ -176,13 +200,18 @@ def _first_showing(
     shown: dict[str, list[tuple[str, str, Pos]]],
     later: str,
     wanted: str,
+    others: list[str],
     number: bool,
+    typed: bool,
+    topic: set[str],
 ) -> tuple[str, str, Pos] | None:
     for node in scenario.nodes:
         if node.id == later or later not in reach[node.id]:
             continue
         for where, text, pos in shown[node.id]:
-            if _occurs(wanted, text, number):
+            if where in _ASKED and not typed and len(_words(text) & topic) < _SHARED_WORDS:
+                continue  # naming a candidate while asking about something else
+            if _occurs(wanted, text, number) and not any(_occurs(o, text, False) for o in others):
                 return node.id, where, pos if pos.line else node.pos
     return None
 
