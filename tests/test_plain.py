@@ -35,29 +35,27 @@ SEED = 7
 #: wrong answer with its lesson, partial credit, a typo forgiven, ordering, and the
 #: best ending.  (Choice numbers depend on the seed's shuffle.)
 GOLDEN_SCRIPT = [
-    "",  # press-area: continue
-    "h",  # where: hint (costs 1)
-    "2",  # where: On the sidelines… (correct, but 0 points after the hint)
+    "",  # the-desk: continue
+    "2",  # headline: Blinken urges Lavrov to end the war… (correct)
     "maybe",  # first-contact: invalid
     "t",  # first-contact: True (correct)
-    "twenty",  # geneva-year: not a number
-    "2022",  # geneva-year: correct
-    "10 minutes",  # duration: correct (unit typed)
-    "2",  # who-timed: the Russian foreign ministry (wrong)
+    "h",  # on-the-move: hint (costs 1)
+    "Rusian foreign ministry",  # on-the-move: one typo forgiven (correct, 1 of 2 points)
+    "2",  # who-timed: leave the line as it is (wrong)
     "",  # lesson-sources: continue
-    "a",  # on-the-move: show the article
-    "2",  # on-the-move: Downplaying the exchange (correct)
+    "a",  # anonymous: show the article
+    "3",  # anonymous: credited to an unnamed official (correct)
+    "two",  # two-sources: not a number
+    "2",  # two-sources: correct
+    "2",  # whose-words: the article's writer (correct)
     "2, 3",  # press-conference: two of three (partial)
-    "Paul Whelen",  # whelan-name: one typo forgiven
-    "reckless",  # new-start-word: wrong
     "3",  # ministry-statement: confirmed (correct)
     "1 2",  # lavrov-accuses: both (correct)
     "f",  # elbow-brush: False (correct)
     "5 4 3 2 1",  # timeline: one neighbour swap (partial)
     "1",  # fact-check: correct
     "4",  # file-lede: the careful lede (correct)
-    "",  # editor-call: continue
-    "5 1 2 3 4",  # follow-up: correct
+    "5 4 1 3 2",  # voices: correct
 ]
 
 
