@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import correct_response
 from newsquiz.cli import main
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.session import Session
@@ -119,17 +120,13 @@ def test_invalid_input_reasks_with_a_reason() -> None:
     code, output = play(["", "9", "x", "", "2"])
     assert code == 0
     assert output.count("Choose a number from 1 to 4.") == 3
-    assert "✓ Correct · +1 point · score 1 / 21" in output
+    assert "✓ Correct · +1 point · score 1 / 22" in output
 
 
 def test_invalid_multiple_and_order_inputs() -> None:
     s = _scenario()
     # Straight to the press conference (multiple), then the timeline (order).
-    session = Session(s, SEED, clock=lambda: 0.0)
-    session.advance()
-    for response in (2, "true", "2022", "10", 1, 2):
-        session.answer(response)
-    assert session.node.id == "press-conference"
+    session = _right_until(s, "press-conference")
     out = io.StringIO()
     script = "7\n2 x\n\n2 3 6\n"
     PlainPlayer(session, io.StringIO(script), out).run()
@@ -140,16 +137,21 @@ def test_invalid_multiple_and_order_inputs() -> None:
     assert "✓ Correct · +3 points" in text
 
 
+def _right_until(s: Scenario, node_id: str) -> Session:
+    """A session of ``s`` (seed 7) answered right up to ``node_id``."""
+    session = Session(s, SEED, clock=lambda: 0.0)
+    while session.visit.node_id != node_id:
+        assert not session.finished
+        if session.question is None:
+            session.advance()
+        else:
+            session.answer(correct_response(session))
+    return session
+
+
 def test_order_numbers_are_the_shown_numbers() -> None:
     s = _scenario()
-    session = Session(s, SEED, clock=lambda: 0.0)
-    session.advance()
-    for response in (2, "true", "2022", "10", 1, 2, [2, 3, 6], "Paul Whelan", "irresponsible"):
-        session.answer(response)
-    session.answer(3)
-    session.answer([1, 2])
-    session.answer("false")
-    assert session.node.id == "timeline"
+    session = _right_until(s, "timeline")
     shown = {int(c.id): c.number for c in session.choices()}
     correct = " ".join(str(shown[i]) for i in range(5))
     out = io.StringIO()
@@ -164,7 +166,7 @@ def test_order_numbers_are_the_shown_numbers() -> None:
 def test_truefalse_accepts_words(word: str) -> None:
     _, output = play(["", "2", word])
     assert "You answered: True" in output
-    assert "score 2 / 21" in output
+    assert "score 2 / 22" in output
 
 
 @pytest.mark.parametrize("word", ["f", "false", "No", "n", "2"])
@@ -181,19 +183,19 @@ def test_truefalse_accepts_false_words(word: str) -> None:
 def test_eof_mid_game_prints_the_score_and_returns_0() -> None:
     code, output = play(["", "2", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 2 / 21 (9%)\n")
+    assert output.endswith("\nStopped: score 2 / 22 (9%)\n")
 
 
 def test_eof_at_once() -> None:
     code, output = play("")
     assert code == 0
-    assert output.endswith("Press Enter to continue \nStopped: score 0 / 21 (0%)\n")
+    assert output.endswith("Press Enter to continue \nStopped: score 0 / 22 (0%)\n")
 
 
 def test_q_quits_with_the_score() -> None:
     code, output = play(["", "2", "q", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 1 / 21 (4%)\n")
+    assert output.endswith("\nStopped: score 1 / 22 (4%)\n")
 
 
 class _Interrupting(io.StringIO):
@@ -205,7 +207,7 @@ def test_ctrl_c_prints_the_score_and_returns_130() -> None:
     out = io.StringIO()
     code = PlainPlayer(Session(_scenario(), SEED), _Interrupting(), out).run()
     assert code == 130
-    assert out.getvalue().endswith("Stopped: score 0 / 21 (0%)\n")
+    assert out.getvalue().endswith("Stopped: score 0 / 22 (0%)\n")
 
 
 # ------------------------------------------------------- article and hints
@@ -218,16 +220,20 @@ def test_a_shows_the_numbered_article_and_the_question_again() -> None:
     assert "[13] During the G20 meeting" in output
     assert output.count("End of the article.") == 2
     # after the article, the question is shown again
-    assert output.count("Where did Blinken and Lavrov meet?") == 2
+    assert output.count("Which headline does the article support?") == 2
 
 
 def test_hints_deduct_and_show_their_cost() -> None:
-    code, output = play(["", "h", "h", "2"])
+    # headline, first-contact right; then the typed question worth 2 with a 1-point hint.
+    code, output = play(["", "2", "t", "h", "h", "Russian foreign ministry"])
     assert code == 0
     assert "Type h for a hint (costs 1 point)." in output
-    assert "Hint 1 of 1 (costs 1 point): Paragraph 3 names both the event and the city." in output
+    assert (
+        "Hint 1 of 1 (costs 1 point): The phrase is in paragraph 5. Read on to the words "
+        "“according to”." in output
+    )
     assert "There are no more hints." in output
-    assert "✓ Correct · +0 points (hints cost 1) · score 0 / 21" in output
+    assert "✓ Correct · +1 point (hints cost 1) · score 3 / 22" in output
 
 
 def test_question_without_hints() -> None:
@@ -328,7 +334,7 @@ def test_colour_only_when_asked_and_never_alone() -> None:
     _, coloured = play(["", "2", "2"], colour=True)
     assert "\x1b[32m✓ Correct\x1b[0m" in coloured
     assert "\x1b[31m✗ Wrong\x1b[0m" in coloured
-    assert "»\x1b[1mon the sidelines" in coloured
+    assert "»\x1b[1murged Russian Foreign Minister" in coloured
 
 
 # ------------------------------------------------------------------ evidence
@@ -409,7 +415,7 @@ def test_cli_folder_lists_the_scenarios_and_asks(
     assert "2. The second scenario (medium, about 15 minutes)" in out
     assert "Choose a number from 1 to 2." in out
     assert "\nThe second scenario\n" in out
-    assert out.endswith("Stopped: score 0 / 21 (0%)\n")
+    assert out.endswith("Stopped: score 0 / 22 (0%)\n")
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
@@ -445,7 +451,7 @@ def test_subprocess_piped_game_to_the_end() -> None:
 def test_subprocess_piped_input_runs_out() -> None:
     proc = _run(["play", "scenarios/g20-blinken-lavrov.yaml", "--plain", "--seed", "7"], "\n2\n")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "Stopped: score 1 / 21 (4%)"
+    assert proc.stdout.splitlines()[-1] == "Stopped: score 1 / 22 (4%)"
 
 
 def test_subprocess_no_arguments_plays_the_bundled_scenarios() -> None:
