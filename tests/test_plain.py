@@ -120,7 +120,7 @@ def test_invalid_input_reasks_with_a_reason() -> None:
     code, output = play(["", "9", "x", "", "2"])
     assert code == 0
     assert output.count("Choose a number from 1 to 4.") == 3
-    assert "✓ Correct · +1 point · score 1 / 22" in output
+    assert "✓ Correct · +2 points · score 2 / 23" in output
 
 
 def test_invalid_multiple_and_order_inputs() -> None:
@@ -166,7 +166,7 @@ def test_order_numbers_are_the_shown_numbers() -> None:
 def test_truefalse_accepts_words(word: str) -> None:
     _, output = play(["", "2", word])
     assert "You answered: True" in output
-    assert "score 2 / 22" in output
+    assert "score 3 / 23" in output
 
 
 @pytest.mark.parametrize("word", ["f", "false", "No", "n", "2"])
@@ -183,19 +183,19 @@ def test_truefalse_accepts_false_words(word: str) -> None:
 def test_eof_mid_game_prints_the_score_and_returns_0() -> None:
     code, output = play(["", "2", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 2 / 22 (9%)\n")
+    assert output.endswith("\nStopped: score 3 / 23 (13%)\n")
 
 
 def test_eof_at_once() -> None:
     code, output = play("")
     assert code == 0
-    assert output.endswith("Press Enter to continue \nStopped: score 0 / 22 (0%)\n")
+    assert output.endswith("Press Enter to continue \nStopped: score 0 / 23 (0%)\n")
 
 
 def test_q_quits_with_the_score() -> None:
     code, output = play(["", "2", "q", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 1 / 22 (4%)\n")
+    assert output.endswith("\nStopped: score 2 / 23 (8%)\n")
 
 
 class _Interrupting(io.StringIO):
@@ -207,7 +207,7 @@ def test_ctrl_c_prints_the_score_and_returns_130() -> None:
     out = io.StringIO()
     code = PlainPlayer(Session(_scenario(), SEED), _Interrupting(), out).run()
     assert code == 130
-    assert out.getvalue().endswith("Stopped: score 0 / 22 (0%)\n")
+    assert out.getvalue().endswith("Stopped: score 0 / 23 (0%)\n")
 
 
 # ------------------------------------------------------- article and hints
@@ -233,7 +233,7 @@ def test_hints_deduct_and_show_their_cost() -> None:
         "“according to”." in output
     )
     assert "There are no more hints." in output
-    assert "✓ Correct · +1 point (hints cost 1) · score 3 / 22" in output
+    assert "✓ Correct · +1 point (hints cost 1) · score 4 / 23" in output
 
 
 def test_question_without_hints() -> None:
@@ -415,7 +415,7 @@ def test_cli_folder_lists_the_scenarios_and_asks(
     assert "2. The second scenario (medium, about 15 minutes)" in out
     assert "Choose a number from 1 to 2." in out
     assert "\nThe second scenario\n" in out
-    assert out.endswith("Stopped: score 0 / 22 (0%)\n")
+    assert out.endswith("Stopped: score 0 / 23 (0%)\n")
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
@@ -451,7 +451,7 @@ def test_subprocess_piped_game_to_the_end() -> None:
 def test_subprocess_piped_input_runs_out() -> None:
     proc = _run(["play", "scenarios/g20-blinken-lavrov.yaml", "--plain", "--seed", "7"], "\n2\n")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "Stopped: score 1 / 22 (4%)"
+    assert proc.stdout.splitlines()[-1] == "Stopped: score 2 / 23 (8%)"
 
 
 def test_subprocess_no_arguments_plays_the_bundled_scenarios() -> None:
