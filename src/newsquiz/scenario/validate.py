@@ -70,6 +70,7 @@ class Validator:
             name: _VAR_TYPES[t] for name, t in BUILTIN_NAMES.items()
         }
         self.read_vars: set[str] = set()
+        self.set_vars: set[str] = set()
         self.declared: set[str] = set()
         self.ids: set[str] = set()
         self.targets: list[str] = [END]
@@ -153,7 +154,11 @@ class Validator:
             self.types[name] = _VAR_TYPES[var.type]
             self.declared.add(name)
 
-    def expression(self, e: Expr, want: ex.VarType | None, what: str) -> None:
+    def expression(
+        self, e: Expr, want: ex.VarType | None, what: str, own: str | None = None
+    ) -> None:
+        """Check ``e``; ``own`` is the variable it is the new value of: reading a variable
+        only to update it (``count: count + 1``) does not count as using it."""
         try:
             tree = ex.parse(e.source)
         except ex.ExprError as err:
@@ -161,7 +166,7 @@ class Validator:
             # Still count the names it mentions as read: one error, not two.
             self.read_vars.update(_IDENT.findall(e.source))
             return
-        self.read_vars.update(ex.names(tree))
+        self.read_vars.update(n for n in ex.names(tree) if n != own)
         try:
             got = ex.check(tree, self.types)
         except ex.UndeclaredName as err:
@@ -199,6 +204,7 @@ class Validator:
                 self.report("NQ404", f"{what}: '{name}' is built in and cannot be set", value.pos)
                 continue
             var_type = self.types.get(name)
+            self.set_vars.add(name)
             if var_type is None:
                 self.report(
                     "NQ401",
@@ -208,14 +214,15 @@ class Validator:
                     "declare it under 'variables:'",
                 )
                 continue
-            self.expression(value, var_type, f"{what}: value for '{name}'")
+            self.expression(value, var_type, f"{what}: value for '{name}'", own=name)
 
     def check_unused_variables(self) -> None:
         for name, var in self.s.variables.items():
             if name in self.declared and name not in self.read_vars:
                 self.report(
                     "NQ403",
-                    f"variable '{name}' is never read by any condition",
+                    f"variable '{name}' is never read by any condition"
+                    + (" (only by its own updates)" if name in self.set_vars else ""),
                     var.pos,
                     "use it in a 'when' or remove it",
                 )
@@ -313,6 +320,12 @@ class Validator:
                 )
             elif not closest:
                 notes.append("too many quotes are missing to search for each closest passage")
+            case = _case_only(paragraphs, ev.quote)
+            if case:
+                notes.append(
+                    f"only the capitals differ: paragraph {case} has these words with other "
+                    "capital letters; case is never ignored, so copy the article's capitals"
+                )
             self.report(
                 "NQ501",
                 f'{what}: the quote "{_clip(ev.quote)}" is not in the article',
@@ -792,6 +805,17 @@ def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
+
+
+def _case_only(paragraphs: tuple[str, ...], quote: str) -> int:
+    """The paragraph holding ``quote`` when capitals are ignored (0: none)."""
+    wanted = normalise(quote).strip().casefold()
+    if not wanted:
+        return 0
+    for number, paragraph in enumerate(paragraphs, 1):
+        if wanted in normalise(paragraph).casefold():
+            return number
+    return 0
 
 
 def _clip(text: str, limit: int = 80) -> str:
