@@ -5,6 +5,7 @@ Every check appends to one list, so a teacher sees every problem in one pass.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -76,6 +77,8 @@ class Validator:
         self.targets: list[str] = [END]
         self._suggestions_left = _SUGGESTION_BUDGET
         self._closest_left = _CLOSEST_BUDGET
+        self._joined: str | None = None
+        self._starts: list[int] = []
 
     def suggest(self, word: str, options: Collection[str]) -> str:
         """ " (did you mean …?)" for ``word``, within a budget of comparisons per file: a
@@ -271,6 +274,32 @@ class Validator:
     def paragraphs(self) -> tuple[str, ...]:
         return self.s.article.paragraphs if self.s.article is not None else ()
 
+    def _also_in(self, quote: str, found: int) -> list[int]:
+        """Paragraphs other than ``found`` that hold ``quote`` (after normalising), at most
+        three: one pass over the article, stopping early."""
+        if self._joined is None:
+            texts = [normalise(p) for p in self.paragraphs]
+            self._joined = "\n\n".join(texts)
+            starts, at = [], 0
+            for text in texts:
+                starts.append(at)
+                at += len(text) + 2
+            self._starts = starts
+        wanted = normalise(quote).strip()
+        if not wanted:
+            return []
+        out: list[int] = []
+        at = self._joined.find(wanted)
+        while at >= 0 and len(out) < 3:
+            number = bisect.bisect_right(self._starts, at)
+            if number != found and number not in out:
+                out.append(number)
+            # On to the next paragraph: a quote repeated within one is counted once.
+            if number >= len(self._starts):
+                break
+            at = self._joined.find(wanted, self._starts[number])
+        return out
+
     def check_article(self) -> None:
         article = self.s.article
         if article is not None and not article.paragraphs and not article.file:
@@ -342,6 +371,19 @@ class Validator:
                 f'the article has: "{_clip(match.closest)}"',
                 "this is accepted; copy the article's text to silence the warning",
             )
+        if ev.paragraph is None:
+            others = self._also_in(ev.quote, match.paragraph)
+            if others:
+                where = ", ".join(str(n) for n in others)
+                self.report(
+                    "NQ506",
+                    f"{what}: the quote is in paragraph {match.paragraph} and also in "
+                    f"paragraph{'s' if len(others) > 1 else ''} {where}; it is shown in "
+                    f"paragraph {match.paragraph}",
+                    pos,
+                    f"say which one is meant: add 'paragraph: {match.paragraph}' (or another), "
+                    "or quote more words so that only one paragraph has them",
+                )
         if ev.paragraph is not None and match.paragraph != ev.paragraph:
             self.report(
                 "NQ504",
