@@ -284,3 +284,28 @@ def test_a_choice_answer_named_in_an_earlier_prompt(prompt: str, flagged: bool) 
             "question 'who': its answer \"An official\" is given away before it is asked, "
             "in the prompt of node 'first'"
         )
+
+
+def test_an_ending_only_a_goto_reaches_tests_clean(tmp_path: Path) -> None:
+    text = scenario(
+        """\
+  - id: q1
+    question:
+      kind: single
+      prompt: Where did they meet?
+      choices:
+        - text: In Delhi
+          correct: true
+          evidence: met in Delhi
+        - text: In Geneva
+          goto: walked-out
+    next: end
+""",
+        "endings:\n"
+        "  - id: walked-out\n    title: You walked out\n    when: false\n"
+        "  - id: done\n    title: Done\n",
+    )
+    s = loads(text)
+    for report in (exhaustive(s), random_runs(s, 200, seed=1)):
+        assert report.findings == [], report.format()
+        assert report.endings["walked-out"] > 0 and report.endings["done"] > 0
