@@ -82,3 +82,29 @@ def test_the_closest_passage_says_when_only_the_capitals_differ() -> None:
     assert "only the capitals differ: paragraph 1 has these words with other capital" in only
     (other,) = diagnose(MINIMAL_SCENARIO.replace("evidence: met in Delhi", "evidence: met in Rome"))
     assert "capitals" not in other
+
+
+def test_an_article_folded_into_one_paragraph_is_reported_once() -> None:
+    text = MINIMAL_SCENARIO.replace("  text: |\n", "  text: >\n").replace(
+        "          evidence: met in Delhi\n",
+        "          evidence:\n            quote: met in Delhi\n            paragraph: 2\n",
+    ) + (
+        "  - id: other\n    title: Other\n"  # not used; keeps the ending list valid
+    )
+    text = text.replace(
+        "    next: end\nendings",
+        "    next: q2\n"
+        "  - id: q2\n"
+        "    question:\n"
+        "      kind: truefalse\n"
+        "      prompt: The talks were short.\n"
+        "      answer: true\n"
+        "      evidence:\n        paragraph: 3\n"
+        "    next: end\n"
+        "endings",
+    )
+    shown = diagnose(text)
+    nq503 = [d for d in shown if "NQ503" in d]
+    assert len(nq503) == 1, shown
+    assert "the whole article is one paragraph" in nq503[0]
+    assert "write the article as `text: |`" in nq503[0]

@@ -78,6 +78,7 @@ class Validator:
         self._suggestions_left = _SUGGESTION_BUDGET
         self._closest_left = _CLOSEST_BUDGET
         self._joined: str | None = None
+        self._run_together = False
         self._starts: list[int] = []
 
     def suggest(self, word: str, options: Collection[str]) -> str:
@@ -322,6 +323,22 @@ class Validator:
         if not paragraphs:
             return
         if ev.paragraph is not None and not 1 <= ev.paragraph <= len(paragraphs):
+            if len(paragraphs) == 1 and "\n" in paragraphs[0]:
+                # Paragraphs run together (`text: >` folds blank lines away): say so once,
+                # not once for every paragraph number the evidence uses.
+                if not self._run_together:
+                    self._run_together = True
+                    self.report(
+                        "NQ503",
+                        f"{what}: paragraph {ev.paragraph} does not exist: the whole article "
+                        "is one paragraph, because its paragraphs are not separated by "
+                        "blank lines",
+                        ev.at("paragraph"),
+                        "write the article as `text: |`: a `>` block turns each blank line "
+                        "into a line break, so the paragraphs run together",
+                        "reported once; every evidence paragraph after 1 fails for this reason",
+                    )
+                return
             self.report(
                 "NQ503",
                 f"{what}: paragraph {ev.paragraph} does not exist; the article has "
