@@ -108,3 +108,60 @@ def test_an_article_folded_into_one_paragraph_is_reported_once() -> None:
     assert len(nq503) == 1, shown
     assert "the whole article is one paragraph" in nq503[0]
     assert "write the article as `text: |`" in nq503[0]
+
+
+def _only(text: str) -> str:
+    shown = diagnose(text)
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+def test_an_article_paragraph_indented_too_little_is_pointed_at() -> None:
+    for spaces in (3, 2):
+        text = MINIMAL_SCENARIO.replace(
+            "\n    The talks lasted", "\n" + " " * spaces + "The talks lasted"
+        )
+        only = _only(text)
+        assert only.startswith(f"s.yaml:9:{spaces + 1}: error NQ004"), only
+        assert f"this line is indented {spaces} spaces, less than the 4 of the text block" in (only)
+
+
+def test_an_unquoted_colon_in_a_value_shows_the_quoted_form() -> None:
+    only = _only(MINIMAL_SCENARIO.replace("title: A minimal scenario", "title: Lavrov: no comment"))
+    assert "mapping values are not allowed" in only
+    assert 'must be quoted, e.g. title: "Lavrov: no comment"' in only
+
+
+def test_a_field_indented_one_space_too_many_says_so() -> None:
+    only = _only(MINIMAL_SCENARIO.replace("      prompt: Where", "       prompt: Where"))
+    assert only.startswith("s.yaml:14:8: error NQ004: mapping values are not allowed")
+    assert "indented 7 spaces, more than the line above (6)" in only
+
+
+def test_a_value_that_starts_with_a_quote_and_goes_on() -> None:
+    only = _only(
+        MINIMAL_SCENARIO.replace(
+            "prompt: Where did the ministers meet?", 'prompt: "Lavrov" said what?'
+        )
+    )
+    assert "did not find expected key" in only
+    assert "quote the whole value, e.g. prompt: '\"Lavrov\" said what?'" in only
+    assert "typographic quotes" in only
+
+
+def test_a_list_item_indented_one_space_too_far() -> None:
+    only = _only(
+        MINIMAL_SCENARIO.replace("        - text: In Geneva", "         - text: In Geneva")
+    )
+    assert "this list item is indented 9 spaces and the one before it 8" in only
+
+
+def test_hints_given_as_a_string_show_the_list_form() -> None:
+    only = _only(
+        MINIMAL_SCENARIO.replace(
+            "      prompt: Where did the ministers meet?",
+            "      prompt: Where did the ministers meet?\n      hints: Look at paragraph 1",
+        )
+    )
+    assert "NQ100: node 'q1'.question.hints: expected a list" in only
+    assert "'- text: Look at paragraph 1'" in only

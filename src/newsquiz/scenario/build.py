@@ -124,7 +124,13 @@ class Builder:
         if isinstance(node, YScalar) and not node.is_null:
             shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
             got = f"'{shown}'"
-        self.report("NQ100", f"{where}: expected {expected}, got {got}", node)
+        notes: tuple[str, ...] = ()
+        if where.endswith(".hints") and isinstance(node, YScalar) and not node.is_null:
+            notes = (
+                "hints are a list, each with its text (and a cost, 1 by default): write "
+                f"'hints:', then on the next line, indented: '- text: {clip(node.value)}'",
+            )
+        self.report("NQ100", f"{where}: expected {expected}, got {got}", node, *notes)
         return BAD
 
     # --------------------------------------------------------------- conversion
