@@ -7,16 +7,16 @@ Textual and the app starts as fast as it can.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from newsquiz import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from newsquiz.engine.session import Session
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.tracker import Progress
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 def bundled_scenarios_dir() -> Path:
     """The scenarios shipped with newsquiz: inside the wheel, or the repo's `scenarios/`."""
+    from pathlib import Path
+
     here = Path(__file__).resolve().parent
     packaged = here / "_bundled_scenarios"
     if packaged.is_dir():
@@ -65,6 +67,8 @@ def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | Non
 
 def _scenario_files(command: str, paths: Sequence[str | Path]) -> list[Path] | None:
     """The scenario files under ``paths``, or None after saying why there are none."""
+    from pathlib import Path
+
     from newsquiz.scenario.loader import find_scenario_files
 
     missing = [p for p in paths if not Path(p).exists()]
@@ -79,6 +83,8 @@ def _scenario_files(command: str, paths: Sequence[str | Path]) -> list[Path] | N
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.scenario.diagnostics import Severity
     from newsquiz.scenario.loader import check_file
 
@@ -144,6 +150,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.engine.playtest import DEFAULT_MAX_STATES, exhaustive, random_runs
     from newsquiz.scenario.loader import check_file
 
@@ -201,6 +209,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.authoring.graph import render
     from newsquiz.scenario.loader import check_file
 
@@ -229,6 +239,8 @@ def user_scenarios_dir(data_dir: str | None = None) -> Path:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:

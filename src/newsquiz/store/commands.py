@@ -9,10 +9,8 @@ do, 2 a usage problem (such as ``reset`` without a terminal and without ``--yes`
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from newsquiz.text import clean, clean_data
@@ -100,6 +98,8 @@ def _open_to_read(args: argparse.Namespace, command: str) -> Store | Literal[Fal
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.store.paths import default_player
     from newsquiz.store.progress import Stats, clean_name
 
@@ -215,6 +215,8 @@ def format_stats(stats: Stats) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.store.export import write_csv, write_json
 
     store = _open_to_read(args, "export")
