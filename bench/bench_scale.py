@@ -89,6 +89,10 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 def _newsquiz(*args: str) -> list[str]:
+    """The ``newsquiz`` command as a user runs it (the venv's script), else ``-m``."""
+    script = Path(sys.executable).with_name("newsquiz")
+    if script.exists():
+        return [str(script), *args]
     return [sys.executable, "-m", "newsquiz", *args]
 
 

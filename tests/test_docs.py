@@ -79,7 +79,9 @@ def _complete_examples() -> list[Any]:
     examples = []
     for match in _YAML_BLOCK.finditer(doc):
         body = match.group(1)
-        if body.startswith("format: 1"):
+        if body.startswith("format: 1") or (
+            body.startswith("# yaml-language-server:") and "\nformat: 1" in body
+        ):
             line = _line_of(doc, match.start(1))
             examples.append(pytest.param(line, body, id=f"line-{line}"))
     return examples
@@ -98,6 +100,23 @@ def test_complete_example_validates(line: int, body: str) -> None:
     shown = "\n".join(d.format() for d in result.diagnostics)
     assert result.scenario is not None, f"example at line {line} does not load:\n{shown}"
     assert not result.errors, f"example at line {line} has errors:\n{shown}"
+
+
+def test_the_minimal_example_starts_with_the_editor_line_and_is_clean() -> None:
+    line, body = EXAMPLES[0].values
+    assert body.splitlines()[0].startswith("# yaml-language-server: $schema="), line
+    result = check_bytes(body.encode("utf-8"), "minimal example")
+    assert result.scenario is not None and result.diagnostics == ()
+
+
+def test_the_article_section_invents_no_source() -> None:
+    """The supplied Blinken–Lavrov text gives no outlet, byline, date or address (issue 11):
+    the docs must not give it one."""
+    doc = _doc()
+    section = doc[doc.index("## 4. The article and evidence") : doc.index("## 5. Nodes")]
+    for invented in ("BBC", "Landale", "bbc.co.uk", "2023-03-02", "published: 2"):
+        assert invented not in section, invented
+    assert "Landale" not in doc and "BBC News" not in doc
 
 
 # ------------------------------------------------------------ schema vs scenario

@@ -166,7 +166,7 @@ def test_bundled_scenario_graph_has_every_node_and_its_detours() -> None:
 @pytest.mark.parametrize("fmt", ["mermaid", "dot", "text"])
 def test_cli_graph(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph", str(BUNDLED), "--format", fmt]) == 0
-    assert "follow-up" in capsys.readouterr().out
+    assert "lesson-framing" in capsys.readouterr().out
 
 
 def test_cli_graph_of_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -357,10 +357,10 @@ def test_export_of_the_bundled_scenario_says_what_was_flattened() -> None:
     assert export.descriptions == len([n for n in s.nodes if n.question is None and n.text])
     assert len(doc.questions) == export.questions + export.descriptions
     # Evidence and explanations land in feedback.
-    where = next(q for q in doc.questions if q.id == "where")
-    assert isinstance(where, g.MultipleChoice)
-    fb = where.answers[0].feedback
-    assert fb is not None and "Evidence: “on the sidelines of the G20 summit" in fb.text
+    headline = next(q for q in doc.questions if q.id == "headline")
+    assert isinstance(headline, g.MultipleChoice)
+    fb = headline.answers[0].feedback
+    assert fb is not None and "Evidence: “urged Russian Foreign Minister Sergei Lavrov" in fb.text
     # Order questions come back as order questions.
     back = _scenario(bank_to_scenario(doc.items, source="g20.gift"))
     original = s.node("timeline").question

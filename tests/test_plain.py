@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import correct_response
 from newsquiz.cli import main
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.session import Session
@@ -35,29 +36,27 @@ SEED = 7
 #: wrong answer with its lesson, partial credit, a typo forgiven, ordering, and the
 #: best ending.  (Choice numbers depend on the seed's shuffle.)
 GOLDEN_SCRIPT = [
-    "",  # press-area: continue
-    "h",  # where: hint (costs 1)
-    "2",  # where: On the sidelines… (correct, but 0 points after the hint)
+    "",  # the-desk: continue
+    "2",  # headline: Blinken urges Lavrov to end the war… (correct)
     "maybe",  # first-contact: invalid
     "t",  # first-contact: True (correct)
-    "twenty",  # geneva-year: not a number
-    "2022",  # geneva-year: correct
-    "10 minutes",  # duration: correct (unit typed)
-    "2",  # who-timed: the Russian foreign ministry (wrong)
+    "h",  # on-the-move: hint (costs 1)
+    "Rusian foreign ministry",  # on-the-move: one typo forgiven (correct, 1 of 2 points)
+    "2",  # who-timed: leave the line as it is (wrong)
     "",  # lesson-sources: continue
-    "a",  # on-the-move: show the article
-    "2",  # on-the-move: Downplaying the exchange (correct)
+    "a",  # anonymous: show the article
+    "3",  # anonymous: credited to an unnamed official (correct)
+    "two",  # two-sources: not a number
+    "2",  # two-sources: correct
+    "2",  # whose-words: the article's writer (correct)
     "2, 3",  # press-conference: two of three (partial)
-    "Paul Whelen",  # whelan-name: one typo forgiven
-    "reckless",  # new-start-word: wrong
     "3",  # ministry-statement: confirmed (correct)
     "1 2",  # lavrov-accuses: both (correct)
     "f",  # elbow-brush: False (correct)
     "5 4 3 2 1",  # timeline: one neighbour swap (partial)
     "1",  # fact-check: correct
     "4",  # file-lede: the careful lede (correct)
-    "",  # editor-call: continue
-    "5 1 2 3 4",  # follow-up: correct
+    "5 4 1 3 2",  # voices: correct
 ]
 
 
@@ -121,17 +120,13 @@ def test_invalid_input_reasks_with_a_reason() -> None:
     code, output = play(["", "9", "x", "", "2"])
     assert code == 0
     assert output.count("Choose a number from 1 to 4.") == 3
-    assert "✓ Correct · +1 point · score 1 / 21" in output
+    assert "✓ Correct · +2 points · score 2 / 23" in output
 
 
 def test_invalid_multiple_and_order_inputs() -> None:
     s = _scenario()
     # Straight to the press conference (multiple), then the timeline (order).
-    session = Session(s, SEED, clock=lambda: 0.0)
-    session.advance()
-    for response in (2, "true", "2022", "10", 1, 2):
-        session.answer(response)
-    assert session.node.id == "press-conference"
+    session = _right_until(s, "press-conference")
     out = io.StringIO()
     script = "7\n2 x\n\n2 3 6\n"
     PlainPlayer(session, io.StringIO(script), out).run()
@@ -142,16 +137,21 @@ def test_invalid_multiple_and_order_inputs() -> None:
     assert "✓ Correct · +3 points" in text
 
 
+def _right_until(s: Scenario, node_id: str) -> Session:
+    """A session of ``s`` (seed 7) answered right up to ``node_id``."""
+    session = Session(s, SEED, clock=lambda: 0.0)
+    while session.visit.node_id != node_id:
+        assert not session.finished
+        if session.question is None:
+            session.advance()
+        else:
+            session.answer(correct_response(session))
+    return session
+
+
 def test_order_numbers_are_the_shown_numbers() -> None:
     s = _scenario()
-    session = Session(s, SEED, clock=lambda: 0.0)
-    session.advance()
-    for response in (2, "true", "2022", "10", 1, 2, [2, 3, 6], "Paul Whelan", "irresponsible"):
-        session.answer(response)
-    session.answer(3)
-    session.answer([1, 2])
-    session.answer("false")
-    assert session.node.id == "timeline"
+    session = _right_until(s, "timeline")
     shown = {int(c.id): c.number for c in session.choices()}
     correct = " ".join(str(shown[i]) for i in range(5))
     out = io.StringIO()
@@ -166,7 +166,7 @@ def test_order_numbers_are_the_shown_numbers() -> None:
 def test_truefalse_accepts_words(word: str) -> None:
     _, output = play(["", "2", word])
     assert "You answered: True" in output
-    assert "score 2 / 21" in output
+    assert "score 3 / 23" in output
 
 
 @pytest.mark.parametrize("word", ["f", "false", "No", "n", "2"])
@@ -183,19 +183,19 @@ def test_truefalse_accepts_false_words(word: str) -> None:
 def test_eof_mid_game_prints_the_score_and_returns_0() -> None:
     code, output = play(["", "2", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 2 / 21 (9%)\n")
+    assert output.endswith("\nStopped: score 3 / 23 (13%)\n")
 
 
 def test_eof_at_once() -> None:
     code, output = play("")
     assert code == 0
-    assert output.endswith("Press Enter to continue \nStopped: score 0 / 21 (0%)\n")
+    assert output.endswith("Press Enter to continue \nStopped: score 0 / 23 (0%)\n")
 
 
 def test_q_quits_with_the_score() -> None:
     code, output = play(["", "2", "q", "t"])
     assert code == 0
-    assert output.endswith("\nStopped: score 1 / 21 (4%)\n")
+    assert output.endswith("\nStopped: score 2 / 23 (8%)\n")
 
 
 class _Interrupting(io.StringIO):
@@ -207,7 +207,7 @@ def test_ctrl_c_prints_the_score_and_returns_130() -> None:
     out = io.StringIO()
     code = PlainPlayer(Session(_scenario(), SEED), _Interrupting(), out).run()
     assert code == 130
-    assert out.getvalue().endswith("Stopped: score 0 / 21 (0%)\n")
+    assert out.getvalue().endswith("Stopped: score 0 / 23 (0%)\n")
 
 
 # ------------------------------------------------------- article and hints
@@ -220,16 +220,20 @@ def test_a_shows_the_numbered_article_and_the_question_again() -> None:
     assert "[13] During the G20 meeting" in output
     assert output.count("End of the article.") == 2
     # after the article, the question is shown again
-    assert output.count("Where did Blinken and Lavrov meet?") == 2
+    assert output.count("Which headline does the article support?") == 2
 
 
 def test_hints_deduct_and_show_their_cost() -> None:
-    code, output = play(["", "h", "h", "2"])
+    # headline, first-contact right; then the typed question worth 2 with a 1-point hint.
+    code, output = play(["", "2", "t", "h", "h", "Russian foreign ministry"])
     assert code == 0
     assert "Type h for a hint (costs 1 point)." in output
-    assert "Hint 1 of 1 (costs 1 point): Paragraph 3 names both the event and the city." in output
+    assert (
+        "Hint 1 of 1 (costs 1 point): The phrase is in paragraph 5. Read on to the words "
+        "“according to”." in output
+    )
     assert "There are no more hints." in output
-    assert "✓ Correct · 0 points (hints cost 1) · score 0 / 21" in output
+    assert "✓ Correct · +1 point (hints cost 1) · score 4 / 23" in output
 
 
 def test_question_without_hints() -> None:
@@ -330,7 +334,7 @@ def test_colour_only_when_asked_and_never_alone() -> None:
     _, coloured = play(["", "2", "2"], colour=True)
     assert "\x1b[32m✓ Correct\x1b[0m" in coloured
     assert "\x1b[31m✗ Wrong\x1b[0m" in coloured
-    assert "»\x1b[1mon the sidelines" in coloured
+    assert "»\x1b[1murged Russian Foreign Minister" in coloured
 
 
 # ------------------------------------------------------------------ evidence
@@ -411,7 +415,7 @@ def test_cli_folder_lists_the_scenarios_and_asks(
     assert "2. The second scenario (medium, about 15 minutes)" in out
     assert "Choose a number from 1 to 2." in out
     assert "\nThe second scenario\n" in out
-    assert out.endswith("Stopped: score 0 / 21 (0%)\n")
+    assert out.endswith("Stopped: score 0 / 23 (0%)\n")
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
@@ -447,7 +451,7 @@ def test_subprocess_piped_game_to_the_end() -> None:
 def test_subprocess_piped_input_runs_out() -> None:
     proc = _run(["play", "scenarios/g20-blinken-lavrov.yaml", "--plain", "--seed", "7"], "\n2\n")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "Stopped: score 1 / 21 (4%)"
+    assert proc.stdout.splitlines()[-1] == "Stopped: score 2 / 23 (8%)"
 
 
 def test_subprocess_no_arguments_plays_the_bundled_scenarios() -> None:

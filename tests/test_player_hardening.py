@@ -148,7 +148,7 @@ def test_plain_says_what_it_waits_for_and_then_that_it_stopped_saving(
     assert "waiting up to 1 seconds" in text
     assert text.count("another newsquiz kept the file busy for too long") == 1
     assert text.index("Another newsquiz is saving") < text.index("kept the file busy")
-    assert "Stopped: score 2 /" in text  # play went on
+    assert "Stopped: score 3 /" in text  # play went on
     assert elapsed < 5
     assert _answers_stored(tmp_path) == 0
 
@@ -450,8 +450,8 @@ def test_same_game_in_two_terminals_has_one_writer(tmp_path: Path) -> None:
     try:
         a.type("", "2", "t", prompts=3)  # scene, two answers, now at question 3
         b = Terminal(tmp_path)
-        out_b = b.finish("y", "2022", "10 minutes", "q")
-        assert "You have saved progress: question 3 of 16" in out_b
+        out_b = b.finish("y", "Russian foreign ministry", "1", "q")
+        assert "You have saved progress: question 3 of 15" in out_b
         assert "saved by another newsquiz window a moment ago" in out_b
         out_a = a.finish("1999", "3", "q")
     finally:
@@ -462,12 +462,15 @@ def test_same_game_in_two_terminals_has_one_writer(tmp_path: Path) -> None:
         saved = store.in_progress("ada", SCENARIO.id)
         assert saved is not None
         answers = [a.your_answer for a in store.answers(saved.attempt_id)]
-        assert answers[2:] == ["2022", "10 minutes"], answers
+        assert answers[2:] == [
+            "Russian foreign ministry",
+            "Credit the figure to a senior State Department official instead",
+        ], answers
         assert len(answers) == 4
         session = store.resume(saved, SCENARIO)
         assert [r.your_answer for r in session.records] == answers
-        assert session.score == saved.score == 4  # B's: 1 + 1 + 1 + 1 (A's would be 2)
-        assert "Stopped: score 4 / 21" in out_b
+        assert session.score == saved.score == 6  # B's: 2 + 1 + 2 + 1 (A's would be 3)
+        assert "Stopped: score 6 / 23" in out_b
 
 
 def test_game_saved_before_version_2_is_claimed_by_the_next_writer(tmp_path: Path) -> None:

@@ -266,9 +266,9 @@ def test_restore_twice_is_stable(scenario: Scenario) -> None:
 def test_restore_bundled_mid_game(bundled: Scenario) -> None:
     s = Session(bundled, 2024, clock=fixed_clock)
     s.advance()
-    s.hint()
     s.answer(1)
     s.answer("false")
+    s.hint()  # the typed question: a hint taken, not yet answered
     restored = Session.from_state(bundled, roundtrip(s.to_state()), clock=fixed_clock)
     assert public_view(restored) == public_view(s)
     play_perfectly(s)

@@ -7,23 +7,26 @@ Textual and the app starts as fast as it can.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from newsquiz import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from newsquiz.engine.session import Session
+    from newsquiz.scenario.diagnostics import Diagnostic
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.tracker import Progress
 
 
 def bundled_scenarios_dir() -> Path:
     """The scenarios shipped with newsquiz: inside the wheel, or the repo's `scenarios/`."""
+    from pathlib import Path
+
     here = Path(__file__).resolve().parent
     packaged = here / "_bundled_scenarios"
     if packaged.is_dir():
@@ -65,6 +68,8 @@ def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | Non
 
 def _scenario_files(command: str, paths: Sequence[str | Path]) -> list[Path] | None:
     """The scenario files under ``paths``, or None after saying why there are none."""
+    from pathlib import Path
+
     from newsquiz.scenario.loader import find_scenario_files
 
     missing = [p for p in paths if not Path(p).exists()]
@@ -79,6 +84,10 @@ def _scenario_files(command: str, paths: Sequence[str | Path]) -> list[Path] | N
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file, printing each one's findings as soon as it is checked: memory
+    stays flat however many files there are (a result is dropped once reported)."""
+    import json
+
     from newsquiz.scenario.diagnostics import Severity
     from newsquiz.scenario.loader import check_file
 
@@ -86,64 +95,73 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = _scenario_files("validate", args.paths)
     if files is None:
         return 2
-    results = [check_file(f) for f in files]
     errors = warnings = 0
-    report = []
     ok_files = 0
-    for result in results:
-        for d in result.diagnostics:
-            is_error = d.severity is Severity.ERROR or args.strict
-            errors += is_error
-            warnings += not is_error
-            report.append((d, is_error))
-        if result.ok and not (args.strict and result.diagnostics):
-            ok_files += 1
-    if args.format == "json":
-        payload = {
-            "files": [
-                {
-                    "file": r.file,
-                    "ok": r.ok and not (args.strict and r.diagnostics),
-                    "id": r.scenario.id if r.scenario else None,
-                    "diagnostics": [
-                        {**d.to_dict(), "severity": "error"} if args.strict else d.to_dict()
-                        for d in r.diagnostics
-                    ],
-                }
-                for r in results
-            ],
-            "errors": errors,
-            "warnings": warnings,
-        }
-        json.dump(payload, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+    as_json = args.format == "json"
+    colour = not as_json and _colour(out)
+    if as_json:
+        out.write('{\n  "files": [')
+    for n, path in enumerate(files):
+        result = check_file(path)
+        file_errors = sum(d.severity is Severity.ERROR or args.strict for d in result.diagnostics)
+        errors += file_errors
+        warnings += len(result.diagnostics) - file_errors
+        ok = result.ok and not (args.strict and result.diagnostics)
+        ok_files += ok
+        if as_json:
+            entry = {
+                "file": result.file,
+                "ok": ok,
+                "id": result.scenario.id if result.scenario else None,
+                "diagnostics": [
+                    {**d.to_dict(), "severity": "error"} if args.strict else d.to_dict()
+                    for d in result.diagnostics
+                ],
+            }
+            # The same text as one json.dump(..., indent=2) of the whole report.
+            text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            out.write(("," if n else "") + "\n    " + text)
+        else:
+            _print_diagnostics(out, result.diagnostics, args.strict, colour)
+            if result.scenario is not None and result.scenario.article is None:
+                out.write(f"{result.file}: note: {NO_ARTICLE_NOTE}\n")
+        out.flush()
+    if as_json:
+        out.write(("\n  ]" if files else "]") + f',\n  "errors": {errors},\n')
+        out.write(f'  "warnings": {warnings}\n}}\n')
     else:
-        colour = _colour(out)
-        cache: dict[str, list[str]] = {}
-        for d, is_error in report:
-            label = "error" if is_error else "warning"
-            if colour:
-                tint = "\x1b[1;31m" if is_error else "\x1b[1;33m"
-                label = f"{tint}{label}\x1b[0m"
-            out.write(f"{d.location()}: {label} {d.code}: {d.message}\n")
-            source = _source_line(d.file, d.line, cache) if d.line else None
-            if source is not None:
-                out.write(f"  {d.line:>4} | {source}\n")
-                caret_col = max(1, d.col)
-                out.write("       | " + " " * (caret_col - 1) + "^\n")
-            for note in d.notes:
-                out.write(f"       = note: {note}\n")
-        for r in results:
-            if r.scenario is not None and r.scenario.article is None:
-                out.write(f"{r.file}: note: {NO_ARTICLE_NOTE}\n")
         out.write(
-            f"{len(results)} file(s) checked, {ok_files} valid: "
+            f"{len(files)} file(s) checked, {ok_files} valid: "
             f"{errors} error(s), {warnings} warning(s)\n"
         )
     return 1 if errors else 0
 
 
+def _print_diagnostics(
+    out: TextIO, diagnostics: Sequence[Diagnostic], strict: bool, colour: bool
+) -> None:
+    from newsquiz.scenario.diagnostics import Severity
+
+    cache: dict[str, list[str]] = {}
+    for d in diagnostics:
+        is_error = d.severity is Severity.ERROR or strict
+        label = "error" if is_error else "warning"
+        if colour:
+            tint = "\x1b[1;31m" if is_error else "\x1b[1;33m"
+            label = f"{tint}{label}\x1b[0m"
+        out.write(f"{d.location()}: {label} {d.code}: {d.message}\n")
+        source = _source_line(d.file, d.line, cache) if d.line else None
+        if source is not None:
+            out.write(f"  {d.line:>4} | {source}\n")
+            caret_col = max(1, d.col)
+            out.write("       | " + " " * (caret_col - 1) + "^\n")
+        for note in d.notes:
+            out.write(f"       = note: {note}\n")
+
+
 def cmd_test(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.engine.playtest import DEFAULT_MAX_STATES, exhaustive, random_runs
     from newsquiz.scenario.loader import check_file
 
@@ -201,6 +219,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.authoring.graph import render
     from newsquiz.scenario.loader import check_file
 
@@ -229,6 +249,8 @@ def user_scenarios_dir(data_dir: str | None = None) -> Path:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:

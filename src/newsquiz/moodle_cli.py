@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from collections import Counter
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections import Counter
+    from pathlib import Path
 
 #: Largest bank or article read, in bytes (as for scenario files).
 MAX_BYTES = 2 * 1024 * 1024
@@ -49,6 +51,9 @@ def read_text_file(path: Path, what: str) -> str:
 
 
 def _write(text: str, out: str | None) -> None:
+    import tempfile
+    from pathlib import Path
+
     if out is None or out == "-":
         sys.stdout.write(text)
         return
@@ -93,6 +98,8 @@ def article_from_text(text: str) -> tuple[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.authoring.aiken import looks_like_aiken, parse_aiken
     from newsquiz.authoring.bank_to_scenario import (
         ArticleText,
@@ -183,6 +190,8 @@ def _summary(counts: Counter[str], skipped: Counter[str], losses: int) -> str:
 
 
 def cmd_export_gift(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.authoring.export_gift import scenario_to_gift
     from newsquiz.scenario.loader import check_file
 

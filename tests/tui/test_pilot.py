@@ -118,7 +118,7 @@ async def test_hint_shows_the_cost_first_and_costs_points() -> None:
         await start_first(pilot)
         await play(pilot, until=lambda s: s.question is not None)
         session = session_of(app)
-        assert session.visit.node_id == "where"
+        assert session.visit.node_id == "headline"
         hint = session.question.hints[0]  # type: ignore[union-attr]
         assert widget_text(app, "#hints") == ""
 
@@ -147,8 +147,8 @@ async def test_hint_shows_the_cost_first_and_costs_points() -> None:
         # A right answer now earns its point minus the hint's cost.
         await answer(pilot, "right")
         assert widget_text(app, "#verdict").startswith("✓ Correct")
-        assert "0 points (hints cost 1)" in widget_text(app, "#verdict")
-        assert session.score == 0
+        assert "1 point (hints cost 1)" in widget_text(app, "#verdict")
+        assert session.score == 1
         assert session.records[-1].hints_used == 1
 
 
@@ -166,7 +166,7 @@ async def test_instructions_count_the_hints_left() -> None:
 
 
 async def test_hint_in_a_typed_answer_uses_ctrl_t() -> None:
-    session = engine_until(SCENARIO, "whelan-name")
+    session = engine_until(SCENARIO, "on-the-move")
     app = resume_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         session = await resume(pilot)
@@ -180,7 +180,10 @@ async def test_hint_in_a_typed_answer_uses_ctrl_t() -> None:
         await until_screen(pilot, ConfirmScreen)
         await press(pilot, "y")
         await until_screen(pilot, PlayScreen)
-        assert "Hint 1: He is named in paragraph 4." in widget_text(app, "#hints")
+        assert (
+            "Hint 1: The phrase is in paragraph 5. Read on to the words “according to”."
+            in widget_text(app, "#hints")
+        )
         # The typed text survived the dialog.
         assert app.screen.query_one(AnswerInput).value == "Paul h"
         # The cost is taken when the question is scored, from its points.
@@ -202,7 +205,8 @@ async def test_article_from_play_and_back_keeps_the_answer_in_progress() -> None
         await until_screen(pilot, ArticleScreen)
         text = flat(screen_text(app))
         assert SCENARIO.article.headline in text
-        assert "Supplied article · 2 March 2023" in text
+        # The outlet line; the supplied article gives no date, so none is shown.
+        assert "Supplied article" in text and "2023" not in text.split("1 US Secretary")[0]
         assert "1 US Secretary of State Antony Blinken" in text
         # The reader scrolls: the end of the article is reachable.
         await press(pilot, "end")
@@ -219,7 +223,7 @@ async def test_article_from_feedback_opens_at_the_evidence() -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_first(pilot)
-        await play(pilot, until=lambda s: s.visit.node_id == "geneva-year")
+        await play(pilot, until=lambda s: s.visit.node_id == "timeline")
         await answer(pilot, "wrong")
         feedback = flat(" ".join(static_texts(app)))
         assert "Evidence — paragraph 9" in feedback
@@ -242,7 +246,7 @@ async def test_article_from_feedback_opens_at_the_evidence() -> None:
         await until_screen(pilot, FeedbackScreen)
         await press(pilot, "enter")
         await until_screen(pilot, PlayScreen)
-        assert session_of(app).visit.node_id == "duration"
+        assert session_of(app).visit.node_id == "fact-check"
 
 
 async def test_article_from_the_library() -> None:
@@ -399,7 +403,7 @@ async def test_enter_still_continues_after_a_click_on_the_text() -> None:
         await pilot.click("#narrative")
         await press(pilot, "enter")
         await pilot.pause()
-        assert session.visit.node_id != "press-area"
+        assert session.visit.node_id != "the-desk"
 
 
 async def test_mouse_plays_too() -> None:
@@ -429,8 +433,8 @@ async def test_starts_and_plays_at_other_sizes(size: tuple[int, int]) -> None:
         assert app.size == size
         await play(pilot, until=lambda s: s.question is not None)
         text = flat(screen_text(app))
-        assert "Where did Blinken and Lavrov meet?" in text
-        assert "Question 1 of 16" in text
+        assert "Which headline does the article support?" in text
+        assert "Question 1 of 15" in text
         await answer(pilot, "right")
         assert "✓ Correct" in flat(screen_text(app))
 
@@ -479,7 +483,7 @@ async def _results_with_misses(pilot: Any) -> list[str]:
 
 
 def _session_with_misses() -> Any:
-    # 'where' and 'geneva-year' wrong, then everything right up to the filing question.
+    # 'headline' and 'on-the-move' wrong, then everything right up to the filing question.
     return engine_until(SCENARIO, "file-lede", ["wrong", "right", "wrong"])
 
 
@@ -487,7 +491,7 @@ async def test_practise_what_i_missed() -> None:
     app = resume_app(_session_with_misses())
     async with app.run_test(size=(80, 24)) as pilot:
         missed = await _results_with_misses(pilot)
-        assert missed == ["where", "geneva-year", "file-lede"]
+        assert missed == ["headline", "on-the-move", "file-lede"]
         assert "p: practise the 3 question(s) you missed" in flat(" ".join(static_texts(app)))
         await press(pilot, "p")
         await until_screen(pilot, PlayScreen)
@@ -495,8 +499,8 @@ async def test_practise_what_i_missed() -> None:
         assert [n.id for n in session.scenario.nodes] == missed
         assert session.scenario.title == f"Practice: {SCENARIO.title}"
         # Straight to the first missed question, with no narrative.
-        assert session.visit.node_id == "where"
-        assert "Where did Blinken and Lavrov meet?" in flat(screen_text(app))
+        assert session.visit.node_id == "headline"
+        assert "Which headline does the article support?" in flat(screen_text(app))
         given = await play(pilot)
         assert given == ["right"] * 3
         assert widget_text(app, "#ending-title") == "Practice done"
@@ -517,7 +521,7 @@ async def test_play_again_starts_a_fresh_game() -> None:
         assert session.scenario.id == SCENARIO.id
         assert session.records == [] and session.score == 0
         assert session.visit.node_id == SCENARIO.nodes[0].id
-        assert "16 questions ahead" in flat(screen_text(app))
+        assert "15 questions ahead" in flat(screen_text(app))
         # ... and it plays: the first question answered by keys.
         await play(pilot, until=lambda s: s.question is not None)
         response = response_for(session, "right")

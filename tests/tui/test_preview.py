@@ -46,18 +46,18 @@ async def test_watch_reloads_keeps_the_node_and_shows_diagnostics_in_place(
 ) -> None:
     path = _copy(tmp_path)
     original = path.read_text(encoding="utf-8")
-    app = make_preview_app(path, start="duration", watch=True, seed=SEED)
+    app = make_preview_app(path, start="who-timed", watch=True, seed=SEED)
     async with app.run_test(size=(100, 40)) as pilot:
         await until_screen(pilot, PlayScreen)
         await asyncio.sleep(0.3)  # let the watcher start
-        assert session_of(app).visit.node_id == "duration"
+        assert session_of(app).visit.node_id == "who-timed"
 
         # An edit to the current node's title shows at once, at the same node.
         before = app.reloads
         path.write_text(original.replace("The stopwatch", "The stopwatch, edited"), "utf-8")
         await _reloaded(app, before, pilot)
         await until_screen(pilot, PlayScreen)
-        assert session_of(app).visit.node_id == "duration"
+        assert session_of(app).visit.node_id == "who-timed"
         assert "The stopwatch, edited" in all_text(app)
 
         # A broken file: the diagnostics in place of the game, the app keeps running.
@@ -72,16 +72,16 @@ async def test_watch_reloads_keeps_the_node_and_shows_diagnostics_in_place(
         # Fixed, and the current node renamed: back at the nearest earlier node.
         before = app.reloads
         path.write_text(
-            original.replace("id: duration", "id: duration-2").replace(
-                "next: duration", "next: duration-2"
+            original.replace("id: who-timed", "id: who-timed-2").replace(
+                "next: who-timed", "next: who-timed-2"
             ),
             "utf-8",
         )
         await _reloaded(app, before, pilot)
         await until_screen(pilot, PlayScreen)
-        # The game from before the file broke started at 'duration' (--from), which is
+        # The game from before the file broke started at 'who-timed' (--from), which is
         # gone, with no earlier node on its path: back at the start, and said so.
-        assert session_of(app).visit.node_id == "press-area"
+        assert session_of(app).visit.node_id == "the-desk"
         assert any("back at the start" in str(n.message) for n in app._notifications)
 
 
@@ -95,13 +95,13 @@ async def test_watch_keeps_the_node_after_answering(tmp_path: Path) -> None:
         await send(pilot, "enter", wait=False)  # the opening scene
         await asyncio.sleep(0.1)
         await pilot.pause()
-        assert session_of(app).visit.node_id == "where"
+        assert session_of(app).visit.node_id == "headline"
         await answer(pilot, "right")
         await send(pilot, "enter", wait=False)
         await until_screen(pilot, PlayScreen)
         node = session_of(app).visit.node_id
         score = session_of(app).score
-        assert node == "first-contact" and score == 1
+        assert node == "first-contact" and score == 2
 
         # The node the player is at disappears: the nearest earlier one, said so.
         before = app.reloads
@@ -112,8 +112,8 @@ async def test_watch_keeps_the_node_after_answering(tmp_path: Path) -> None:
         await _reloaded(app, before, pilot)
         await until_screen(pilot, PlayScreen)
         session = session_of(app)
-        assert session.visit.node_id == "where"
-        assert session.score == 1  # the score so far is kept
+        assert session.visit.node_id == "headline"
+        assert session.score == 2  # the score so far is kept
         assert any("nearest earlier node" in str(n.message) for n in app._notifications)
 
 
@@ -140,7 +140,7 @@ async def test_article_file_save_reloads(tmp_path: Path) -> None:
 
 
 async def test_answering_in_the_preview_works(tmp_path: Path) -> None:
-    app = make_preview_app(_copy(tmp_path), start="duration", seed=SEED)
+    app = make_preview_app(_copy(tmp_path), start="who-timed", seed=SEED)
     async with app.run_test(size=(100, 40)) as pilot:
         await until_screen(pilot, PlayScreen)
         await answer(pilot, "right")
@@ -150,7 +150,7 @@ async def test_answering_in_the_preview_works(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--from", "durration"], "no node 'durration' in the scenario (did you mean 'duration'?)"),
+        (["--from", "who-timd"], "no node 'who-timd' in the scenario (did you mean 'who-timed'?)"),
         (["--from", "front-page"], "that is an ending"),
         (["--set", "trsut=1"], "no variable 'trsut' is declared (did you mean 'trust'?)"),
         (["--set", "trust=high"], "'trust' is a whole number (int)"),
@@ -172,8 +172,9 @@ def test_plain_preview_from_a_node(
     import io
     import sys
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("2022\n"))
-    main(["play", str(BUNDLED), "--plain", "--from", "geneva-year", "--seed", "1"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("2\n"))
+    main(["play", str(BUNDLED), "--plain", "--from", "two-sources", "--seed", "1"])
     out = capsys.readouterr().out
-    assert "The last time" in out
-    assert "press area" not in out.lower().split("the last time")[0]
+    assert "Count the voices" in out
+    # Straight there: the opening scene and the questions before it are not played.
+    assert "Nothing goes out until" not in out.split("Count the voices")[0]

@@ -145,7 +145,7 @@ class TestArticle:
         shot(new_app(), run_before)
 
     def test_article_at_the_evidence_paragraph(self, shot: Any) -> None:
-        app, go = answered("geneva-year", "wrong", "o")
+        app, go = answered("timeline", "wrong", "o")
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await go(pilot)
@@ -166,7 +166,7 @@ class TestPlay:
         shot(new_app(), run_before)
 
     def test_single_choice(self, shot: Any) -> None:
-        shot(*resumed("where"))
+        shot(*resumed("headline"))
 
     def test_multiple_with_one_ticked(self, shot: Any) -> None:
         shot(*resumed("press-conference", "down", "space"))
@@ -175,10 +175,10 @@ class TestPlay:
         shot(*resumed("first-contact"))
 
     def test_text_with_typed_text(self, shot: Any) -> None:
-        shot(*resumed("whelan-name", *"Paul Whe"))
+        shot(*resumed("on-the-move", *"Russian for"))
 
     def test_numeric(self, shot: Any) -> None:
-        shot(*resumed("duration", "9"))
+        shot(*resumed("two-sources", "3"))
 
     def test_order_after_a_move(self, shot: Any) -> None:
         shot(*resumed("timeline", "down", "u"))
@@ -189,7 +189,7 @@ class TestPlay:
 
 class TestDialogs:
     def test_hint_confirm(self, shot: Any) -> None:
-        app, go = resumed("where", "h")
+        app, go = resumed("headline", "h")
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await go(pilot)
@@ -198,7 +198,7 @@ class TestDialogs:
         shot(app, run_before)
 
     def test_help(self, shot: Any) -> None:
-        app, go = resumed("where", "question_mark")
+        app, go = resumed("headline", "question_mark")
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await go(pilot)
@@ -220,13 +220,13 @@ class TestDialogs:
 
 class TestFeedback:
     def test_correct(self, shot: Any) -> None:
-        shot(*answered("where", "right"))
+        shot(*answered("headline", "right"))
 
     def test_partial(self, shot: Any) -> None:
         shot(*answered("press-conference", "partial"))
 
     def test_wrong_with_evidence(self, shot: Any) -> None:
-        shot(*answered("geneva-year", "wrong"))
+        shot(*answered("two-sources", "wrong"))
 
 
 # ------------------------------------------------------------------------ results
@@ -334,7 +334,7 @@ class _Saved(Progress):
 
 class TestSavedProgress:
     def test_resume_offer(self, shot: Any) -> None:
-        app = resume_app(engine_until(SCENARIO, "geneva-year"))
+        app = resume_app(engine_until(SCENARIO, "two-sources"))
 
         async def run_before(pilot: Pilot[Any]) -> None:
             from newsquiz.tui.dialogs import ChoiceScreen

@@ -28,6 +28,7 @@ from newsquiz.authoring.htmltext import LOOKS_LIKE_HTML, html_to_text
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.loader import check_bytes
 from newsquiz.scenario.model import END, ID_PATTERN
+from newsquiz.scenario.validate import typeable
 from newsquiz.text import FORBIDDEN, clean
 
 NoticeKind = Literal["skipped", "changed", "converted"]
@@ -389,6 +390,13 @@ class _Converter:
             feedback = texts(a.feedback)
             if text == "*" and w == 0:
                 wrong_feedback = feedback
+            elif w >= 100 and text != "*" and not typeable(text):
+                self.notice(
+                    q,
+                    "changed",
+                    f"answer '{text}' is left out: it is only punctuation or symbols, which "
+                    "newsquiz ignores in typed answers, so no answer could ever match it",
+                )
             elif w >= 100 and text != "*":
                 accepted.append(text)
                 if feedback and feedback not in right_feedback:

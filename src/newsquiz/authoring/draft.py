@@ -220,6 +220,7 @@ def _figures(a: Analysis) -> Iterable[Drafted]:
                 *_evidence(window, ""),
                 "hints:",
                 f"  - text: {q(f'Look at paragraph {f.span.para}.')}",
+                "    cost: 0",
                 f"explanation: {q(explanation)}",
             ]
         as_choice = not as_choice
@@ -250,6 +251,7 @@ def _years(a: Analysis) -> Iterable[Drafted]:
             *_evidence(window, ""),
             "hints:",
             f"  - text: {q(f'Look at paragraph {d.span.para}.')}",
+            "    cost: 0",
             f"explanation: {q(f'Paragraph {d.span.para}: “{window.text}”')}",
         ]
         yield Drafted("year", "A date", lines, d.span.para, {key})
@@ -293,6 +295,7 @@ def _names(a: Analysis) -> Iterable[Drafted]:
                 *_evidence(window, ""),
                 "hints:",
                 f"  - text: {q(f'Look at paragraph {s.para}.')}",
+                "    cost: 0",
                 f"explanation: {q(f'Paragraph {s.para}: “{window.text}”')}",
             ]
             yield Drafted("name", "A name", lines, s.para, {(s.para, s.start)})

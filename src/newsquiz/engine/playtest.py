@@ -23,11 +23,15 @@ from typing import Any
 
 from newsquiz.engine.errors import EngineError
 from newsquiz.engine.session import VISIT_LIMIT, Halt, Session
-from newsquiz.scenario import limits
+from newsquiz.scenario import editorial, limits
 from newsquiz.scenario.model import Expr, Question, Scenario
 
 #: Distinct states an exhaustive play-test explores before it stops (and says so).
 DEFAULT_MAX_STATES = limits.DEFAULT_MAX_STATES
+#: A random play-test warns about an ending reached by fewer than this share of its games
+#: (counted from this many games up: fewer say too little).
+RARE_ENDING = 0.01
+RARE_ENDING_MIN_RUNS = 100
 #: Game steps (actions, path entries, answered questions) an exhaustive play-test holds
 #: in memory at once before it stops (and says so).
 MAX_TEST_STEPS = limits.MAX_TEST_STEPS
@@ -288,6 +292,9 @@ class _Tracker:
         report.choices_total = len(all_choices)
         report.choices_picked = sum(1 for n, c, _ in all_choices if (n, c) in self.choices)
         report.findings.extend(self.errors.values())
+        report.findings.extend(
+            Finding("warning", n.message, n.pos.line, n.pos.col) for n in editorial.check(s)
+        )
         if report.bounded:
             return  # what was not reached may lie beyond the bound: no claims
         # Exhaustive play proves a part unreachable; random play only did not happen on it.
@@ -306,6 +313,7 @@ class _Tracker:
                         severity, f"question '{node_id}': choice '{cid}' is never offered", line
                     )
                 )
+        games = sum(self.endings.values())
         for ending in s.endings:
             if ending.id not in self.endings:
                 report.findings.append(
@@ -316,7 +324,25 @@ class _Tracker:
                         ending.pos.col,
                     )
                 )
+            elif (
+                report.mode == "random"
+                and games >= RARE_ENDING_MIN_RUNS
+                and self.endings[ending.id] < RARE_ENDING * games
+            ):
+                report.findings.append(
+                    Finding(
+                        "warning",
+                        f"ending '{ending.id}' is reached by only {self.endings[ending.id]:,} "
+                        f"of {games:,} random games ({self.endings[ending.id] / games:.1%}); "
+                        "check that its conditions or score band can be met by real play",
+                        ending.pos.line,
+                        ending.pos.col,
+                    )
+                )
         for e, seen in self.conditions.values():
+            if e.source.strip() in ("true", "false"):
+                continue  # a constant says what the author means: `when: false` on an
+                # ending that only a goto reaches is never true on purpose
             for value in (True, False):
                 if value not in seen:
                     report.findings.append(

@@ -124,7 +124,13 @@ class Builder:
         if isinstance(node, YScalar) and not node.is_null:
             shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
             got = f"'{shown}'"
-        self.report("NQ100", f"{where}: expected {expected}, got {got}", node)
+        notes: tuple[str, ...] = ()
+        if where.endswith(".hints") and isinstance(node, YScalar) and not node.is_null:
+            notes = (
+                "hints are a list, each with its text (and a cost, 1 by default): write "
+                f"'hints:', then on the next line, indented: '- text: {clip(node.value)}'",
+            )
+        self.report("NQ100", f"{where}: expected {expected}, got {got}", node, *notes)
         return BAD
 
     # --------------------------------------------------------------- conversion
@@ -212,7 +218,12 @@ class Builder:
                 if item_tp is Route and isinstance(item, YScalar):
                     items.append(Route(goto=item.value, pos=Pos(item.line, item.col)))
                     continue
-                value = self.convert(item, item_tp, f"{where}[{i + 1}]", {})
+                item_where = (
+                    _choice_where(where, item, i)
+                    if item_tp is model.Choice
+                    else f"{where}[{i + 1}]"
+                )
+                value = self.convert(item, item_tp, item_where, {})
                 if value is not BAD:
                     items.append(value)
             min_items = meta.get("min_items")
@@ -289,7 +300,7 @@ class Builder:
             return self.wrong_type(node, "a mapping", where)
         label = _LABELS.get(cls)
         ident = node.get("id")
-        if label and isinstance(ident, YScalar) and ident.value:
+        if label and isinstance(ident, YScalar) and ident.value and cls is not model.Choice:
             where = f"{label} '{ident.value}'"
         plan = field_plan(cls)
         by_name = _BY_NAME.get(cls)
@@ -298,13 +309,24 @@ class Builder:
         values: dict[str, Any] = {}
         positions: dict[str, Pos] = {}
         ok = True
+        #: Required fields missing because their key is misspelt: one error each, not two.
+        misspelt: set[str] = set()
         for key, value_node in node.items:
             fp = by_name.get(key.value)
             if fp is None:
+                close = difflib.get_close_matches(key.value, list(by_name), n=1, cutoff=0.6)
+                notes: tuple[str, ...] = ()
+                if close and by_name[close[0]].required and node.get(close[0]) is None:
+                    misspelt.add(close[0])
+                    notes = (
+                        f"'{close[0]}' is required, so {where} cannot be used until it is fixed",
+                    )
                 self.report(
                     "NQ102",
-                    f"unknown field '{key.value}' in {where}" + did_you_mean(key.value, by_name),
+                    f"unknown field '{key.value}' in {where}"
+                    + (f" (did you mean '{close[0]}'?)" if close else ""),
                     key,
+                    *notes,
                 )
                 continue
             positions[fp.name] = Pos(value_node.line, value_node.col)
@@ -324,13 +346,19 @@ class Builder:
                     values[fp.name] = ""
                 continue
             value = self.convert(value_node, fp.inner, f"{where}.{fp.name}", fp.meta, fp.shape)
+            if value is BAD and cls is model.Question and fp.name == "kind":
+                # Reported already; check the rest of the question as the kind it is most
+                # likely meant to be, so that its other problems show in the same run.
+                value = _likely_kind(value_node)
             if value is BAD:
                 if fp.required:
                     ok = False
                 continue
             values[fp.name] = value
         for fp in _required(cls):
-            if fp.name not in values and fp.name not in positions:
+            if fp.name in misspelt:
+                ok = False
+            elif fp.name not in values and fp.name not in positions:
                 self.report(
                     "NQ101",
                     f"{where} is missing required field '{fp.name}'",
@@ -345,6 +373,26 @@ class Builder:
         values["pos"] = Pos(node.line, node.col)
         values["positions"] = positions
         return _construct(cls, values)
+
+
+def _choice_where(where: str, item: YNode, index: int) -> str:
+    """How messages name a choice: by its id (or the letter it gets), as the validator
+    does: ``question 'q1' choice 'b'``, not ``node 'q1'.question.choices[2]``."""
+    owner = where.removesuffix(".choices")
+    if owner.startswith("node '") and owner.endswith("'.question"):
+        owner = "question " + owner[len("node ") : -len(".question")]
+    ident = item.get("id") if isinstance(item, YMap) else None
+    name = ident.value if isinstance(ident, YScalar) and ident.value else model._letter_id(index)
+    return f"{owner} choice '{name}'"
+
+
+def _likely_kind(node: YNode) -> Any:
+    """The question kind a misspelt ``kind:`` most likely means (BAD when none is close)."""
+    if not isinstance(node, YScalar):
+        return BAD
+    kinds = [str(k) for k in typing.get_args(model.QuestionKind)]
+    close = difflib.get_close_matches(node.value, kinds, n=1, cutoff=0.6)
+    return close[0] if close else BAD
 
 
 _REQUIRED: dict[type, list[_FieldPlan]] = {}

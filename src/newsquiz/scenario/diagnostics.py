@@ -68,6 +68,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ503": (Severity.ERROR, "evidence paragraph does not exist"),
     "NQ504": (Severity.WARNING, "evidence quote is not in the paragraph it names"),
     "NQ505": (Severity.ERROR, "evidence in a scenario without an article"),
+    "NQ506": (Severity.WARNING, "evidence quote occurs in more than one paragraph"),
     # -- endings and score bands (NQ6xx)
     "NQ600": (Severity.ERROR, "score bands overlap"),
     "NQ601": (Severity.ERROR, "score bands leave a gap"),

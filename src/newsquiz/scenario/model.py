@@ -127,10 +127,16 @@ class Article(Located):
     """The news article the scenario is built from."""
 
     headline: str = field(metadata=doc("The article's headline.", example="Blinken urges Lavrov"))
-    outlet: str = field(default="", metadata=doc("Who published it.", example="BBC News"))
-    byline: str = field(default="", metadata=doc("The author(s).", example="James Landale"))
+    outlet: str = field(
+        default="",
+        metadata=doc("Who published it, as your source gives it.", example="Example News"),
+    )
+    byline: str = field(
+        default="", metadata=doc("The author(s), if the source names them.", example="A. Reporter")
+    )
     published: _dt.date | None = field(
-        default=None, metadata=doc("Publication date, YYYY-MM-DD.", example="2023-03-02")
+        default=None,
+        metadata=doc("Publication date, YYYY-MM-DD, if the source gives it.", example="2024-05-31"),
     )
     url: str = field(
         default="", metadata=doc("Where the article was published.", example="https://…")

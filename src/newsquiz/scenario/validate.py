@@ -5,6 +5,7 @@ Every check appends to one list, so a teacher sees every problem in one pass.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -68,11 +69,15 @@ class Validator:
             name: ex.VarType(t) for name, t in BUILTIN_NAMES.items()
         }
         self.read_vars: set[str] = set()
+        self.set_vars: set[str] = set()
         self.declared: set[str] = set()
         self.ids: set[str] = set()
         self.targets: list[str] = [END]
         self._suggestions_left = _SUGGESTION_BUDGET
         self._closest_left = _CLOSEST_BUDGET
+        self._joined: str | None = None
+        self._run_together = False
+        self._starts: list[int] = []
 
     def suggest(self, word: str, options: Collection[str]) -> str:
         """ " (did you mean …?)" for ``word``, within a budget of comparisons per file: a
@@ -151,7 +156,11 @@ class Validator:
             self.types[name] = ex.VarType(var.type)
             self.declared.add(name)
 
-    def expression(self, e: Expr, want: ex.VarType | None, what: str) -> None:
+    def expression(
+        self, e: Expr, want: ex.VarType | None, what: str, own: str | None = None
+    ) -> None:
+        """Check ``e``; ``own`` is the variable it is the new value of: reading a variable
+        only to update it (``count: count + 1``) does not count as using it."""
         try:
             tree = ex.parse(e.source)
         except ex.ExprError as err:
@@ -159,7 +168,7 @@ class Validator:
             # Still count the names it mentions as read: one error, not two.
             self.read_vars.update(_IDENT.findall(e.source))
             return
-        self.read_vars.update(ex.names(tree))
+        self.read_vars.update(n for n in ex.names(tree) if n != own)
         try:
             got = ex.check(tree, self.types)
         except ex.UndeclaredName as err:
@@ -197,6 +206,7 @@ class Validator:
                 self.report("NQ404", f"{what}: '{name}' is built in and cannot be set", value.pos)
                 continue
             var_type = self.types.get(name)
+            self.set_vars.add(name)
             if var_type is None:
                 self.report(
                     "NQ401",
@@ -206,14 +216,15 @@ class Validator:
                     "declare it under 'variables:'",
                 )
                 continue
-            self.expression(value, var_type, f"{what}: value for '{name}'")
+            self.expression(value, var_type, f"{what}: value for '{name}'", own=name)
 
     def check_unused_variables(self) -> None:
         for name, var in self.s.variables.items():
             if name in self.declared and name not in self.read_vars:
                 self.report(
                     "NQ403",
-                    f"variable '{name}' is never read by any condition",
+                    f"variable '{name}' is never read by any condition"
+                    + (" (only by its own updates)" if name in self.set_vars else ""),
                     var.pos,
                     "use it in a 'when' or remove it",
                 )
@@ -262,6 +273,32 @@ class Validator:
     def paragraphs(self) -> tuple[str, ...]:
         return self.s.article.paragraphs if self.s.article is not None else ()
 
+    def _also_in(self, quote: str, found: int) -> list[int]:
+        """Paragraphs other than ``found`` that hold ``quote`` (after normalising), at most
+        three: one pass over the article, stopping early."""
+        if self._joined is None:
+            texts = [normalise(p) for p in self.paragraphs]
+            self._joined = "\n\n".join(texts)
+            starts, at = [], 0
+            for text in texts:
+                starts.append(at)
+                at += len(text) + 2
+            self._starts = starts
+        wanted = normalise(quote).strip()
+        if not wanted:
+            return []
+        out: list[int] = []
+        at = self._joined.find(wanted)
+        while at >= 0 and len(out) < 3:
+            number = bisect.bisect_right(self._starts, at)
+            if number != found and number not in out:
+                out.append(number)
+            # On to the next paragraph: a quote repeated within one is counted once.
+            if number >= len(self._starts):
+                break
+            at = self._joined.find(wanted, self._starts[number])
+        return out
+
     def check_article(self) -> None:
         article = self.s.article
         if article is not None and not article.paragraphs and not article.file:
@@ -284,6 +321,22 @@ class Validator:
         if not paragraphs:
             return
         if ev.paragraph is not None and not 1 <= ev.paragraph <= len(paragraphs):
+            if len(paragraphs) == 1 and "\n" in paragraphs[0]:
+                # Paragraphs run together (`text: >` folds blank lines away): say so once,
+                # not once for every paragraph number the evidence uses.
+                if not self._run_together:
+                    self._run_together = True
+                    self.report(
+                        "NQ503",
+                        f"{what}: paragraph {ev.paragraph} does not exist: the whole article "
+                        "is one paragraph, because its paragraphs are not separated by "
+                        "blank lines",
+                        ev.at("paragraph"),
+                        "write the article as `text: |`: a `>` block turns each blank line "
+                        "into a line break, so the paragraphs run together",
+                        "reported once; every evidence paragraph after 1 fails for this reason",
+                    )
+                return
             self.report(
                 "NQ503",
                 f"{what}: paragraph {ev.paragraph} does not exist; the article has "
@@ -311,6 +364,12 @@ class Validator:
                 )
             elif not closest:
                 notes.append("too many quotes are missing to search for each closest passage")
+            case = _case_only(paragraphs, ev.quote)
+            if case:
+                notes.append(
+                    f"only the capitals differ: paragraph {case} has these words with other "
+                    "capital letters; case is never ignored, so copy the article's capitals"
+                )
             self.report(
                 "NQ501",
                 f'{what}: the quote "{_clip(ev.quote)}" is not in the article',
@@ -327,6 +386,19 @@ class Validator:
                 f'the article has: "{_clip(match.closest)}"',
                 "this is accepted; copy the article's text to silence the warning",
             )
+        if ev.paragraph is None:
+            others = self._also_in(ev.quote, match.paragraph)
+            if others:
+                where = ", ".join(str(n) for n in others)
+                self.report(
+                    "NQ506",
+                    f"{what}: the quote is in paragraph {match.paragraph} and also in "
+                    f"paragraph{'s' if len(others) > 1 else ''} {where}; it is shown in "
+                    f"paragraph {match.paragraph}",
+                    pos,
+                    f"say which one is meant: add 'paragraph: {match.paragraph}' (or another), "
+                    "or quote more words so that only one paragraph has them",
+                )
         if ev.paragraph is not None and match.paragraph != ev.paragraph:
             self.report(
                 "NQ504",
@@ -790,6 +862,17 @@ def _walk(start: str, edges: Mapping[str, list[str]]) -> Iterator[str]:
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
+
+
+def _case_only(paragraphs: tuple[str, ...], quote: str) -> int:
+    """The paragraph holding ``quote`` when capitals are ignored (0: none)."""
+    wanted = normalise(quote).strip().casefold()
+    if not wanted:
+        return 0
+    for number, paragraph in enumerate(paragraphs, 1):
+        if wanted in normalise(paragraph).casefold():
+            return number
+    return 0
 
 
 def _clip(text: str, limit: int = 80) -> str:

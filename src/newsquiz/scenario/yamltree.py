@@ -225,6 +225,117 @@ def _char_at(text: str, line: int, col: int) -> str:
     return ""
 
 
+_BLOCK_HEADER = re.compile(r"^( *)(?:- )?[^\s#:][^:]*:\s+[|>][-+0-9]*\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r"^ *(?:- )?[\w-]+:(?:\s|$)")
+_QUOTED_START = re.compile(r"^( *(?:- )?[\w-]+:\s+)([\"'])")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _explain(text: str, line: int, col: int, problem: str) -> tuple[int, int, list[str]] | None:
+    """Where a raw parser complaint really comes from, and what to do: (line, col, notes).
+
+    The parser reports where it got stuck, which is often lines after the mistake and in
+    its own words; these are the mistakes teachers make most."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    # A paragraph of a `|` or `>` block (the article) indented less than the block: the
+    # block ends there, and the parser stumbles on that line or the next ones.
+    if problem.startswith(("could not find expected ':'", "did not find expected key")):
+        found = _under_indented(lines, line)
+        if found is not None:
+            at, want = found
+            return (
+                at,
+                _indent(lines[at - 1]) + 1,
+                [
+                    f"this line is indented {_indent(lines[at - 1])} spaces, less than the "
+                    f"{want} of the text block above it, so the block ends here; indent "
+                    "every line of the block (every paragraph of the article) the same"
+                ],
+            )
+    if problem.startswith("did not find expected key"):
+        m = _QUOTED_START.match(here)
+        if m is not None:
+            value = here[m.end(1) :].rstrip().replace("'", "''")
+            key = here[: m.end(1)].strip()
+            return (
+                line,
+                col,
+                [
+                    f"the value starts with a quotation mark, so YAML reads it only up to the "
+                    f"closing mark; quote the whole value, e.g. {key} '{value}'",
+                    "or write the marks as typographic quotes (“ ”), which need no quoting",
+                ],
+            )
+    if problem.startswith("mapping values are not allowed"):
+        previous = next((p for p in reversed(lines[: line - 1]) if p.strip()), "")
+        if (
+            _indent(here) > _indent(previous)
+            and _KEY_LINE.match(previous)
+            and not previous.rstrip().endswith(":")
+        ):
+            return (
+                line,
+                _indent(here) + 1,
+                [
+                    f"this line is indented {_indent(here)} spaces, more than the line above "
+                    f"({_indent(previous)}): YAML reads it as part of that line's value; line "
+                    "it up with the field above"
+                ],
+            )
+        m = re.match(r"^( *(?:- )?[\w-]+:\s+)(.*)$", here)
+        if m is not None:
+            value = m.group(2).rstrip().replace('"', '\\"')
+            return (
+                line,
+                col,
+                [
+                    "a text with ': ' (colon and space) in it must be quoted, e.g. "
+                    f'{m.group(1).strip()} "{value}"'
+                ],
+            )
+    if problem.startswith("did not find expected '-' indicator"):
+        items = [p for p in lines[: line - 1] if p.lstrip().startswith("- ")]
+        if items:
+            want = _indent(items[-1])
+            return (
+                line,
+                col,
+                [
+                    f"this list item is indented {_indent(here)} spaces and the one before it "
+                    f"{want}: line up the '-' of every item in a list"
+                ],
+            )
+    return None
+
+
+def _under_indented(lines: list[str], line: int) -> tuple[int, int] | None:
+    """(line, wanted indent) of the first line after a block header up to ``line`` that is
+    indented less than the block's text yet more than its header (so it was meant to be
+    part of it), or None."""
+    for start in range(line - 1, max(-1, line - 2001), -1):
+        header = _BLOCK_HEADER.match(lines[start])
+        if header is None:
+            continue
+        body = [i for i in range(start + 1, line) if lines[i].strip()]
+        if not body:
+            return None
+        want = _indent(lines[body[0]])
+        for i in body[1:]:
+            got = _indent(lines[i])
+            if got < want and not _KEY_LINE.match(lines[i]):
+                return i + 1, want
+            if got < want:
+                return None
+        return None
+    return None
+
+
 def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
     line = col = 0
     message = "not valid YAML"
@@ -251,6 +362,10 @@ def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
         message = problem or context or message
         if context and problem:
             message = f"{problem} ({context})"
+        hint = _explain(text, line, col, problem)
+        if hint is not None:
+            line, col, extra = hint
+            notes.extend(extra)
         if _char_at(text, line, col) == "\t" or "'\\t'" in message:
             message = "a tab character cannot indent YAML"
             notes.append("indent with spaces; most editors can convert tabs to spaces")

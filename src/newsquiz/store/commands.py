@@ -1,4 +1,4 @@
-"""The progress sub-commands of ``newsquiz``: ``stats``, ``export`` and ``reset``.
+"""The progress sub-commands of ``newsquiz``: ``stats``, ``export``, ``reset``, ``doctor``.
 
 :func:`add_store_commands` registers them on the main parser's sub-parsers.  Each reads
 ``args.data_dir`` (the global ``--data-dir`` option, also accepted after the
@@ -9,10 +9,8 @@ do, 2 a usage problem (such as ``reset`` without a terminal and without ``--yes`
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from newsquiz.text import clean, clean_data
@@ -46,6 +44,12 @@ def add_store_commands(sub: Any) -> None:
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     _data_dir_option(p)
     p.set_defaults(func=cmd_reset)
+
+    p = sub.add_parser(
+        "doctor", help="check every page of the progress file (read only) and say if it is sound"
+    )
+    _data_dir_option(p)
+    p.set_defaults(func=cmd_doctor)
 
 
 def _data_dir_option(p: argparse.ArgumentParser) -> None:
@@ -101,6 +105,8 @@ def _open_to_read(args: argparse.Namespace, command: str) -> Store | Literal[Fal
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.store.paths import default_player
     from newsquiz.store.records import clean_name
     from newsquiz.store.stats import Stats
@@ -217,6 +223,8 @@ def format_stats(stats: Stats) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.store.export import write_csv, write_json
 
     store = _open_to_read(args, "export")
@@ -284,3 +292,39 @@ def cmd_reset(args: argparse.Namespace) -> int:
         n = store.reset(name)
     print(f"Deleted all progress of {name} ({n} attempt(s)).")
     return 0
+
+
+# ----------------------------------------------------------------------- doctor
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """``PRAGMA integrity_check`` of the progress file, read only.  Exit 0 when sound,
+    1 when damaged or unreadable (the next ``newsquiz`` start then sets it aside)."""
+    import sqlite3
+
+    from newsquiz.store import db
+    from newsquiz.store.paths import db_path
+
+    path = db_path(getattr(args, "data_dir", None))
+    if not path.is_file():
+        print(clean(f"newsquiz doctor: no progress file at {path} (nothing saved yet)"))
+        return 0
+    try:
+        problems = db.integrity_problems(path)
+    except (sqlite3.Error, OSError) as err:
+        problems = [str(err)]
+    if not problems:
+        print(clean(f"newsquiz doctor: {path} is sound (every page checked)."))
+        return 0
+    db.check_due(path)
+    print(clean(f"newsquiz doctor: {path} is damaged:"), file=sys.stderr)
+    for problem in problems[:20]:
+        print(clean(f"  {problem}"), file=sys.stderr)
+    if len(problems) > 20:
+        print(f"  … and {len(problems) - 20} more", file=sys.stderr)
+    print(
+        "The next time newsquiz opens it, the file is moved aside (kept, with a "
+        "timestamp) and a new one is started.",
+        file=sys.stderr,
+    )
+    return 1
