@@ -369,7 +369,7 @@ for row in conn.execute(
 def _filled_store(folder: Path, answers: int) -> Path:
     from bench.bench_store import fill
     from newsquiz.scenario.loader import load
-    from newsquiz.store import Store
+    from newsquiz.store.store import Store
 
     store = Store.open(folder)
     fill(store, load(BUNDLED), "bench", answers)
@@ -379,7 +379,7 @@ def _filled_store(folder: Path, answers: int) -> Path:
 
 
 def row_store(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
-    from newsquiz.store import Store
+    from newsquiz.store.store import Store
 
     env = _env(tmp)
     lines = ["store: open / stats / export csv at growing histories"]
@@ -491,7 +491,8 @@ def row_filter(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     from textual.widgets import Input, OptionList
 
     from newsquiz.store.tracker import open_progress
-    from newsquiz.tui.app import LibraryScreen, make_app
+    from newsquiz.tui.app import make_app
+    from newsquiz.tui.library import LibraryScreen
 
     keys = ["d", "e", "backspace", "backspace"] * 3
     lines = ["filter: one keystroke in the library filter, 100k stored answers"]

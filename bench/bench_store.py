@@ -1,6 +1,6 @@
 """Progress store costs: committing one answer, and the statistics query.
 
-(a) Commit one answer: ``Store.record_answer`` (one ``BEGIN IMMEDIATE`` transaction that
+(a) Commit one answer: ``Store.save`` (one ``BEGIN IMMEDIATE`` transaction that
     inserts the answer and rewrites the attempt's serialized state and score) while
     playing the bundled scenario with seeded random answers.  Floor: a bare ``INSERT`` of
     one small row in its own ``BEGIN IMMEDIATE … COMMIT`` on a database file opened the
@@ -35,8 +35,9 @@ from newsquiz.cli import bundled_scenarios_dir
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
 from newsquiz.scenario.model import Scenario
-from newsquiz.store import DB_NAME, Store
 from newsquiz.store import db as store_db
+from newsquiz.store.paths import DB_NAME
+from newsquiz.store.store import Store
 
 COMMIT_TARGET_MS = 1.0
 STATS_TARGET_MS = 100.0
@@ -97,7 +98,7 @@ def _pct(values: Sequence[float], q: float) -> float:
 def bench_commit(
     folder: Path, scenario: Scenario, n: int, synchronous: store_db.Synchronous
 ) -> tuple[list[float], list[float]]:
-    """Seconds per ``record_answer`` and per floor transaction, interleaved."""
+    """Seconds per ``Store.save`` and per floor transaction, interleaved."""
     store = Store.open(folder / f"store-{synchronous}", synchronous=synchronous)
     floor_path = folder / f"floor-{synchronous}" / DB_NAME
     floor = store_db.open_database(floor_path, [FLOOR_SCHEMA], synchronous=synchronous).conn
@@ -114,7 +115,7 @@ def bench_commit(
             session = Session(scenario, seed)
             attempt = store.start_attempt("bench", scenario, session)
         if not _step(session, rng):
-            store.save_state(attempt, session)
+            store.save(attempt, session)
             continue
         first = len(cand) % 2 == 0
         if first:
@@ -124,7 +125,7 @@ def bench_commit(
             floor.execute("COMMIT")
             base.append(clock() - t0)
         t0 = clock()
-        store.record_answer(attempt, session)
+        store.save(attempt, session)
         cand.append(clock() - t0)
         if not first:
             t0 = clock()
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         p99_c, p99_b = _pct(cand, 0.99), _pct(base, 0.99)
         verdict = "PASS" if med_c * 1e3 <= COMMIT_TARGET_MS else "FAIL"
         lines += [
-            "store: commit one answer (record_answer: insert + state rewrite, one transaction)",
+            "store: commit one answer (save: insert + state rewrite, one transaction)",
             f"  median {med_c / med_b:.2f}x floor, p99 {p99_c / p99_b:.2f}x floor "
             f"(floor: bare one-row INSERT in BEGIN IMMEDIATE, same pragmas, n={len(cand)})",
             f"  absolute: median {med_c * 1e3:.3f} ms, p99 {p99_c * 1e3:.3f} ms  {verdict} "

@@ -82,7 +82,8 @@ CANDIDATE_CHILD = (
     _MARK
     + """
 from pathlib import Path
-from newsquiz.tui.app import LibraryScreen, make_app
+from newsquiz.tui.app import make_app
+from newsquiz.tui.library import LibraryScreen
 
 data_dir, scenarios = sys.argv[1], sys.argv[2]
 
@@ -236,11 +237,12 @@ async def _time_keys(pilot: Any, options: Any, keys: int) -> list[float]:
 
 
 async def _candidate_keys(keys: int) -> tuple[list[float], list[str]]:
-    from newsquiz.store.tracker import NoProgress
-    from newsquiz.tui.app import LibraryScreen, make_app
+    from newsquiz.store.tracker import Progress
+    from newsquiz.tui.app import make_app
+    from newsquiz.tui.library import LibraryScreen
     from newsquiz.tui.play import ChoiceList, PlayScreen
 
-    app = make_app([SCENARIOS], NoProgress(), seed=7)
+    app = make_app([SCENARIOS], Progress(None), seed=7)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):
             await pilot.pause()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,27 @@ ARTICLE_PARAGRAPHS: tuple[str, ...] = (
     "Paul Whelan, an American, is being held in Russia.",
 )
 ARTICLE_TEXT = "\n\n".join(ARTICLE_PARAGRAPHS) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def _timezone_does_not_leak() -> Iterator[None]:
+    """A test that changes the process's timezone must put it back (``time.tzset`` is
+    process-wide: a monkeypatched ``TZ`` alone leaves the C library in the test's zone)."""
+    before = (os.environ.get("TZ"), time.tzname, time.timezone)
+    yield
+    assert (os.environ.get("TZ"), time.tzname, time.timezone) == before, (
+        "this test left the timezone changed: use the utc fixture"
+    )
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the test in UTC, and restore the timezone afterwards."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 class _NoAliasDumper(yaml.SafeDumper):

@@ -1340,7 +1340,7 @@ def test_records_and_actions() -> None:
     assert second.your_answer == "Paul Whelan"
     assert first.seconds > 0
     assert first.answered_at >= first.started_at
-    assert [a["do"] for a in s.actions] == ["hint", "answer", "answer"]
+    assert [a.do for a in s.actions] == ["hint", "answer", "answer"]
     json.dumps([r.to_dict() for r in s.records])
 
 

@@ -450,14 +450,14 @@ def test_crlf_positions_match_lf_positions() -> None:
     assert lf == crlf == [("NQ010", 3)]
 
 
-# -------------------------------------------------- known bugs (reported, not fixed)
-# Each is a strict xfail: it starts passing (and so fails the run) once src/ is fixed;
-# then delete the marker.
+# ------------------------------------------------ positions of what cannot be read
+# Once wrong (the column of a decoded escape, offsets that skipped the BOM, columns in
+# bytes): each position must be where an editor puts the cursor.
 
 
 def test_escape_in_double_quotes_points_at_the_escape() -> None:
-    # 'title: "Breaking \e[2J news"': the backslash is column 18; the column reported is
-    # the opening quote's column plus the offset in the *decoded* value (17).
+    # 'title: "Breaking \e[2J news"': the backslash is column 18 (not the opening
+    # quote's column plus the offset in the *decoded* value).
     line = 'title: "Breaking \\e[2J news"'
     data = BASE.replace("title: A minimal scenario", line).encode()
     d = first_error(data)
@@ -468,13 +468,13 @@ def test_not_utf8_offset_counts_the_bom() -> None:
     data = b"\xef\xbb\xbf" + "title: café\n".encode("latin-1")
     d = first_error(data)
     offset = data.index("é".encode("latin-1"))
-    assert f"offset {offset}" in d.message  # offset 13 in the file; it says 10
+    assert f"offset {offset}" in d.message  # 13: the BOM counts
 
 
 def test_not_utf8_column_counts_characters() -> None:
     data = "title: éé".encode() + b"\xe9\n"  # the bad byte is the 10th character
     d = first_error(data)
-    assert (d.line, d.col) == (1, 10)  # says 12
+    assert (d.line, d.col) == (1, 10)  # characters, not bytes
 
 
 # -------------------------------------------------------------- through the CLI

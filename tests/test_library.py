@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from newsquiz.cli import bundled_scenarios_dir
-from newsquiz.tui.library import matches, scan
+from newsquiz.scenario.library import matches, scan
 
 BUNDLED = bundled_scenarios_dir() / "g20-blinken-lavrov.yaml"
 

@@ -29,7 +29,7 @@ from newsquiz.scenario.loader import load
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
 from newsquiz.store.errors import AttemptTakenOver, StoreUnavailable
-from newsquiz.store.progress import Store
+from newsquiz.store.store import Store
 from newsquiz.store.tracker import open_progress
 from newsquiz.text import FORBIDDEN
 from test_plain import GOLDEN_SCRIPT
@@ -56,7 +56,7 @@ def test_largest_seed_is_saved_and_resumed(tmp_path: Path) -> None:
         session = Session(SCENARIO, MAX_SEED)
         attempt = store.start_attempt("ada", SCENARIO, session)
         session.advance()
-        store.save_state(attempt, session)
+        store.save(attempt, session)
         saved = store.in_progress("ada", SCENARIO.id)
         assert saved is not None and saved.seed == MAX_SEED
         assert store.resume(saved, SCENARIO).seed == MAX_SEED
@@ -82,7 +82,7 @@ def test_plain_says_once_when_the_disk_fills_mid_game(tmp_path: Path) -> None:
     out = io.StringIO()
     script = "".join(f"{line}\n" for line in GOLDEN_SCRIPT)
     player = PlainPlayer(session, io.StringIO(script), out, progress=progress)
-    _fill_the_disk(progress.store.inner._conn)  # type: ignore[attr-defined]
+    _fill_the_disk(progress.backend._conn)  # type: ignore[union-attr]
     assert player.run() == 0
     text = out.getvalue()
     assert text.count("the disk is full") == 1, text
@@ -270,7 +270,7 @@ def _two_games(data: Path) -> tuple[int, int]:
             attempt = store.start_attempt("ada", scenario, session)
             session.advance()
             session.answer(correct_response(session))
-            store.record_answer(attempt, session)
+            store.save(attempt, session)
             ids.append(attempt)
         store.set_setting("theme", "textual-dark")
     return ids[0], ids[1]
@@ -483,9 +483,9 @@ def test_game_saved_before_version_2_is_claimed_by_the_next_writer(tmp_path: Pat
         assert saved is not None
         session = store.resume(saved, SCENARIO)
         session.advance()
-        store.save_state(attempt, session)
+        store.save(attempt, session)
         assert store._conn.execute("SELECT owner FROM attempts").fetchone()[0] == store.token
-        assert store._take_notices() == []  # nobody else had it: nothing to say
+        assert store.take_notices() == []  # nobody else had it: nothing to say
 
 
 def test_a_write_after_another_store_resumed_is_refused(tmp_path: Path) -> None:
@@ -496,10 +496,10 @@ def test_a_write_after_another_store_resumed_is_refused(tmp_path: Path) -> None:
         assert saved is not None
         theirs = second.resume(saved, SCENARIO)
         theirs.advance()
-        second.save_state(attempt, theirs)
+        second.save(attempt, theirs)
         session.advance()
         with pytest.raises(AttemptTakenOver):
-            first.save_state(attempt, session)
+            first.save(attempt, session)
         first.abandon(attempt)  # a restart is the player's choice: always allowed
 
 
@@ -555,9 +555,9 @@ def test_typed_control_characters_are_never_stored(tmp_path: Path) -> None:
         session = Session(scenario, 1)
         attempt = store.start_attempt(f"eve{ESCAPES}", scenario, session)
         session.answer(f"=cmd|' /C calc'!A0{ESCAPES}")
-        store.record_answer(attempt, session)
+        store.save(attempt, session)
         session.answer(f"Geneva{ESCAPES}")
-        store.record_answer(attempt, session)
+        store.save(attempt, session)
     texts = _all_text_in_db(tmp_path / "progress.sqlite3")
     assert any("=cmd|" in t for t in texts)
     for text in texts:
@@ -575,7 +575,7 @@ def _older_database_with_raw_escapes(data: Path) -> None:
             session = Session(scenario, 1)
             attempt = store.start_attempt("eve", scenario, session)
             session.answer(typed)
-            store.record_answer(attempt, session)
+            store.save(attempt, session)
     con = sqlite3.connect(data / "progress.sqlite3", isolation_level=None)
     con.execute("UPDATE players SET name = ?", (f"eve{ESCAPES}",))
     con.execute("PRAGMA user_version = 2")  # before names were cleaned
@@ -652,7 +652,7 @@ def _saved_progress(data: Path) -> None:
         attempt = store.start_attempt("ada", SCENARIO, session)
         session.advance()
         session.answer(correct_response(session))
-        store.record_answer(attempt, session)
+        store.save(attempt, session)
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED, correct_response
 from newsquiz.engine.compiled import compiled
-from newsquiz.engine.session import Session, _kendall_tau
+from newsquiz.engine.grading import kendall_tau as _kendall_tau
+from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
 from test_engine_properties import SCENARIOS, Decision, act, decisions, fixed_clock, seeds
 

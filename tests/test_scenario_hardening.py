@@ -149,7 +149,7 @@ def test_the_largest_allowed_values_give_a_finite_score() -> None:
 
 
 def test_library_start_up_survives_a_huge_number_file(tmp_path: Path) -> None:
-    from newsquiz.tui.library import scan
+    from newsquiz.scenario.library import scan
 
     (tmp_path / "good.yaml").write_text(MINIMAL_SCENARIO, encoding="utf-8")
     (tmp_path / "huge.yaml").write_text(
@@ -391,8 +391,8 @@ def test_growing_values_are_saved_to_a_real_store(tmp_path: Path) -> None:
     progress.started(session)
     while not session.finished:
         session.advance()
-        progress.moved(session)
-    progress.finished(session)
+        progress.save(session)
+    progress.save(session)
     assert progress.saving
     [attempt] = progress.history()
     assert attempt.ending_title == HALT_TITLE
@@ -740,7 +740,7 @@ def test_the_library_scan_does_not_hang_on_pipes(tmp_path: Path) -> None:
     done = _run(
         f"""
         from pathlib import Path
-        from newsquiz.tui.library import scan
+        from newsquiz.scenario.library import scan
         entries = scan([Path({str(tmp_path)!r}), Path({str(tmp_path / "pipe.yaml")!r})])
         print(sorted((e.path.name, e.ok) for e in entries))
         """

@@ -282,7 +282,7 @@ def test_restore_does_not_depend_on_the_live_clock(scenario: Scenario) -> None:
     restored = Session.from_state(scenario, original.to_state(), clock=lambda: 5.0)
     assert restored.snapshot() == original.snapshot()
     assert restored.started_at == original.started_at
-    assert [a["do"] for a in restored.actions] == [a["do"] for a in original.actions]
+    assert [a.do for a in restored.actions] == [a.do for a in original.actions]
 
 
 def test_restore_keeps_every_timestamp(scenario: Scenario) -> None:

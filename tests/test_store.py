@@ -22,22 +22,12 @@ from newsquiz.engine.errors import ScenarioChanged, StateError
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import loads
 from newsquiz.scenario.model import Scenario
-from newsquiz.store import (
-    DB_NAME,
-    EXPORT_COLUMNS,
-    SCHEMA_VERSION,
-    FailSafeStore,
-    NullStore,
-    ProgressStore,
-    Store,
-    StoreTooNew,
-    StoreUnavailable,
-    UnknownAttempt,
-    data_dir,
-    default_player,
-    open_store,
-)
-from newsquiz.store.schema import MIGRATIONS
+from newsquiz.store.errors import StoreTooNew, StoreUnavailable, UnknownAttempt
+from newsquiz.store.export import EXPORT_COLUMNS
+from newsquiz.store.paths import DB_NAME, data_dir, default_player
+from newsquiz.store.schema import MIGRATIONS, SCHEMA_VERSION
+from newsquiz.store.store import Store
+from newsquiz.store.tracker import Progress, open_progress
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,21 +57,25 @@ def step(session: Session) -> None:
 
 
 def play(
-    store: ProgressStore, attempt: int, session: Session, answers: int, *, hint_every: int = 3
+    store: Store | None, attempt: int, session: Session, answers: int, *, hint_every: int = 3
 ) -> None:
     """Play on until ``answers`` more answers are recorded (or the end), saving each step
-    as the app would; take a hint before every ``hint_every``-th answer."""
+    as the app would (``store`` None: saving nothing); take a hint before every
+    ``hint_every``-th answer."""
     done = 0
     while not session.finished and done < answers:
         if session.question is None:
             session.advance()
-            store.save_state(attempt, session)
+            if store is not None:
+                store.save(attempt, session)
             continue
         if hint_every and (len(session.records) + 1) % hint_every == 0 and session.hints_left():
             session.hint()
-            store.save_state(attempt, session)
+            if store is not None:
+                store.save(attempt, session)
         session.answer(response_for(session))
-        store.record_answer(attempt, session)
+        if store is not None:
+            store.save(attempt, session)
         done += 1
 
 
@@ -217,11 +211,12 @@ def test_newer_database_is_refused_and_unchanged(tmp_path: Path, bundled: Scenar
     assert file_bytes(path) == before
     assert not list(tmp_path.glob("*.bak-*")) and not list(tmp_path.glob("*.corrupt-*"))
     # The app's way in: play on without saving, with the message to show.
-    safe = open_store(tmp_path)
-    assert not safe.saving
-    (message,) = safe.take_messages()
-    assert "newer version" in message
-    assert safe.take_messages() == []
+    heard: list[str] = []
+    progress = open_progress(str(tmp_path), "ana")
+    assert not progress.saving and progress.backend is None
+    assert "newer version" in progress.notice
+    progress.listener = heard.append
+    assert heard == []  # said once, in the notice
     assert file_bytes(path) == before
 
 
@@ -274,15 +269,16 @@ def test_truncated_database_is_moved_aside(tmp_path: Path, bundled: Scenario) ->
     assert size > 8 * 4096
     with open(path, "r+b") as f:
         f.truncate(size // 2)
-    safe = open_store(tmp_path)
-    assert safe.saving and safe.recovered_from is not None
-    (message,) = safe.take_messages()
-    assert str(safe.recovered_from) in message
-    assert safe.recovered_from.stat().st_size == size // 2
-    assert safe.history("ana") == []
-    attempt = safe.start_attempt("ana", bundled, Session(bundled, 1))
-    assert safe.attempt(attempt).player == "ana"
-    safe.close()
+    progress = open_progress(str(tmp_path), "ana")
+    store = progress.backend
+    assert isinstance(store, Store) and progress.saving and store.recovered_from is not None
+    assert str(store.recovered_from) in progress.notice
+    assert store.recovered_from.stat().st_size == size // 2
+    assert progress.history() == []
+    progress.started(session := Session(bundled, 1))
+    assert progress.has_saved(bundled.id)
+    assert store.in_progress("ana", bundled.id) is not None
+    progress.close()
 
 
 def test_page_damage_found_by_quick_check(tmp_path: Path, bundled: Scenario) -> None:
@@ -326,14 +322,16 @@ def test_unwritable_folder_is_unavailable(tmp_path: Path, bundled: Scenario) -> 
             Store.open(folder)
         assert str(folder) in str(info.value)
         assert "will not be saved" in str(info.value)
-        safe = open_store(folder)
-        assert not safe.saving
-        assert len(safe.take_messages()) == 1
+        progress = open_progress(str(folder), "ana")
+        assert not progress.saving
+        assert "will not be saved" in progress.notice
         session = Session(bundled, 3)
-        attempt = safe.start_attempt("ana", bundled, session)
-        play(safe, attempt, session, 3)  # play goes on; nothing saved
-        assert safe.in_progress("ana", bundled.id) is None
-        assert safe.stats("ana").attempts == 0
+        progress.started(session)
+        for _ in range(3):  # play goes on; nothing saved
+            step(session)
+            progress.save(session)
+        assert not progress.has_saved(bundled.id)
+        assert progress.stats() is None
     finally:
         if folder.name == "ro":
             folder.chmod(0o700)
@@ -346,20 +344,67 @@ def test_readonly_existing_database(tmp_path: Path, bundled: Scenario) -> None:
     folder.chmod(0o500)
     (folder / DB_NAME).chmod(0o400)
     try:
-        if os.access(folder / DB_NAME, os.W_OK):
-            pytest.skip("running as root: permissions do not stop writes")
-        with pytest.raises(StoreUnavailable):
-            Store.open(folder)
+        if not os.access(folder / DB_NAME, os.W_OK):
+            with pytest.raises(StoreUnavailable):
+                Store.open(folder)
+        else:  # root: permissions do not stop root, so ask as a user they do stop
+            assert _as_nobody(folder) == "StoreUnavailable"
     finally:
         folder.chmod(0o700)
         (folder / DB_NAME).chmod(0o600)
 
 
+def _as_nobody(folder: Path) -> str:
+    """Open the store in ``folder`` in a forked child running as user ``nobody``; the
+    name of the exception it raised (or "opened")."""
+    import stat
+    import tempfile
+
+    # nobody must reach the folder: a world-readable copy outside root's 0700 tmp_path.
+    place = Path(tempfile.mkdtemp(prefix="newsquiz-ro-"))
+    try:
+        place.chmod(0o755)
+        copy = place / "d"
+        copy.mkdir()
+        (copy / DB_NAME).write_bytes((folder / DB_NAME).read_bytes())
+        (copy / DB_NAME).chmod(0o444)
+        copy.chmod(0o555)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            try:
+                os.close(read)
+                os.setgid(65534)
+                os.setuid(65534)
+                try:
+                    Store.open(copy).close()
+                    said = "opened"
+                except Exception as err:
+                    said = type(err).__name__
+                os.write(write, said.encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as f:
+            said = f.read().decode()
+        os.waitpid(pid, 0)
+        assert stat.S_IMODE((copy / DB_NAME).stat().st_mode) == 0o444
+        assert sorted(p.name for p in copy.iterdir()) == [DB_NAME]  # nothing written
+        return said
+    finally:
+        copy.chmod(0o755)
+        for child in copy.iterdir():
+            child.unlink()
+        copy.rmdir()
+        place.rmdir()
+
+
 def test_full_disk_mid_game_switches_to_not_saving(tmp_path: Path, bundled: Scenario) -> None:
     store = Store.open(tmp_path)
-    safe = FailSafeStore(store)
+    progress = Progress(store, "ana")
     session = Session(bundled, 5)
-    attempt = safe.start_attempt("ana", bundled, session)
+    progress.started(session)
+    attempt = store.in_progress("ana", bundled.id).attempt_id  # type: ignore[union-attr]
     play(store, attempt, session, 2)
     # The database may not grow any more: the next writes fail with SQLITE_FULL.
     pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
@@ -367,17 +412,22 @@ def test_full_disk_mid_game_switches_to_not_saving(tmp_path: Path, bundled: Scen
     with pytest.raises(StoreUnavailable, match="disk is full"):
         for _ in range(50):
             step(session)
-            store.record_answer(attempt, session)
-    assert safe.saving  # the error was raised by the inner store directly
-    # Through the fail-safe wrapper: no exception, one message, then no saving.
+            store.save(attempt, session)
+    assert progress.saving  # the error was raised by the store directly
+    # Through the tracker: no exception, one message, then no saving.
+    heard: list[str] = []
+    progress.listener = heard.append
     step(session)
-    safe.record_answer(attempt, session)
-    assert not safe.saving
-    (message,) = safe.take_messages()
+    progress.save(session)
+    assert not progress.saving and progress.backend is None
+    (message,) = heard
     assert "disk is full" in message
-    safe.save_state(attempt, session)
-    assert safe.take_messages() == []
-    safe.close()
+    progress.save(session)
+    assert progress.get_setting("theme") is None
+    progress.set_setting("theme", "dark")  # kept for the rest of the run
+    assert progress.get_setting("theme") == "dark"
+    assert len(heard) == 1
+    progress.close()
     with Store.open(tmp_path) as s:  # what was committed is intact
         assert len(s.answers(attempt)) >= 2
 
@@ -385,13 +435,13 @@ def test_full_disk_mid_game_switches_to_not_saving(tmp_path: Path, bundled: Scen
 # ------------------------------------------------------------------ durability
 
 
-def test_answer_is_committed_before_record_answer_returns(store: Store, bundled: Scenario) -> None:
+def test_answer_is_committed_before_save_returns(store: Store, bundled: Scenario) -> None:
     session = Session(bundled, 11)
     attempt = store.start_attempt("ana", bundled, session)
     while session.question is None:
         session.advance()
     session.answer(response_for(session))
-    store.record_answer(attempt, session)
+    store.save(attempt, session)
     with raw(store.path) as other:  # another connection sees it at once
         (n,) = other.execute("SELECT count(*) FROM answers WHERE attempt_id = ?", (attempt,))
         assert n == (1,)
@@ -404,7 +454,7 @@ def test_answer_is_committed_before_record_answer_returns(store: Store, bundled:
     assert not other.in_transaction
 
 
-def test_record_answer_is_idempotent_and_catches_up(store: Store, bundled: Scenario) -> None:
+def test_save_is_idempotent_and_catches_up(store: Store, bundled: Scenario) -> None:
     session = Session(bundled, 2)
     attempt = store.start_attempt("ana", bundled, session)
     n = 0
@@ -414,18 +464,12 @@ def test_record_answer_is_idempotent_and_catches_up(store: Store, bundled: Scena
             continue
         session.answer(response_for(session))
         n += 1
-    store.record_answer(attempt, session)  # four answers, one call
-    store.record_answer(attempt, session)  # again: nothing doubled
+    store.save(attempt, session)  # four answers, one call
+    store.save(attempt, session)  # again: nothing doubled
     assert [a.seq for a in store.answers(attempt)] == [0, 1, 2, 3]
     assert [a.node_id for a in store.answers(attempt)] == [r.node_id for r in session.records]
-    stranger = Session(bundled, 2)
-    while stranger.question is None:
-        stranger.advance()
-    stranger.answer(response_for(stranger))
-    with pytest.raises(ValueError):
-        store.record_answer(attempt, session, record=stranger.records[0])
     with pytest.raises(UnknownAttempt):
-        store.save_state(9999, session)
+        store.save(9999, session)
 
 
 # ------------------------------------------------------------------------ resume
@@ -438,7 +482,7 @@ def test_resume_after_half_the_scenario(tmp_path: Path, bundled: Scenario) -> No
         play(s, attempt, session, 8)
         if session.question and session.hints_left():
             session.hint()
-        s.save_state(attempt, session)
+        s.save(attempt, session)
         expected = session.snapshot()
         choices = session.choices() if session.question else []
     with Store.open(tmp_path) as fresh:  # a new Store object: nothing in memory
@@ -455,7 +499,7 @@ def test_resume_after_half_the_scenario(tmp_path: Path, bundled: Scenario) -> No
         assert len(resumed.records) == len(session.records) == 8
         # Both go on identically to the end; the store then shows the attempt finished.
         play(fresh, attempt, resumed, 99)
-        play(NullStore(), 0, session, 99)
+        play(None, 0, session, 99)
         assert resumed.snapshot() == session.snapshot() and resumed.finished
         assert fresh.in_progress("ana", bundled.id) is None
         assert fresh.best_scores("ana") == {bundled.id: resumed.percent}
@@ -543,7 +587,7 @@ def _two_attempts(store: Store, scenario: Scenario, player: str) -> None:
         attempt = store.start_attempt(player, scenario, session)
         for pick in picks:
             session.answer(pick)
-            store.record_answer(attempt, session)
+            store.save(attempt, session)
         assert session.finished
 
 
@@ -554,7 +598,7 @@ def test_stats_per_topic_question_and_scenario(store: Store) -> None:
     session = Session(other, 0)
     attempt = store.start_attempt("ana", other, session)
     session.answer(2)  # wrong, and left unfinished
-    store.record_answer(attempt, session)
+    store.save(attempt, session)
     _two_attempts(store, scenario, "bo")  # another player's answers stay out
 
     stats = store.stats("ana")
@@ -670,19 +714,54 @@ def test_players_settings_and_reset(store: Store, bundled: Scenario) -> None:
     assert store.reset("bo") == 0
 
 
-def test_null_store_has_the_same_api(bundled: Scenario) -> None:
-    null = NullStore()
+def test_a_tracker_without_a_backend_saves_nothing(bundled: Scenario) -> None:
+    progress = Progress(None, "ana")
     session = Session(bundled, 1)
-    attempt = null.start_attempt("ana", bundled, session)
-    null.save_state(attempt, session)
-    assert null.in_progress("ana", bundled.id) is None and not null.saving
-    assert null.best_scores("ana") == {} and null.history("ana") == []
-    null.set_setting("theme", "dark")
-    assert null.get_setting("theme") == "dark"
-    assert [p.name for p in null.players()] == ["ana"]
-    public = {n for n in dir(Store) if not n.startswith("_")} - {"open", "open_readonly", "path"}
-    assert public <= {n for n in dir(NullStore) if not n.startswith("_")}
-    assert public <= {n for n in dir(FailSafeStore) if not n.startswith("_")}
+    progress.started(session)
+    step(session)
+    progress.save(session)
+    assert not progress.has_saved(bundled.id) and not progress.saving
+    assert progress.best_percent(bundled.id) is None and progress.history() == []
+    assert progress.stats() is None
+    progress.set_setting("theme", "dark")
+    assert progress.get_setting("theme") == "dark"
+    assert progress.players() == ["ana"]
+
+
+def test_the_store_is_a_backend() -> None:
+    """Every call the tracker makes of a backend, the SQLite store answers (mypy checks
+    the signatures: ``backend: Backend = store`` below)."""
+    from newsquiz.store.tracker import Backend
+
+    calls = {n for n in vars(Backend) if not n.startswith("_")}
+    assert calls and calls <= set(dir(Store))
+    assert "on_busy" in Backend.__annotations__
+
+
+def _backend_typecheck(store: Store) -> None:
+    from newsquiz.store.tracker import Backend
+
+    backend: Backend = store  # mypy: the store satisfies the protocol
+    del backend
+
+
+def test_the_tracker_forgets_a_game_the_player_left(tmp_path: Path, bundled: Scenario) -> None:
+    """Games are tracked by their session object, weakly: a session the player left
+    leaves nothing behind, and a new session can never write into its attempt."""
+    import gc
+
+    with Store.open(tmp_path) as store:
+        progress = Progress(store, "ana")
+        session = Session(bundled, 1)
+        progress.started(session)
+        assert len(progress._attempts) == 1
+        del session
+        gc.collect()
+        assert len(progress._attempts) == 0
+        other = Session(bundled, 2)  # never started: saving it starts a new attempt
+        step(other)
+        progress.save(other)
+        assert len(store.history("ana")) == 2
 
 
 # ----------------------------------------------------------------- concurrency
@@ -692,7 +771,7 @@ WRITER = textwrap.dedent(
     import sys
     from newsquiz.engine.session import Session
     from newsquiz.scenario.loader import load
-    from newsquiz.store import Store
+    from newsquiz.store.store import Store
 
     data, player, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     scenario = load(sys.argv[4])
@@ -707,14 +786,14 @@ WRITER = textwrap.dedent(
         while not session.finished and written < count:
             if session.question is None:
                 session.advance()
-                store.save_state(attempt, session)
+                store.save(attempt, session)
                 continue
             session.answer(1 if session.question.kind == "single" else
                            [1] if session.question.kind == "multiple" else
                            "true" if session.question.kind == "truefalse" else
                            list(range(len(session.question.items)))
                            if session.question.kind == "order" else "10")
-            store.record_answer(attempt, session)
+            store.save(attempt, session)
             written += 1
         seed += 1
     store.close()

@@ -14,7 +14,7 @@ import pytest
 from newsquiz import cli
 from newsquiz.store import db
 from newsquiz.store.paths import DB_NAME
-from newsquiz.store.progress import Store
+from newsquiz.store.store import Store
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import BUNDLED
-from newsquiz.store import Store
+from newsquiz.store.store import Store
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -31,7 +31,7 @@ DRIVER = textwrap.dedent(
 
     from newsquiz.engine.session import Session
     from newsquiz.scenario.loader import load
-    from newsquiz.store import Store
+    from newsquiz.store.store import Store
 
     #: The fixed answers, used in turn for each kind of question.
     ANSWERS = {
@@ -60,12 +60,12 @@ DRIVER = textwrap.dedent(
         q = session.question
         if q is None:
             session.advance()
-            if store: store.save_state(attempt, session)
+            if store: store.save(attempt, session)
             return "advance"
         n = len(session.records)
         if n % 3 == 1 and session.hints_left() and session.visit.hints == 0:
             session.hint()
-            if store: store.save_state(attempt, session)
+            if store: store.save(attempt, session)
             return "hint"
         if q.kind == "order":
             items = list(range(len(q.items)))
@@ -74,7 +74,7 @@ DRIVER = textwrap.dedent(
             options = ANSWERS[q.kind]
             response = options[n % len(options)]
         session.answer(response)
-        if store: store.record_answer(attempt, session)  # committed before feedback
+        if store: store.save(attempt, session)  # committed before feedback
         return "answer"
 
 
@@ -96,6 +96,23 @@ DRIVER = textwrap.dedent(
                 saved = store.attempt(latest.attempt_id)
             report(store.resume(saved, scenario), "resumed")
             return
+        if mode == "stop-inside":
+            # Stop inside write number argv[5], between its answer rows and its state
+            # row, inside the open transaction: the parent kills us there.
+            import time
+
+            import newsquiz.store.store as store_module
+
+            real, calls, target = store_module.clean_data, [0], int(sys.argv[5])
+
+            def clean_data(value):
+                calls[0] += isinstance(value, dict)  # the state: once per write
+                if isinstance(value, dict) and calls[0] == target:
+                    print(json.dumps({"tag": "inside", "write": target}), flush=True)
+                    time.sleep(60)
+                return real(value)
+
+            store_module.clean_data = clean_data
         # play / play-step: play to the end, reporting every committed write.
         session = Session(scenario, int(sys.argv[4]))
         attempt = store.start_attempt(PLAYER, scenario, session)
@@ -215,4 +232,51 @@ def test_kill_at_an_arbitrary_moment_loses_nothing(
     with Store.open(data) as store:
         (summary,) = store.history("kim")
         assert len(store.answers(summary.attempt_id)) == resumed["answers"]
+        assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("write", [2, 5, 9, 14])
+def test_kill_in_the_middle_of_a_write_keeps_the_one_before(
+    tmp_path: Path, driver: Path, write: int
+) -> None:
+    """The kill lands inside a write's transaction, after its answer rows and before its
+    state: the write is lost as a whole, and the game resumes at the one before."""
+    data = tmp_path / "data"
+    seed = 3000 + write
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(driver),
+            "stop-inside",
+            str(data),
+            str(BUNDLED),
+            str(seed),
+            str(write),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    committed: dict[str, Any] | None = None
+    inside = False
+    try:
+        for line in proc.stdout:
+            report = json.loads(line)
+            if report["tag"] == "inside":
+                inside = True
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            committed = report
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert inside and committed is not None
+    assert proc.returncode == -signal.SIGKILL
+
+    resumed = _run(driver, "resume", str(data), str(BUNDLED), "latest")
+    for key in ("answers", "steps", "snapshot", "choices"):
+        assert resumed[key] == committed[key], key
+    with Store.open(data) as store:
+        (summary,) = store.history("kim")
+        assert len(store.answers(summary.attempt_id)) == committed["answers"]
         assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -351,7 +351,7 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     from newsquiz.engine.session import Session
     from newsquiz.plain import PlainPlayer, pick_scenario
     from newsquiz.scenario.loader import check_file
-    from newsquiz.store.tracker import NoProgress
+    from newsquiz.store.tracker import Progress
 
     # The default folders may not exist yet (the user's own); named paths were checked.
     files = _scenario_files("play", [p for p in paths if p.exists()])
@@ -375,7 +375,7 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     seed = args.seed if args.seed is not None else random.randrange(1, 2**31)
     # A person at a terminal keeps progress and can resume; piped input (scripts, tests)
     # neither resumes nor writes anything, so each run is the same.
-    progress: Progress = NoProgress()
+    progress: Progress = Progress(None)
     if sys.stdin.isatty() and not args.no_save:
         progress = _open_progress(args, listener=_say)
         if progress.notice:
@@ -392,28 +392,24 @@ def _resume_plain(
     progress: Progress, scenario: Scenario, stdin: TextIO, stdout: TextIO
 ) -> Session | None:
     """Offer to continue saved progress (plain mode); None means start afresh."""
+    from newsquiz.engine import present
     from newsquiz.engine.errors import ScenarioChanged, StateError
 
     if not progress.has_saved(scenario.id):
         return None
     try:
         session = progress.saved_session(scenario)
-        question = "Continue where you left off? [Y/n] "
     except ScenarioChanged:
-        stdout.write(
-            "This scenario was edited since you saved your progress. Your answers can be "
-            "kept where the questions still match, and scored by the new version.\n"
-        )
-        question = "Continue where the questions still match? [Y/n] "
-        session = None
+        offer, session = present.CHANGED_OFFER, None
     except StateError as err:
-        stdout.write(f"Saved progress could not be restored ({err}); starting afresh.\n")
+        stdout.write(present.not_restored(err) + "\n")
         progress.discard(scenario.id)
         return None
-    if session is not None:
-        i, n = session.progress()
-        stdout.write(f"You have saved progress: question {i} of {n}, score {session.score:g}.\n")
-    stdout.write(question)
+    else:
+        if session is None:
+            return None
+        offer = present.resume_offer(session)
+    stdout.write(f"{offer.text}\n{offer.keep.capitalize()}? [Y/n] ")
     stdout.flush()
     try:
         answer = stdin.readline().strip().lower()
@@ -424,7 +420,7 @@ def _resume_plain(
             try:
                 session = progress.saved_session(scenario, allow_changed=True)
             except StateError as err:
-                stdout.write(f"{err}. Starting afresh.\n")
+                stdout.write(present.not_kept(err) + "\n")
                 session = None
         if session is not None:
             return session

@@ -35,11 +35,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
+from newsquiz.engine.present import EVIDENCE_WIDTH, hint_price, points_text
 from newsquiz.engine.session import Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
-from newsquiz.store.tracker import NoProgress, Progress
+from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
 
 __all__ = [
@@ -50,9 +52,6 @@ __all__ = [
     "evidence_snippet",
     "pick_scenario",
 ]
-
-#: About how many characters of a paragraph to show around an evidence quote.
-EVIDENCE_WIDTH = 400
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding /
 # override / isolate characters (which can make text display in a misleading order).
@@ -69,12 +68,8 @@ _RESET = "\x1b[0m"
 _TRUE_WORDS = frozenset({"t", "true", "y", "yes"})
 _FALSE_WORDS = frozenset({"f", "false", "n", "no"})
 
-_VERDICTS = {
-    "correct": ("✓ Correct", _GREEN),
-    "partial": ("½ Partly correct", _BOLD),
-    "wrong": ("✗ Wrong", _RED),
-    "skipped": ("– Skipped", _BOLD),
-}
+#: How each verdict is tinted (its words come from :mod:`newsquiz.engine.present`).
+_TINTS = {"correct": _GREEN, "partial": _BOLD, "wrong": _RED, "skipped": _BOLD}
 
 NO_ARTICLE = "This scenario has no article: its questions come from a question bank."
 
@@ -85,44 +80,12 @@ HELP = (
 )
 
 
-def _num(value: float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _points(value: float) -> str:
-    return f"{_num(value)} point" + ("" if value == 1 else "s")
-
-
 def _sentence(message: str) -> str:
     message = message.strip()
     if not message:
         return message
     message = message[0].upper() + message[1:]
     return message if message[-1] in ".!?" else message + "."
-
-
-def _cut_left(text: str, keep: int) -> str:
-    """The last ``keep`` characters of ``text`` or fewer, from a word start, with ``…``."""
-    if len(text) <= keep:
-        return text
-    piece = text[len(text) - keep :] if keep > 0 else ""
-    if piece and not text[len(text) - keep - 1].isspace():
-        space = piece.find(" ")
-        piece = piece[space + 1 :] if space >= 0 else ""
-    return "…" + piece.lstrip()
-
-
-def _cut_right(text: str, keep: int) -> str:
-    """The first ``keep`` characters of ``text`` or fewer, to a word end, with ``…``."""
-    if len(text) <= keep:
-        return text
-    piece = text[:keep]
-    if piece and not text[keep].isspace():
-        space = piece.rfind(" ")
-        piece = piece[:space] if space >= 0 else ""
-    return piece.rstrip() + "…"
 
 
 def evidence_snippet(
@@ -132,17 +95,10 @@ def evidence_snippet(
 ) -> str:
     """The evidence paragraph with the quote between ``»`` and ``«``, trimmed to about
     ``width`` characters around the quote (cuts marked ``…``).  ``mark`` styles the quote."""
-    text = clean(ev.paragraph_text).replace("\n", " ").replace("\t", " ")
-    if not text:
-        return f"»{mark(clean(ev.quote))}«" if ev.quote.strip() else ""
-    if not 0 <= ev.start < ev.end <= len(text):
-        return _cut_right(text, width)
-    before, quote, after = text[: ev.start], text[ev.start : ev.end], text[ev.end :]
-    room = max(0, width - len(quote))
-    keep_before = min(len(before), room // 2)
-    keep_after = min(len(after), room - keep_before)
-    keep_before = min(len(before), room - keep_after)
-    return f"{_cut_left(before, keep_before)}»{mark(quote)}«{_cut_right(after, keep_after)}"
+    snip = present.evidence_snippet(ev, width)
+    if not snip.quote:
+        return clean(snip.before)
+    return f"{clean(snip.before)}»{mark(clean(snip.quote))}«{clean(snip.after)}"
 
 
 def choice_number(text: str) -> int | None:
@@ -219,9 +175,8 @@ class PlainPlayer:
     ) -> None:
         self.session = session
         self.io = _Lines(stdin, stdout, colour, echo)
-        self._hint_cost = 0
         #: Where every answer is committed before its feedback is printed.
-        self.progress: Progress = progress or NoProgress()
+        self.progress: Progress = progress or Progress(None)
         # What happens to saving later (it stopped; it waits for another newsquiz) is
         # said where the player reads: in the transcript, once.
         self.progress.listener = self._store_message
@@ -241,7 +196,7 @@ class PlainPlayer:
                         self._narrative()
                     else:
                         self._ask()
-                self.progress.finished(self.session)
+                self.progress.save(self.session)
                 self._ending()
                 return 1 if self.session.halted else 0
             except _Stop:
@@ -258,7 +213,7 @@ class PlainPlayer:
     def _stopped(self) -> None:
         s = self.session
         self.io.out()
-        self.io.out(f"Stopped: score {_num(s.score)} / {_num(s.max_score)} ({s.percent}%)")
+        self.io.out(f"Stopped: score {present.score_text(s.score, s.max_score)} ({s.percent}%)")
 
     # ----------------------------------------------------------------- parts
 
@@ -306,7 +261,7 @@ class PlainPlayer:
             else:
                 break
         self.session.advance()
-        self.progress.moved(self.session)
+        self.progress.save(self.session)
 
     def _article(self) -> None:
         art = self.session.scenario.article
@@ -325,7 +280,6 @@ class PlainPlayer:
     # -------------------------------------------------------------- questions
 
     def _ask(self) -> None:
-        self._hint_cost = 0
         self._title_and_text()
         self._show_question()
         q = self.session.question
@@ -345,7 +299,7 @@ class PlainPlayer:
                     self.io.out("This question cannot be skipped.")
                     continue
                 outcome = self.session.skip()
-                self.progress.answered(self.session, self.session.records[-1])
+                self.progress.save(self.session)
                 self._show_outcome(outcome)
                 return
             if command == "q":
@@ -358,7 +312,7 @@ class PlainPlayer:
             except InvalidAnswer as err:
                 self.io.out(_sentence(clean(str(err))))
                 continue
-            self.progress.answered(self.session, self.session.records[-1])
+            self.progress.save(self.session)
             self._show_outcome(outcome)
             return
 
@@ -367,7 +321,7 @@ class PlainPlayer:
         q = s.question
         assert q is not None
         i, n = s.progress()
-        self.io.out(self.io.style(f"Question {i} of {n} · score {_num(s.score)}", _BOLD))
+        self.io.out(self.io.style(f"Question {i} of {n} · score {present.number(s.score)}", _BOLD))
         self.io.out(clean(q.prompt.strip()))
         shown = s.choices() if q.kind in ("single", "multiple", "truefalse", "order") else []
         for c in shown:
@@ -391,7 +345,7 @@ class PlainPlayer:
         extras = []
         left = s.hints_left()
         if left:
-            extras.append(f"h for a hint (costs {_points(left[0].cost)})")
+            extras.append(f"h for a hint ({hint_price(left[0].cost)})")
         if s.skippable:
             extras.append("s to skip")
         if extras:
@@ -407,9 +361,8 @@ class PlainPlayer:
         number = len(s.hints_shown()) + 1
         total = number + len(left) - 1
         hint = s.hint()
-        self.progress.moved(s)
-        self._hint_cost += hint.cost
-        cost = "free" if hint.cost == 0 else f"costs {_points(hint.cost)}"
+        self.progress.save(s)
+        cost = hint_price(hint.cost)
         self.io.out(f"Hint {number} of {total} ({cost}): {clean(hint.text.strip())}")
 
     def _parse(self, q: Question, raw: str) -> Response:
@@ -464,18 +417,10 @@ class PlainPlayer:
 
     def _show_outcome(self, outcome: Outcome) -> None:
         s = self.session
-        label, tint = _VERDICTS[outcome.verdict]
-        if outcome.verdict == "skipped":
-            gained = "no points"
-        elif not outcome.counted:
-            gained = "no points (a second try does not score)"
-        else:
-            gained = f"+{_points(outcome.points)}"
-            if self._hint_cost:
-                gained += f" (hints cost {_num(self._hint_cost)})"
+        label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
         self.io.out(
-            f"{self.io.style(label, tint)} · {gained} · "
-            f"score {_num(outcome.score)} / {_num(s.max_score)}"
+            f"{label} · {points_text(outcome)} · "
+            f"score {present.score_text(outcome.score, s.max_score)}"
         )
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
@@ -502,13 +447,13 @@ class PlainPlayer:
         if ending.text.strip():
             self.io.out(clean(ending.text.strip()))
         counted = [r for r in s.records if r.counted]
-        tally = {v: sum(1 for r in counted if r.verdict == v) for v in _VERDICTS}
+        tally = {v: sum(1 for r in counted if r.verdict == v) for v in present.VERDICTS}
         self.io.out(
             f"Answers: {tally['correct']} correct, {tally['partial']} partly correct, "
             f"{tally['wrong']} wrong, {tally['skipped']} skipped"
         )
         self.io.out(f"Best streak: {s.best_streak} correct in a row")
-        self.io.out(f"Final score: {_num(s.score)} / {_num(s.max_score)} ({s.percent}%)")
+        self.io.out(f"Final score: {present.score_text(s.score, s.max_score)} ({s.percent}%)")
 
 
 def pick_scenario(

@@ -39,9 +39,9 @@ from tui_helpers import (
 
 from newsquiz.scenario.diagnostics import ScenarioError
 from newsquiz.scenario.loader import check_file, load
-from newsquiz.tui.app import LibraryScreen
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen
+from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.play import FeedbackScreen, PlayScreen
 from newsquiz.tui.results import ResultsScreen
 

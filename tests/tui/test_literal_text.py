@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from tui_helpers import BUNDLED, all_text, eventually, library_ready, send, until_screen
 
-from newsquiz.store.tracker import NoProgress, open_progress
-from newsquiz.tui.app import LibraryScreen, make_app
+from newsquiz.store.tracker import Progress, open_progress
+from newsquiz.tui.app import make_app
+from newsquiz.tui.library import LibraryScreen
 
 TUI = Path(__file__).resolve().parents[2] / "src" / "newsquiz" / "tui"
 
@@ -270,7 +271,7 @@ async def test_data_folder_with_markup_in_a_store_notice(tmp_path: Path) -> None
 
 
 async def test_error_message_with_markup_and_escapes_is_a_literal_toast() -> None:
-    app = make_app([BUNDLED], NoProgress(), seed=7)
+    app = make_app([BUNDLED], Progress(None), seed=7)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         from newsquiz.tui.text import toast

@@ -7,8 +7,8 @@ from pathlib import Path
 from tui_helpers import flat, library_ready, new_app, press, screen_text, start_first, until_screen
 
 from newsquiz.cli import main
-from newsquiz.tui.app import LibraryScreen
 from newsquiz.tui.article import ArticleScreen
+from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.play import PlayScreen
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -45,9 +45,9 @@ from tui_helpers import (
     widget_text,
 )
 
-from newsquiz.tui.app import LibraryScreen
 from newsquiz.tui.article import ArticleScreen, ArticleView
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen, HelpScreen
+from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.play import (
     AnswerInput,
     ChoiceList,

@@ -17,7 +17,7 @@ from tui_helpers import BUNDLED, answer, eventually, library_ready, send, until_
 
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
-from newsquiz.store.progress import Store
+from newsquiz.store.store import Store
 from newsquiz.store.tracker import open_progress
 from newsquiz.tui.app import make_app
 from newsquiz.tui.dialogs import ChoiceScreen
@@ -52,7 +52,7 @@ async def test_damaged_saved_game_is_set_aside_and_the_app_starts(tmp_path: Path
             session = Session(scenario, 7)
             attempt = store.start_attempt("ada", scenario, session)
             session.advance()
-            store.save_state(attempt, session)
+            store.save(attempt, session)
     con = sqlite3.connect(data / "progress.sqlite3", isolation_level=None)
     con.execute(
         "UPDATE attempt_states SET state_json = '{not json' WHERE attempt_id = "

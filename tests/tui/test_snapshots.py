@@ -1,7 +1,7 @@
 """SVG snapshots (pytest-textual-snapshot) of every screen, at 80x24 and at 120x40.
 
 Every app gets a fixed seed (``SEED``, so the choice order never changes) and saves
-nothing (``NoProgress``, or ``Resume`` for a saved game to continue); libraries point at
+nothing (``Progress(None)``, or ``Resume`` for a saved game to continue); libraries point at
 ``scenarios/``, at the hostile fixture, or at a temporary folder reached through a
 relative path (so no temporary path is in a picture).  Navigation is done in
 ``run_before`` callbacks with keys; a steady text cursor keeps pictures of inputs stable.
@@ -13,7 +13,6 @@ Regenerate after an intended change with ``pytest tests/tui/test_snapshots.py
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,15 +41,9 @@ from tui_helpers import (
     until_screen,
 )
 
-from newsquiz.store.progress import (
-    AttemptSummary,
-    QuestionStat,
-    RateStat,
-    ScenarioStat,
-    Stats,
-    TopicStat,
-)
-from newsquiz.store.tracker import NoProgress
+from newsquiz.store.records import AttemptSummary
+from newsquiz.store.stats import QuestionStat, RateStat, ScenarioStat, Stats, TopicStat
+from newsquiz.store.tracker import Progress
 from newsquiz.tui.app import NewsQuizApp, make_app
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen, HelpScreen
@@ -274,7 +267,7 @@ class TestHostile:
 # -------------------------------------------------------- saved progress screens
 
 
-class _Saved(NoProgress):
+class _Saved(Progress):
     """Saved progress with a fixed history: a statistics screen that never changes."""
 
     @property
@@ -352,9 +345,7 @@ class TestSavedProgress:
 
         shot(app, run_before)
 
-    def test_statistics(self, shot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setenv("TZ", "UTC")
-        time.tzset()
+    def test_statistics(self, shot: Any, utc: None) -> None:
         app = make_app([SCENARIOS], _Saved(player="ada"), seed=SEED)
 
         async def run_before(pilot: Pilot[Any]) -> None:

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tui_helpers import ROOT, answer, library_ready, send, settle, until_screen
 
 from newsquiz.store.tracker import open_progress
-from newsquiz.tui.app import LibraryScreen, make_app
+from newsquiz.tui.app import make_app
 from newsquiz.tui.dialogs import ChoiceScreen
+from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.play import FeedbackScreen, PlayScreen
 from newsquiz.tui.results import ResultsScreen
 from newsquiz.tui.stats import PlayerScreen

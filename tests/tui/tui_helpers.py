@@ -26,8 +26,9 @@ from textual.widgets import OptionList, Static
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import load
 from newsquiz.scenario.model import Scenario, choice_ids
-from newsquiz.store.tracker import NoProgress
-from newsquiz.tui.app import LibraryScreen, NewsQuizApp, make_app
+from newsquiz.store.tracker import Progress
+from newsquiz.tui.app import NewsQuizApp, make_app
+from newsquiz.tui.library import LibraryScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -62,7 +63,7 @@ Plan = Sequence[str]  # a verdict per question answered, in order; missing ones 
 
 
 def new_app(*paths: Path, seed: int = SEED) -> NewsQuizApp:
-    return make_app(list(paths) or [SCENARIOS], NoProgress(), seed=seed)
+    return make_app(list(paths) or [SCENARIOS], Progress(None), seed=seed)
 
 
 def bundled() -> Scenario:
@@ -431,7 +432,7 @@ def engine_until(scenario: Scenario, node_id: str, plan: Plan = (), seed: int = 
 # ------------------------------------------------------------- resuming a saved game
 
 
-class Resume(NoProgress):
+class Resume(Progress):
     """Saved progress holding one game: the library offers to continue it.
 
     This is the app's own resume path (library → "Saved progress" → ``c``), used to start
@@ -441,6 +442,12 @@ class Resume(NoProgress):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session: Session | None = session
+
+    @property
+    def saving(self) -> bool:
+        """A saved game to resume means progress is being kept: the library must not say
+        "not saving" under it (a state the app cannot reach)."""
+        return True
 
     def has_saved(self, scenario_id: str) -> bool:
         return self.session is not None and self.session.scenario.id == scenario_id

@@ -25,8 +25,6 @@ from newsquiz.scenario.model import (
 )
 from newsquiz.scenario.quotes import MatchKind, find_quote
 
-_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
-
 
 @dataclass(frozen=True)
 class EvidenceView:
@@ -54,9 +52,9 @@ class Compiled:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.types: dict[str, ex.VarType] = {n: _TYPES[t] for n, t in BUILTIN_NAMES.items()}
+        self.types: dict[str, ex.VarType] = {n: ex.VarType(t) for n, t in BUILTIN_NAMES.items()}
         for name, var in scenario.variables.items():
-            self.types[name] = _TYPES[var.type]
+            self.types[name] = ex.VarType(var.type)
         self._exprs: dict[int, ex.Expr] = {}
         self._evidence: dict[int, EvidenceView] = {}
         self.initial: dict[str, ex.Value] = {

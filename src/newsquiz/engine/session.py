@@ -37,10 +37,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from newsquiz.engine.actions import Action, Advance, Answer, Skip, action_from_dict, saved_time
+from newsquiz.engine.actions import Hint as HintTaken
 from newsquiz.engine.compiled import Compiled, EvidenceView, compiled
 from newsquiz.engine.errors import (
     InvalidAnswer,
@@ -52,7 +54,7 @@ from newsquiz.engine.errors import (
     SessionOver,
     StateError,
 )
-from newsquiz.engine.matching import match_numeric, match_text, normalise_answer
+from newsquiz.engine.grading import SKIPPED, Grade, grade
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario import limits
 from newsquiz.scenario.model import (
@@ -107,6 +109,8 @@ class Outcome:
     ending: Ending | None
     streak: int
     score: float
+    #: What the hints taken on this question cost (already taken off ``points``).
+    hint_cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,7 @@ class Session:
         self.ending: Ending | None = None
         #: Set (with a stand-in ending) when the scenario could not go on.
         self.halted: Halt | None = None
-        self.actions: list[dict[str, Any]] = []
+        self.actions: list[Action] = []
         self.path: list[str] = []
         # One clock reading per action (and one at the start): a replay hands the saved
         # readings back in the same order, so a restored session is identical.
@@ -281,7 +285,7 @@ class Session:
         node = self.node
         if node.question is not None:
             raise NotAQuestion("this node asks a question: answer it (or skip it)")
-        self._log({"do": "advance", "node": node.id})
+        self.actions.append(Advance(node.id, self._tick()))
         self._guarded(lambda: self._enter(self._route(node)))
 
     def hint(self) -> Hint:
@@ -290,7 +294,7 @@ class Session:
         if self.visit.hints >= len(q.hints):
             raise InvalidAnswer("there are no more hints for this question")
         hint = q.hints[self.visit.hints]
-        self._log({"do": "hint", "node": self.visit.node_id})
+        self.actions.append(HintTaken(self.visit.node_id, self._tick()))
         self.visit.hints += 1
         self.visit.hint_cost += hint.cost
         return hint
@@ -300,171 +304,27 @@ class Session:
             raise InvalidAnswer("this question cannot be skipped")
         q = self._open_question()
         node = self.node
-        self._log({"do": "skip", "node": node.id})
-        return self._conclude(node, q, "skipped", 0.0, (), None, [], "(skipped)", None)
+        self.actions.append(Skip(node.id, self._tick()))
+        return self._conclude(node, q, SKIPPED)
 
     def answer(self, response: Response) -> Outcome:
         """Answer the open question.  Raises :class:`InvalidAnswer` for a response that
         does not fit (nothing changes then)."""
         q = self._open_question()
         node = self.node
-        grade = self._grade(q, response)
-        self._log({"do": "answer", "node": node.id, "response": grade.response})
-        return self._conclude(
-            node,
-            q,
-            grade.verdict,
-            grade.fraction,
-            grade.picked,
-            grade.choice,
-            grade.feedback,
-            grade.shown,
-            grade.response,
-        )
-
-    # ---------------------------------------------------------------- grading
-
-    def _grade(self, q: Question, response: Response) -> _Grade:
-        if q.kind in ("single", "truefalse"):
-            cid = self._one_choice(response)
-            if q.kind == "truefalse":
-                right = cid == q.answer
-                shown = "True" if cid == "true" else "False"
-                return _Grade(
-                    "correct" if right else "wrong", 1.0 if right else 0.0, (), None, [], shown, cid
-                )
-            choice = dict(zip(_choice_ids(q), q.choices))[cid]
-            fraction = 1.0 if choice.correct else 0.0  # points: see _conclude
-            verdict: Verdict = "correct" if choice.correct else "wrong"
-            return _Grade(
-                verdict,
-                fraction,
-                (cid,),
-                choice,
-                [choice.feedback] if choice.feedback else [],
-                choice.text,
-                cid,
-            )
-        if q.kind == "multiple":
-            picked = self._many_choices(response)
-            by_id = dict(zip(_choice_ids(q), q.choices))
-            # Only the choices offered count: a right answer hidden by 'when' is not owed.
-            n_correct = sum(1 for i in self.visit.order if by_id[i].correct) or 1
-            good = sum(1 for i in picked if by_id[i].correct)
-            bad = len(picked) - good
-            fraction = max(0.0, (good - bad) / n_correct)
-            verdict = "correct" if fraction >= 1.0 else "partial" if fraction > 0 else "wrong"
-            feedback = [by_id[i].feedback for i in picked if by_id[i].feedback]
-            shown = "; ".join(by_id[i].text for i in picked) or "(nothing)"
-            return _Grade(
-                verdict, min(1.0, fraction), tuple(picked), None, feedback, shown, list(picked)
-            )
-        if q.kind == "text":
-            if not isinstance(response, str) or not normalise_answer(response):
-                raise InvalidAnswer("type an answer")
-            hit = match_text(response, q.answers, q.typos)
-            return _Grade(
-                "correct" if hit else "wrong",
-                1.0 if hit else 0.0,
-                (),
-                None,
-                [],
-                response.strip(),
-                response.strip(),
-            )
-        if q.kind == "numeric":
-            if not isinstance(response, str) or not response.strip():
-                raise InvalidAnswer("type a number")
-            from newsquiz.engine.matching import parse_number
-
-            if parse_number(response) is None:
-                raise InvalidAnswer("that is not a number")
-            right = match_numeric(response, float(q.answer), q.tolerance)
-            return _Grade(
-                "correct" if right else "wrong",
-                1.0 if right else 0.0,
-                (),
-                None,
-                [],
-                response.strip(),
-                response.strip(),
-            )
-        # order
-        order = self._ordering(q, response)
-        tau = _kendall_tau(order)
-        verdict = "correct" if tau >= 1.0 else "partial" if tau > 0 else "wrong"
-        shown = " → ".join(q.items[i] for i in order)
-        return _Grade(verdict, max(0.0, tau), (), None, [], shown, order)
-
-    def _one_choice(self, response: Response) -> str:
-        q = self.question
-        truefalse = q is not None and q.kind == "truefalse"
-        shown = list(TRUEFALSE_IDS) if truefalse else self.visit.order
-        if isinstance(response, bool):
-            response = "true" if response else "false"
-        if isinstance(response, int):
-            if 1 <= response <= len(shown):
-                return shown[response - 1]
-            raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
-        if isinstance(response, str) and response in shown:
-            return response
-        raise InvalidAnswer(f"choose a number from 1 to {len(shown)}")
-
-    def _many_choices(self, response: Response) -> list[str]:
-        if isinstance(response, str) or not isinstance(response, Iterable):
-            raise InvalidAnswer("choose any number of the choices")
-        shown = self.visit.order
-        picked: list[str] = []
-        for item in response:
-            cid = item
-            if isinstance(item, int) and not isinstance(item, bool):
-                if not 1 <= item <= len(shown):
-                    raise InvalidAnswer(f"choose numbers from 1 to {len(shown)}")
-                cid = shown[item - 1]
-            if cid not in shown:
-                raise InvalidAnswer(f"'{cid}' is not one of the choices")
-            if cid not in picked:
-                picked.append(cid)
-        if not picked:
-            raise InvalidAnswer("choose at least one")
-        return sorted(picked, key=shown.index)
-
-    def _ordering(self, q: Question, response: Response) -> list[int]:
-        if isinstance(response, str) or not isinstance(response, Sequence):
-            raise InvalidAnswer("give the items in order")
-        if any(isinstance(i, (bool, float)) for i in response):
-            raise InvalidAnswer("give the items in order")
-        try:
-            order = [int(i) for i in response]
-        except (TypeError, ValueError, OverflowError):
-            raise InvalidAnswer("give the items in order") from None
-        if sorted(order) != list(range(len(q.items))):
-            raise InvalidAnswer(f"put all {len(q.items)} items in order, each once")
-        return order
+        shown = TRUEFALSE_IDS if q.kind == "truefalse" else self.visit.order
+        result = grade(q, response, shown)
+        self.actions.append(Answer(node.id, result.response, self._tick()))
+        return self._conclude(node, q, result)
 
     # ------------------------------------------------------------ conclusion
 
-    def _conclude(
-        self,
-        node: Node,
-        q: Question,
-        verdict: Verdict,
-        fraction: float,
-        picked: Sequence[str],
-        choice: Choice | None,
-        feedback: list[str],
-        shown: str,
-        response: Any,
-    ) -> Outcome:
+    def _conclude(self, node: Node, q: Question, result: Grade) -> Outcome:
+        verdict = result.verdict
         counted = node.id not in self.answered
-        full = self.c.node_points.get(node.id, 0.0)
-        max_points = full
-        if q.kind == "single" and choice is not None:
-            default = q.points if choice.correct else 0
-            earned = float(choice.points if choice.points is not None else default)
-        else:
-            earned = fraction * q.points
-        earned = round(max(0.0, earned - self.visit.hint_cost), 2)
+        hint_cost = float(self.visit.hint_cost)
+        max_points = self.c.node_points.get(node.id, 0.0)
+        earned = round(max(0.0, result.points - self.visit.hint_cost), 2)
         if not counted:
             earned = 0.0
         now = self._now
@@ -480,15 +340,16 @@ class Session:
                 if verdict == "wrong":
                     self.wrong_count += 1
         branch = _branch_for(q, verdict)
+        feedback = list(result.feedback)
         if branch is not None and branch.feedback:
-            feedback = [*feedback, branch.feedback]
+            feedback.append(branch.feedback)
         before = dict(self.variables)
         record = AnswerRecord(
             node_id=node.id,
             question=q.prompt,
             kind=q.kind,
-            response=response,
-            your_answer=shown,
+            response=result.response,
+            your_answer=result.shown,
             correct_answer=correct_answer_text(q),
             verdict=verdict,
             points=earned,
@@ -499,16 +360,12 @@ class Session:
             answered_at=now,
         )
         self.records.append(record)
-        evidence = self.evidence_for(q, choice, verdict)
+        evidence = self.evidence_for(q, result.choice, verdict)
         changes: dict[str, tuple[ex.Value, ex.Value]] = {}
 
         def move() -> None:
-            if q.kind == "multiple":
-                by_id = dict(zip(_choice_ids(q), q.choices))
-                for cid in picked:
-                    self._assign(by_id[cid].set, node.id)
-            elif choice is not None:
-                self._assign(choice.set, node.id)
+            for chosen in result.chosen:
+                self._assign(chosen.set, node.id)
             if branch is not None:
                 self._assign(branch.set, node.id)
             changes.update(
@@ -518,7 +375,7 @@ class Session:
                 target = self._route(node)
             else:
                 target = (
-                    (choice.goto if choice is not None and choice.goto else None)
+                    result.goto
                     or (branch.goto if branch is not None and branch.goto else None)
                     or self._route(node)
                 )
@@ -534,13 +391,14 @@ class Session:
             feedback=tuple(feedback),
             explanation=q.explanation,
             evidence=evidence,
-            your_answer=shown,
+            your_answer=result.shown,
             correct_answer=record.correct_answer,
             changes=changes,
             next_id=None if self.ending is not None else self.visit.node_id,
             ending=self.ending,
             streak=self.streak,
             score=self.score,
+            hint_cost=hint_cost,
         )
 
     def evidence_for(
@@ -735,10 +593,11 @@ class Session:
             raise NotAQuestion("there is no question here; continue instead")
         return q
 
-    def _log(self, action: dict[str, Any]) -> None:
+    def _tick(self) -> float:
+        """Read the clock for the next action (one reading per action: a replay hands the
+        saved readings back in order)."""
         self._now = self.clock()
-        action["at"] = self._now
-        self.actions.append(action)
+        return self._now
 
     # ------------------------------------------------------------ save/load
 
@@ -767,7 +626,7 @@ class Session:
             "content_hash": self.scenario.content_hash,
             "seed": self.seed,
             "started_at": self.started_at,
-            "actions": [dict(a) for a in self.actions],
+            "actions": [a.to_dict() for a in self.actions],
             "snapshot": self.snapshot(),
         }
 
@@ -786,83 +645,68 @@ class Session:
         Raises :class:`ScenarioChanged` when the scenario was edited since (unless
         ``allow_changed``), and :class:`StateError` when the state does not fit.
         """
-        try:
-            version = state.get("version")
-            if type(version) is not int or version != STATE_VERSION:
-                raise StateError(
-                    f"saved state version {state.get('version')!r} is not {STATE_VERSION}"
-                )
-            if state.get("scenario_id") != scenario.id:
-                raise StateError(
-                    f"the saved state is for scenario '{state.get('scenario_id')}', not "
-                    f"'{scenario.id}'"
-                )
-            changed = state.get("content_hash") != scenario.content_hash
-            if changed and not allow_changed:
-                raise ScenarioChanged(str(state.get("content_hash")), scenario.content_hash)
-            actions = list(state["actions"])
-            times = iter(
-                [float(state.get("started_at", 0.0))] + [float(a.get("at", 0.0)) for a in actions]
+        if not isinstance(state, Mapping):
+            raise StateError("saved state is damaged: it is not a saved game")
+        version = state.get("version")
+        if type(version) is not int or version != STATE_VERSION:
+            raise StateError(f"saved state version {state.get('version')!r} is not {STATE_VERSION}")
+        if state.get("scenario_id") != scenario.id:
+            raise StateError(
+                f"the saved state is for scenario '{state.get('scenario_id')}', not '{scenario.id}'"
             )
-            replay_clock = _ReplayClock(times, clock)
-            session = cls(scenario, int(state["seed"]), clock=replay_clock, visit_limit=visit_limit)
-            for n, action in enumerate(actions, 1):
-                session._replay(action, n)
-            replay_clock.live = True
-            if session.ending is None:
-                # Time away from the game is not time spent on the question.
-                session.visit.started_at = session._now = clock()
-            # Unchanged scenario: the replay must land exactly where the save says.
-            if not changed:
-                snap = state.get("snapshot")
-                if isinstance(snap, Mapping):
-                    mine = session.snapshot()
-                    for key in ("node", "ending", "score", "variables", "order"):
-                        if key in snap and snap[key] != mine[key]:
-                            raise StateError(f"saved state is inconsistent ({key} differs)")
-            session.rescored = changed
-            return session
-        except StateError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as err:
-            raise StateError(f"saved state is damaged: {err}") from None
+        changed = state.get("content_hash") != scenario.content_hash
+        if changed and not allow_changed:
+            raise ScenarioChanged(str(state.get("content_hash")), scenario.content_hash)
+        seed, saved = state.get("seed"), state.get("actions")
+        started_at = state.get("started_at", 0.0)
+        if type(seed) is not int:
+            raise StateError("saved state is damaged: its seed is not a whole number")
+        started = saved_time(started_at, "its start time")
+        if not isinstance(saved, list):
+            raise StateError("saved state is damaged: its actions are not a list")
+        # Every field is checked here: any other error in the replay is a fault in the
+        # engine, and is not passed off as a damaged save.
+        actions = [action_from_dict(a, n) for n, a in enumerate(saved, 1)]
+        replay_clock = _ReplayClock([started, *(a.at for a in actions)], clock)
+        session = cls(scenario, seed, clock=replay_clock, visit_limit=visit_limit)
+        for n, action in enumerate(actions, 1):
+            session._replay(action, n)
+        replay_clock.live = True
+        if session.ending is None:
+            # Time away from the game is not time spent on the question.
+            session.visit.started_at = session._now = clock()
+        # Unchanged scenario: the replay must land exactly where the save says.
+        if not changed:
+            snap = state.get("snapshot")
+            if isinstance(snap, Mapping):
+                mine = session.snapshot()
+                for key in ("node", "ending", "score", "variables", "order"):
+                    if key in snap and snap[key] != mine[key]:
+                        raise StateError(f"saved state is inconsistent ({key} differs)")
+        session.rescored = changed
+        return session
 
     rescored: bool = False
 
-    def _replay(self, action: Mapping[str, Any], n: int) -> None:
-        do = action.get("do")
-        node = action.get("node")
-        if self.ending is not None or node != self.visit.node_id:
+    def _replay(self, action: Action, n: int) -> None:
+        if self.ending is not None or action.node != self.visit.node_id:
             raise StateError(
-                f"step {n} of the saved game was at '{node}', which no longer fits the "
-                "scenario; restart it"
+                f"step {n} of the saved game was at '{action.node}', which no longer fits "
+                "the scenario; restart it"
             )
         try:
-            if do == "advance":
-                self.advance()
-            elif do == "hint":
-                self.hint()
-            elif do == "skip":
+            if isinstance(action, Answer):
+                self.answer(action.response)
+            elif isinstance(action, Skip):
                 self.skip()
-            elif do == "answer":
-                self.answer(action["response"])
+            elif isinstance(action, HintTaken):
+                self.hint()
             else:
-                raise StateError(f"step {n} of the saved game is unknown ({do!r})")
+                self.advance()
         except (InvalidAnswer, NotAQuestion) as err:
             raise StateError(
                 f"step {n} of the saved game no longer fits the scenario ({err}); restart it"
             ) from None
-
-
-@dataclass(frozen=True)
-class _Grade:
-    verdict: Verdict
-    fraction: float
-    picked: tuple[str, ...]
-    choice: Choice | None
-    feedback: list[str]
-    shown: str
-    response: Any
 
 
 class _ReplayClock:
@@ -897,47 +741,6 @@ def _branch_for(q: Question, verdict: Verdict) -> Branch | None:
     if verdict == "wrong":
         return q.on_wrong
     return None
-
-
-def _kendall_tau(order: Sequence[int]) -> float:
-    """Kendall's tau between ``order`` (distinct item indexes) and the sorted order.
-
-    Discordant pairs are the inversions of ``order``, counted by merge sort in
-    O(n log n) (a 20,000-item question is graded in milliseconds, not seconds).
-    """
-    n = len(order)
-    if n < 2:
-        return 1.0
-    pairs = n * (n - 1) // 2
-    discordant = _inversions(list(order))
-    return (pairs - 2 * discordant) / pairs
-
-
-def _inversions(values: list[int]) -> int:
-    """Pairs i < j with values[i] > values[j]; sorts ``values`` in place."""
-    n = len(values)
-    count = 0
-    width = 1
-    buffer = values[:]
-    while width < n:
-        for lo in range(0, n, 2 * width):
-            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
-            i, j, k = lo, mid, lo
-            while i < mid and j < hi:
-                if values[i] <= values[j]:
-                    buffer[k] = values[i]
-                    i += 1
-                else:
-                    buffer[k] = values[j]
-                    count += mid - i
-                    j += 1
-                k += 1
-            buffer[k : k + mid - i] = values[i:mid]
-            k += mid - i
-            buffer[k : k + hi - j] = values[j:hi]
-        values, buffer = buffer, values
-        width *= 2
-    return count
 
 
 def correct_answer_text(q: Question) -> str:

@@ -13,6 +13,7 @@ the file each object and each of its fields came from, so that every diagnostic 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -563,21 +564,17 @@ class Scenario(Located):
     def node(self, node_id: str) -> Node:
         return self.node_map[node_id]
 
-    @property
-    def node_map(self) -> dict[str, Node]:
-        cached: dict[str, Node] | None = self.__dict__.get("_node_map")
-        if cached is None:
-            cached = {n.id: n for n in self.nodes}
-            object.__setattr__(self, "_node_map", cached)
-        return cached
+    # Look-up tables, worked out on first use and kept in the instance dict
+    # (``cached_property`` writes there directly, which a frozen dataclass allows; a test
+    # checks the model classes stay slot-free so that it keeps working).
 
-    @property
+    @functools.cached_property
+    def node_map(self) -> dict[str, Node]:
+        return {n.id: n for n in self.nodes}
+
+    @functools.cached_property
     def ending_map(self) -> dict[str, Ending]:
-        cached: dict[str, Ending] | None = self.__dict__.get("_ending_map")
-        if cached is None:
-            cached = {e.id: e for e in self.endings}
-            object.__setattr__(self, "_ending_map", cached)
-        return cached
+        return {e.id: e for e in self.endings}
 
     @property
     def questions(self) -> list[Node]:

@@ -398,8 +398,6 @@ class _ArticleIndex:
 _GRAM = 8
 _INDEX_FROM = 64 * 1024
 
-_INDEXES: dict[int, _ArticleIndex] = {}
-
 
 def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
     """Tell the finder which quotes are coming, so a long article is scanned once for
@@ -407,14 +405,20 @@ def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
     _index(paragraphs).prepare(quotes)
 
 
+#: The indexes of the last few articles searched, most recent first.  Each holds its
+#: paragraphs, and is found by identity (``is``) against them: never by ``id()``, which a
+#: later article may reuse, and never by content, which costs a pass per search.
+_RECENT: list[_ArticleIndex] = []
+
+
 def _index(paragraphs: Sequence[str]) -> _ArticleIndex:
-    """The index of ``paragraphs`` (a few recent articles are kept, by identity)."""
-    found = _INDEXES.get(id(paragraphs))
-    if found is None or found.paragraphs is not paragraphs:
-        if len(_INDEXES) >= 8:
-            _INDEXES.clear()
-        found = _ArticleIndex(paragraphs)
-        _INDEXES[id(paragraphs)] = found
+    """The index of the article ``paragraphs``."""
+    for found in _RECENT:
+        if found.paragraphs is paragraphs:
+            return found
+    found = _ArticleIndex(paragraphs)
+    _RECENT.insert(0, found)
+    del _RECENT[8:]
     return found
 
 

@@ -59,8 +59,6 @@ _SUGGESTION_BUDGET = MAX_SUGGESTION_COMPARISONS
 #: eight searches of a 2 MiB article, or thousands in a short one.
 _CLOSEST_BUDGET = MAX_CLOSEST_CHARS
 
-_VAR_TYPES = {"int": ex.VarType.INT, "bool": ex.VarType.BOOL, "str": ex.VarType.STR}
-
 
 class Validator:
     def __init__(self, scenario: Scenario, file: str) -> None:
@@ -68,7 +66,7 @@ class Validator:
         self.file = file
         self.diagnostics: list[Diagnostic] = []
         self.types: dict[str, ex.VarType] = {
-            name: _VAR_TYPES[t] for name, t in BUILTIN_NAMES.items()
+            name: ex.VarType(t) for name, t in BUILTIN_NAMES.items()
         }
         self.read_vars: set[str] = set()
         self.set_vars: set[str] = set()
@@ -113,7 +111,7 @@ class Validator:
 
     def check_variables(self) -> None:
         for name, var in self.s.variables.items():
-            if not _IDENT.fullmatch(name) or name in ("and", "or", "not", "true", "false"):
+            if not ex.is_valid_name(name):
                 self.report(
                     "NQ404",
                     f"'{name}' cannot be a variable name; use letters, digits and '_', "
@@ -155,7 +153,7 @@ class Validator:
                     f"a text variable holds at most {MAX_TEXT_VALUE:,}",
                     var.at("initial"),
                 )
-            self.types[name] = _VAR_TYPES[var.type]
+            self.types[name] = ex.VarType(var.type)
             self.declared.add(name)
 
     def expression(

@@ -2,79 +2,58 @@
 
 Stdlib ``sqlite3`` and ``platformdirs`` only — no UI toolkit.  The database is
 ``progress.sqlite3`` in the data folder (``--data-dir``, else ``NEWSQUIZ_DATA_DIR``, else
-platformdirs' user data folder for "newsquiz"; :mod:`newsquiz.store.paths`).  The schema
-is in :mod:`newsquiz.store.schema`; opening, checks, recovery and migrations in
-:mod:`newsquiz.store.db`.
+platformdirs' user data folder for "newsquiz"; :mod:`newsquiz.store.paths`).  One module
+per concept; import names from the module that defines them (this package re-exports
+nothing):
 
-Opening (the app)
------------------
-::
-
-    from newsquiz.store import open_store, default_player
-
-    store = open_store(args.data_dir)        # FailSafeStore; never raises for a store fault
-    for message in store.take_messages():    # damaged file set aside, saving unavailable…
-        app.notify(message)                  # show each once; call again after store calls
-    player = args.player or store.get_setting("last_player") or default_player()
-
-``open_store`` wraps :meth:`Store.open` in a :class:`FailSafeStore`: when the store
-cannot be used (read-only folder, full disk, a file from a newer newsquiz —
-:class:`StoreUnavailable` / :class:`StoreTooNew`) it falls back to a :class:`NullStore`
-with the same API that saves nothing, and queues the message; the same happens if a write
-fails later in the run.  ``store.saving`` says whether progress is being kept (show a
-"not saving" badge when it is False).  Code that wants the errors uses ``Store.open``
-directly (the CLI does).
+- :mod:`~newsquiz.store.tracker` — :class:`Progress`, the one fail-safe tracker both
+  players use, over one :class:`Backend` (or none); :func:`open_progress`;
+- :mod:`~newsquiz.store.store` — :class:`Store`, the SQLite backend (SQL, claims,
+  damaged rows set aside);
+- :mod:`~newsquiz.store.records` — value types: ``Player``, ``SavedAttempt``,
+  ``AttemptSummary``, ``StoredAnswer``; ``clean_name``;
+- :mod:`~newsquiz.store.stats` — ``Stats`` and its parts, and the SQL computing them;
+- :mod:`~newsquiz.store.errors`, :mod:`~newsquiz.store.export`,
+  :mod:`~newsquiz.store.paths`, :mod:`~newsquiz.store.schema`, :mod:`~newsquiz.store.db`.
 
 Playing
 -------
 ::
 
-    saved = store.in_progress(player, scenario.id)          # SavedAttempt | None
-    if saved is None:
-        session = Session(scenario, seed=random.randrange(2**31))
-        attempt = store.start_attempt(player, scenario, session)  # abandons older ones
-    else:
-        try:
-            session = store.resume(saved, scenario)
-        except ScenarioChanged:     # edited since: ask "continue where the questions
-            ...                     # still match" or "restart"
-            session = store.resume(saved, scenario, allow_changed=True)  # rescored
-        except StateError:          # the old answers no longer fit: only a restart
-            store.abandon(saved.attempt_id)
-            ...                     # new Session + start_attempt
-        attempt = saved.attempt_id
+    from newsquiz.store.tracker import open_progress
 
+    progress = open_progress(args.data_dir, args.player)   # never raises for a store fault
+    if progress.notice:
+        say(progress.notice)                 # what happened while opening, once
+    progress.listener = say                  # everything later (saving stopped, …)
+
+    session = progress.saved_session(scenario)   # None, or raises ScenarioChanged /
+    if session is None:                          # StateError (only a restart: discard)
+        session = Session(scenario, seed)
+        progress.started(session)
     outcome = session.answer(response)
-    store.record_answer(attempt, session)   # committed (one transaction) BEFORE feedback
-    show(outcome)
-    session.hint();    store.save_state(attempt, session)
-    session.advance(); store.save_state(attempt, session)
-    # when the session ends, record_answer/save_state mark the attempt finished;
-    # finish_attempt(attempt, session) is the explicit form.
+    progress.save(session)                   # committed BEFORE the feedback is shown
+    session.hint();    progress.save(session)
+    session.advance(); progress.save(session)
 
-``resume`` returns a session identical to the saved one (same node, score, variables,
-choice order — the engine replays its actions).  ``saved.changed(scenario)`` tells
-beforehand whether it will raise ``ScenarioChanged``; ``saved.snapshot`` has node,
-score, percent, question i of n without replaying.
+Directly (the CLI's ``stats``/``export``/``reset``, tests)::
+
+    store = Store.open(data_dir)             # raises StoreUnavailable / StoreTooNew
+    attempt = store.start_attempt(player, scenario, session)   # abandons older ones
+    store.save(attempt, session)             # one transaction; idempotent, self-healing
+    store.in_progress(player, scenario.id)   # SavedAttempt | None
+    store.resume(saved, scenario, allow_changed=False)         # the same session again
 
 The Library, the Stats screen, the player picker
 ------------------------------------------------
 - ``store.best_scores(player) -> {scenario_id: percent}`` (finished attempts only);
-- ``store.unfinished(player) -> {scenario_id: SavedAttempt}`` (in-progress badges and
-  "resume"; ``saved.snapshot["question"]``/``["questions"]``/``["percent"]``);
+- ``store.unfinished(player) -> {scenario_id: SavedAttempt}``;
 - ``store.history(player, scenario_id=None, limit=None) -> list[AttemptSummary]`` newest
-  first (start/end time, score, percent, ending, answers, correct, hints, seconds);
-  ``store.answers(attempt_id) -> list[StoredAnswer]``;
-- ``store.stats(player) -> Stats``: ``attempts``, ``finished``, ``overall`` (RateStat),
-  ``scenarios`` (ScenarioStat: attempts, finished, best_percent, last_percent,
-  questions_seen/questions_total, ``completed``, ``coverage``), ``topics`` (TopicStat:
-  topic, answered, correct, ``rate``, ``credit``), ``questions`` (QuestionStat, hardest
-  first); ``Stats.to_dict()`` for JSON.  Success counts first answers only;
-- ``store.players() -> list[Player]`` most recent first; ``store.player(name)`` creates;
-- ``store.get_setting(key, default)`` / ``store.set_setting(key, value)`` — JSON values
-  (e.g. ``"theme"``, ``"last_player"``);
-- ``store.export_rows(player=None, scenario_id=None)`` — one dict per answer, keys
-  :data:`EXPORT_COLUMNS`; :func:`write_csv` / :func:`write_json`;
+  first; ``store.answers(attempt_id) -> list[StoredAnswer]``;
+- ``store.stats(player) -> Stats`` (``Stats.to_dict()`` for JSON; first answers only);
+- ``store.players()`` most recent first; ``store.player(name)`` creates;
+- ``store.get_setting(key, default)`` / ``store.set_setting(key, value)`` — JSON values;
+- ``store.export_rows(player=None, scenario_id=None)`` — keys ``EXPORT_COLUMNS``;
 - ``store.reset(player) -> attempts deleted``.
 
 Threads and processes: a ``Store`` serialises its calls with a lock, so a Textual worker
@@ -82,116 +61,7 @@ thread may use it; two processes may write at once (WAL, busy timeout, ``BEGIN
 IMMEDIATE`` with a retry; ``store.on_busy`` hears a sentence before a write waits for
 another process).  One attempt has one writer: ``start_attempt``/``resume`` claim it and
 every write checks the claim, raising :class:`AttemptTakenOver` in the store that lost
-it.  Every call is short; none needs ``await``.
-
-Reading only: ``Store.open_readonly(data_dir)`` (``stats``, ``export``) changes nothing
-on disk (``mode=ro``, else ``immutable=1``) and works on a read-only mount.  Damaged
+it.  Reading only: ``Store.open_readonly(data_dir)`` changes nothing on disk.  Damaged
 rows: an attempt the code cannot read is moved, as it is, to the ``set_aside_*`` tables
-and reported once (``take_messages``); everything else plays on.
+and reported once (``take_notices``); everything else plays on.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from newsquiz.store.errors import (
-        AttemptTakenOver,
-        StoreError,
-        StoreTooNew,
-        StoreUnavailable,
-        UnknownAttempt,
-    )
-    from newsquiz.store.export import EXPORT_COLUMNS, iso_utc, write_csv, write_json
-    from newsquiz.store.paths import DB_NAME, ENV_VAR, data_dir, db_path, default_player
-    from newsquiz.store.progress import (
-        AttemptSummary,
-        FailSafeStore,
-        NullStore,
-        Player,
-        ProgressStore,
-        QuestionStat,
-        RateStat,
-        SavedAttempt,
-        ScenarioStat,
-        Stats,
-        Store,
-        StoredAnswer,
-        TopicStat,
-        open_store,
-    )
-    from newsquiz.store.schema import SCHEMA_VERSION
-
-# Names are loaded on first use (PEP 562), so `newsquiz.store.paths` is cheap to import:
-# the app asks for the data folder long before it opens the database.
-_WHERE = {
-    **dict.fromkeys(
-        ["AttemptTakenOver", "StoreError", "StoreTooNew", "StoreUnavailable", "UnknownAttempt"],
-        "errors",
-    ),
-    **dict.fromkeys(["EXPORT_COLUMNS", "iso_utc", "write_csv", "write_json"], "export"),
-    **dict.fromkeys(["DB_NAME", "ENV_VAR", "data_dir", "db_path", "default_player"], "paths"),
-    **dict.fromkeys(
-        [
-            "AttemptSummary",
-            "FailSafeStore",
-            "NullStore",
-            "Player",
-            "ProgressStore",
-            "QuestionStat",
-            "RateStat",
-            "SavedAttempt",
-            "ScenarioStat",
-            "Stats",
-            "Store",
-            "StoredAnswer",
-            "TopicStat",
-            "open_store",
-        ],
-        "progress",
-    ),
-    "SCHEMA_VERSION": "schema",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'newsquiz.store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"newsquiz.store.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-__all__ = [
-    "DB_NAME",
-    "ENV_VAR",
-    "EXPORT_COLUMNS",
-    "SCHEMA_VERSION",
-    "AttemptSummary",
-    "AttemptTakenOver",
-    "FailSafeStore",
-    "NullStore",
-    "Player",
-    "ProgressStore",
-    "QuestionStat",
-    "RateStat",
-    "SavedAttempt",
-    "ScenarioStat",
-    "Stats",
-    "Store",
-    "StoreError",
-    "StoreTooNew",
-    "StoreUnavailable",
-    "StoredAnswer",
-    "TopicStat",
-    "UnknownAttempt",
-    "data_dir",
-    "db_path",
-    "default_player",
-    "iso_utc",
-    "open_store",
-    "write_csv",
-    "write_json",
-]

@@ -17,7 +17,8 @@ from newsquiz.text import clean, clean_data
 
 if TYPE_CHECKING:
     from newsquiz.store.errors import StoreUnavailable
-    from newsquiz.store.progress import Stats, Store
+    from newsquiz.store.stats import Stats
+    from newsquiz.store.store import Store
 
 
 def add_store_commands(sub: Any) -> None:
@@ -72,7 +73,7 @@ def _problem(command: str, err: StoreUnavailable, verb: str) -> None:
 def _open(args: argparse.Namespace, command: str) -> Store | None:
     """The store for ``reset``, which changes it."""
     from newsquiz.store.errors import StoreUnavailable
-    from newsquiz.store.progress import Store
+    from newsquiz.store.store import Store
 
     try:
         store = Store.open(getattr(args, "data_dir", None))
@@ -88,7 +89,7 @@ def _open_to_read(args: argparse.Namespace, command: str) -> Store | Literal[Fal
     """The store for ``stats`` and ``export``, read only (a read-only folder or mount
     works); None when nothing was saved yet; False after saying why it cannot be read."""
     from newsquiz.store.errors import StoreUnavailable
-    from newsquiz.store.progress import Store
+    from newsquiz.store.store import Store
 
     try:
         store = Store.open_readonly(getattr(args, "data_dir", None))
@@ -107,7 +108,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     import json
 
     from newsquiz.store.paths import default_player
-    from newsquiz.store.progress import Stats, clean_name
+    from newsquiz.store.records import clean_name
+    from newsquiz.store.stats import Stats
 
     try:
         player = clean_name(args.player or default_player())
@@ -258,7 +260,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from newsquiz.store.progress import clean_name
+    from newsquiz.store.records import clean_name
 
     try:
         name = clean_name(args.player)

@@ -2,8 +2,8 @@
 
 ``StoreUnavailable`` is the one a caller must handle: progress cannot be saved (read-only
 folder, full disk, a file written by a newer newsquiz…).  Its message is written for the
-player; show it once and carry on with a :class:`~newsquiz.store.progress.NullStore` (or
-let :class:`~newsquiz.store.progress.FailSafeStore` do that for you).
+player; show it once and carry on saving nothing (the
+tracker, :class:`~newsquiz.store.tracker.Progress`, does that for you).
 """
 
 from __future__ import annotations

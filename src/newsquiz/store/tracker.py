@@ -1,143 +1,152 @@
-"""Saved progress as players see it: one small interface for the app and the plain player.
+"""Saved progress as players see it: one fail-safe tracker over one backend.
 
-Players talk to saved progress only through :class:`Progress`.  :class:`NoProgress`
-saves nothing (tests, ``--no-save``); :class:`StoreProgress` is the SQLite store, behind
-a fail-safe wrapper: every answer is committed before its feedback is shown, hints and
-scene changes are saved as they happen, and a store that fails switches to saving
-nothing, says so once, and play goes on.
+Both players (the app and the plain player) talk to saved progress only through
+:class:`Progress`.  It holds a :class:`Backend` — the SQLite :class:`~newsquiz.store.store.Store`
+today, the classroom server later — or nothing (``--no-save``, tests, or a backend that
+became unavailable).  The rules are in one place here:
+
+- every answer is committed before its feedback is shown: call :meth:`Progress.save`
+  after ``answer()``/``skip()``, ``hint()`` and ``advance()`` (one call for all three);
+- a backend that raises :class:`~newsquiz.store.errors.StoreUnavailable` is dropped:
+  the tracker says why once, and play goes on saving nothing (settings are then kept
+  for the life of the run only);
+- every sentence for the player (saving stopped, a damaged game set aside, waiting for
+  another newsquiz's write, another window took this game over) goes to
+  :attr:`Progress.listener`, or waits until one is set; what happened while opening is
+  in :attr:`Progress.notice`.
+
+A second backend implements :class:`Backend` (and raises ``StoreUnavailable`` when it
+cannot keep progress, ``AttemptTakenOver`` when another writer claimed a game); nothing
+else changes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from newsquiz.store.errors import AttemptTakenOver, StoreUnavailable
 
 if TYPE_CHECKING:  # kept off the app's start-up path: the library's first frame needs none
-    from newsquiz.engine.session import AnswerRecord, Session
+    from newsquiz.engine.session import Session
     from newsquiz.scenario.model import Scenario
-    from newsquiz.store.progress import AttemptSummary, FailSafeStore, Stats
+    from newsquiz.store.records import AttemptSummary, Player, SavedAttempt
+    from newsquiz.store.stats import Stats
+
+T = TypeVar("T")
+
+LAST_PLAYER = "last_player"
+#: The attempt of a session whose game another newsquiz took over (never saved again).
+_TAKEN_OVER = -1
 
 
-class Progress(Protocol):
-    #: A message to show once (e.g. "progress is not being saved: …"), or ''.
-    notice: str
-    player: str
-    #: Called with messages that arise later (e.g. saving stopped); set by the app.
-    listener: Callable[[str], None] | None
+class Backend(Protocol):
+    """Where progress is kept.  :class:`~newsquiz.store.store.Store` is one; the
+    classroom server will be another.  Calls raise ``StoreUnavailable`` when progress
+    cannot be kept (the tracker then stops using the backend), ``AttemptTakenOver`` when
+    another writer claimed the game, ``ScenarioChanged``/``StateError`` from ``resume``."""
 
-    def best_percent(self, scenario_id: str) -> int | None: ...
-
-    def has_saved(self, scenario_id: str) -> bool: ...
-
-    def saved_session(self, scenario: Scenario, *, allow_changed: bool = False) -> Session | None:
-        """The saved session for ``scenario`` (raises ScenarioChanged/StateError)."""
-        ...
-
-    def discard(self, scenario_id: str) -> None: ...
-
-    def started(self, session: Session) -> None: ...
-
-    def answered(self, session: Session, record: AnswerRecord) -> None: ...
-
-    def moved(self, session: Session) -> None: ...
-
-    def finished(self, session: Session) -> None: ...
-
-    def get_setting(self, key: str) -> str | None: ...
-
-    def set_setting(self, key: str, value: str) -> None: ...
+    #: Called with a sentence before a write waits for another writer (set by the tracker).
+    on_busy: Callable[[str], None] | None
 
     @property
     def saving(self) -> bool: ...
 
-    def stats(self) -> Stats | None:
-        """Statistics of the current player (None when nothing is saved)."""
+    def take_notices(self) -> list[str]:
+        """Sentences for the player that arose in the calls so far, each returned once."""
         ...
 
-    def history(self, limit: int = 20) -> list[AttemptSummary]: ...
+    def close(self) -> None: ...
 
-    def players(self) -> list[str]: ...
+    def player(self, name: str) -> Player: ...
 
-    def switch_player(self, name: str) -> None: ...
+    def players(self) -> list[Player]: ...
+
+    def start_attempt(self, player: str, scenario: Scenario, session: Session) -> int: ...
+
+    def save(self, attempt_id: int, session: Session) -> None: ...
+
+    def abandon(self, attempt_id: int) -> None: ...
+
+    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None: ...
+
+    def resume(
+        self, saved: SavedAttempt, scenario: Scenario, *, allow_changed: bool = False
+    ) -> Session: ...
+
+    def best_scores(self, player: str) -> dict[str, int]: ...
+
+    def history(
+        self, player: str, scenario_id: str | None = None, limit: int | None = None
+    ) -> list[AttemptSummary]: ...
+
+    def stats(self, player: str) -> Stats: ...
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
 
 
-class NoProgress:
-    """Saves nothing; remembers settings for the life of the app only."""
+class Progress:
+    """Saved progress for one player: the one tracker both players use.
 
-    def __init__(self, notice: str = "", player: str = "player") -> None:
-        self.notice = notice
+    ``Progress(None)`` saves nothing (``--no-save``, tests); ``open_progress()`` opens the
+    SQLite store.  Games are tracked by their session object, weakly: a game the player
+    left is forgotten with its session.
+    """
+
+    def __init__(
+        self, backend: Backend | None = None, player: str = "player", *, notice: str = ""
+    ) -> None:
+        self._backend = backend
         self.player = player
-        self.listener: Callable[[str], None] | None = None
-        self._settings: dict[str, str] = {}
+        #: What happened while opening (e.g. "progress is not being saved: …"), or ''.
+        self.notice = notice
+        self._listener: Callable[[str], None] | None = None
+        self._pending: list[str] = []
+        self._settings: dict[str, str] = {}  # without a backend: for this run only
+        self._attempts: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
+        if backend is not None:
+            backend.on_busy = self._busy
 
-    def best_percent(self, scenario_id: str) -> int | None:
-        return None
+    # ------------------------------------------------------------ the backend
 
-    def has_saved(self, scenario_id: str) -> bool:
-        return False
-
-    def saved_session(self, scenario: Scenario, *, allow_changed: bool = False) -> Session | None:
-        return None
-
-    def discard(self, scenario_id: str) -> None:
-        return None
-
-    def started(self, session: Session) -> None:
-        return None
-
-    def answered(self, session: Session, record: AnswerRecord) -> None:
-        return None
-
-    def moved(self, session: Session) -> None:
-        return None
-
-    def finished(self, session: Session) -> None:
-        return None
-
-    def get_setting(self, key: str) -> str | None:
-        return self._settings.get(key)
-
-    def set_setting(self, key: str, value: str) -> None:
-        self._settings[key] = value
+    @property
+    def backend(self) -> Backend | None:
+        """The backend in use (None: nothing is being saved)."""
+        return self._backend
 
     @property
     def saving(self) -> bool:
-        return False
+        return self._backend is not None and self._backend.saving
 
-    def stats(self) -> Stats | None:
-        return None
+    def _call(self, fn: Callable[[Backend], T], default: T) -> T:
+        """``fn(backend)``; ``default`` without one.  A backend that fails is dropped,
+        and why is said once."""
+        backend = self._backend
+        if backend is None:
+            return default
+        try:
+            result = fn(backend)
+        except StoreUnavailable as err:
+            self._backend = None
+            with contextlib.suppress(Exception):
+                backend.close()
+            self._say(str(err))
+            return default
+        finally:
+            self._say(*backend.take_notices())
+        return result
 
-    def history(self, limit: int = 20) -> list[AttemptSummary]:
-        return []
+    def close(self) -> None:
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            with contextlib.suppress(Exception):
+                backend.close()
 
-    def players(self) -> list[str]:
-        return [self.player]
-
-    def switch_player(self, name: str) -> None:
-        self.player = name
-
-
-LAST_PLAYER = "last_player"
-#: The attempt id of a session whose attempt another newsquiz took over (never saved).
-_TAKEN_OVER = -1
-
-
-class StoreProgress:
-    """Saved progress for one player, over a fail-safe store.
-
-    Every message arising after the start (saving stopped, waiting for another
-    newsquiz's write) goes to :attr:`listener` — the app's toast, the plain player's
-    output — so that a player is always told; none is dropped while no listener is set:
-    they wait in :attr:`notice`'s queue until one is.
-    """
-
-    def __init__(self, store: FailSafeStore, player: str) -> None:
-        self.store = store
-        self.player = player
-        self.attempts: dict[int, int] = {}  # id(session) → attempt id
-        self.notice = " ".join(store.take_messages())
-        self._listener: Callable[[str], None] | None = None
-        store.on_busy(self._busy)
+    # -------------------------------------------------------------- messages
 
     @property
     def listener(self) -> Callable[[str], None] | None:
@@ -148,112 +157,101 @@ class StoreProgress:
     @listener.setter
     def listener(self, listener: Callable[[str], None] | None) -> None:
         self._listener = listener
-        self._flush()
+        if listener is not None:
+            pending, self._pending = self._pending, []
+            for message in pending:
+                listener(message)
+
+    def _say(self, *messages: str) -> None:
+        for message in messages:
+            if self._listener is not None:
+                self._listener(message)
+            else:
+                self._pending.append(message)
 
     def _busy(self, message: str) -> None:
         if self._listener is not None:
             self._listener(message)
 
-    def _flush(self) -> None:
-        if self._listener is None:
-            return  # kept in the store's queue until a listener is set
-        for message in self.store.take_messages():
-            self._listener(message)
-
     # ----------------------------------------------------------------- reading
 
-    @property
-    def saving(self) -> bool:
-        return self.store.saving
-
     def best_percent(self, scenario_id: str) -> int | None:
-        best = self.store.best_scores(self.player).get(scenario_id)
-        self._flush()
-        return best
+        best: dict[str, int] = self._call(lambda b: b.best_scores(self.player), {})
+        return best.get(scenario_id)
 
     def has_saved(self, scenario_id: str) -> bool:
-        saved = self.store.in_progress(self.player, scenario_id) is not None
-        self._flush()
-        return saved
+        return self._call(lambda b: b.in_progress(self.player, scenario_id), None) is not None
 
     def saved_session(self, scenario: Scenario, *, allow_changed: bool = False) -> Session | None:
-        saved = self.store.in_progress(self.player, scenario.id)
+        """The saved game of ``scenario`` (raises ``ScenarioChanged``/``StateError``)."""
+        saved = self._call(lambda b: b.in_progress(self.player, scenario.id), None)
         if saved is None:
             return None
-        session = self.store.resume(saved, scenario, allow_changed=allow_changed)
-        self.attempts[id(session)] = saved.attempt_id
+        session = self._call(lambda b: b.resume(saved, scenario, allow_changed=allow_changed), None)
+        if session is not None:
+            self._attempts[session] = saved.attempt_id
         return session
 
     def discard(self, scenario_id: str) -> None:
-        saved = self.store.in_progress(self.player, scenario_id)
+        saved = self._call(lambda b: b.in_progress(self.player, scenario_id), None)
         if saved is not None:
-            self.store.abandon(saved.attempt_id)
-        self._flush()
+            self._call(lambda b: b.abandon(saved.attempt_id), None)
+
+    def stats(self) -> Stats | None:
+        """Statistics of the current player (None when nothing is saved)."""
+        return self._call(lambda b: b.stats(self.player), None)
+
+    def history(self, limit: int = 20) -> list[AttemptSummary]:
+        return self._call(lambda b: b.history(self.player, limit=limit), [])
+
+    def players(self) -> list[str]:
+        return self._call(lambda b: [p.name for p in b.players()], None) or [self.player]
 
     # ----------------------------------------------------------------- writing
 
     def started(self, session: Session) -> None:
-        attempt = self.store.start_attempt(self.player, session.scenario, session)
-        self.attempts[id(session)] = attempt
-        self._flush()
+        """A new game: saved at once (an older unfinished game of it is abandoned)."""
+        attempt = self._call(
+            lambda b: b.start_attempt(self.player, session.scenario, session), None
+        )
+        if attempt is not None:
+            self._attempts[session] = attempt
 
-    def _attempt(self, session: Session) -> int:
-        attempt = self.attempts.get(id(session))
-        if attempt is None:  # a session the app did not start through us (practice)
+    def save(self, session: Session) -> None:
+        """Bring the saved game up to date with ``session``: call after every answer (before
+        its feedback), hint and move.  A game not started through :meth:`started` (a
+        practice round) is started here; one another newsquiz took over saves nothing
+        more, said once."""
+        if self._backend is None:
+            return
+        attempt = self._attempts.get(session)
+        if attempt is None:
             self.started(session)
-            attempt = self.attempts[id(session)]
-        return attempt
-
-    def _save(self, session: Session, write: Callable[[int], None]) -> None:
-        """``write(attempt)`` unless another newsquiz took the attempt over; when it just
-        did, say so once and save nothing more of this session."""
-        from newsquiz.store.errors import AttemptTakenOver
-
-        attempt = self._attempt(session)
+            return
         if attempt == _TAKEN_OVER:
             return
         try:
-            write(attempt)
+            self._call(lambda b: b.save(attempt, session), None)
         except AttemptTakenOver as err:
-            self.attempts[id(session)] = _TAKEN_OVER
-            if self._listener is not None:
-                self._listener(str(err))
-            else:
-                self.notice = " ".join([self.notice, str(err)]).strip()
-        self._flush()
+            self._attempts[session] = _TAKEN_OVER
+            self._say(str(err))
 
-    def answered(self, session: Session, record: AnswerRecord) -> None:
-        self._save(session, lambda attempt: self.store.record_answer(attempt, session, record))
-
-    def moved(self, session: Session) -> None:
-        self._save(session, lambda attempt: self.store.save_state(attempt, session))
-
-    def finished(self, session: Session) -> None:
-        self._save(session, lambda attempt: self.store.finish_attempt(attempt, session))
-        self.attempts.pop(id(session), None)
+    # ----------------------------------------------------------------- settings
 
     def get_setting(self, key: str) -> str | None:
-        value = self.store.get_setting(key)
+        if self._backend is None:
+            return self._settings.get(key)
+        value = self._call(lambda b: b.get_setting(key), None)
         return None if value is None else str(value)
 
     def set_setting(self, key: str, value: str) -> None:
-        self.store.set_setting(key, value)
-        self._flush()
+        self._settings[key] = value
+        self._call(lambda b: b.set_setting(key, value), None)
 
     def switch_player(self, name: str) -> None:
-        name = self.store.player(name).name  # as stored: cleaned
-        self.player = name
-        self.store.set_setting(LAST_PLAYER, name)
-        self._flush()
-
-    def players(self) -> list[str]:
-        return [p.name for p in self.store.players()]
-
-    def stats(self) -> Stats | None:
-        return self.store.stats(self.player)
-
-    def history(self, limit: int = 20) -> list[AttemptSummary]:
-        return self.store.history(self.player, limit=limit)
+        stored = self._call(lambda b: b.player(name).name, None)  # as stored: cleaned
+        self.player = stored or name
+        self._call(lambda b: b.set_setting(LAST_PLAYER, self.player), None)
 
 
 def open_progress(
@@ -261,25 +259,42 @@ def open_progress(
     player: str | None = None,
     *,
     listener: Callable[[str], None] | None = None,
-) -> StoreProgress:
-    """Open the store (never raises for a store fault) for ``player`` (default: the last
-    player on this machine, else the OS user name).  ``listener`` hears what happens
-    while opening (waiting for another newsquiz); a failure on the way is in ``notice``."""
-    from newsquiz.store import default_player, open_store
-    from newsquiz.store.progress import clean_name
+) -> Progress:
+    """Open the SQLite store (never raises for a store fault) for ``player`` (default:
+    the last player on this machine, else the OS user name).  ``listener`` hears what
+    happens while opening (waiting for another newsquiz); a failure on the way is in
+    ``notice``."""
+    from newsquiz.store.paths import default_player
+    from newsquiz.store.records import clean_name
+    from newsquiz.store.store import Store
 
-    store = open_store(data_dir)
-    last = store.get_setting(LAST_PLAYER)
-    name = player or (str(last) if last else "") or default_player()
+    notices: list[str] = []
+    backend: Store | None
+    try:
+        backend = Store.open(data_dir)
+    except StoreUnavailable as err:
+        backend, notices = None, [str(err)]
+    else:
+        if backend.message:
+            notices.append(backend.message)
+    progress = Progress(backend)
+    if backend is not None and listener is not None:
+        backend.on_busy = listener  # waiting for another newsquiz while opening
+    last = progress.get_setting(LAST_PLAYER)
+    name = player or last or default_player()
     try:
         name = clean_name(name)  # as stored: no control characters
     except ValueError:  # nothing left of it (or too long): whoever is logged in
         name = clean_name(default_player())
-    progress = StoreProgress(store, name)
+    progress.player = name
+    progress._call(lambda b: b.player(name), None)
+    if player:
+        progress._call(lambda b: b.set_setting(LAST_PLAYER, name), None)
+    # What happened while opening is the notice, said once by the caller.
+    progress.notice = " ".join([*notices, *progress._pending]).strip()
+    progress._pending.clear()
+    if backend is not None:
+        backend.on_busy = progress._busy
     if listener is not None:
         progress.listener = listener
-    store.player(name)
-    if player:
-        store.set_setting(LAST_PLAYER, name)
-    progress.notice = " ".join([progress.notice, *store.take_messages()]).strip()
     return progress

@@ -1,240 +1,45 @@
-"""The Textual app: :func:`make_app` is used by the CLI and by the tests alike."""
+"""The Textual app: :func:`make_app` is used by the CLI and by the tests alike.
+
+The app owns navigation.  Screens finish with ``dismiss(result)`` (or post a message,
+for the library that stays underneath) and never open one another's successors:
+
+- the library posts ``LibraryScreen.Play(scenario)``: :meth:`NewsQuizApp.start` offers to
+  resume saved progress, then plays;
+- the play screen dismisses with the finished session (or None: the player left):
+  :meth:`NewsQuizApp.after_play` shows the results;
+- the results screen dismisses with ``"again"``, ``"practise"`` or None (the library):
+  :meth:`NewsQuizApp.after_results` starts what was asked.
+
+To add a screen: give it its own module in ``tui/``, make it ``Screen[Result]`` and
+``dismiss`` with what the player chose; push it from the app with a callback that
+decides what comes next.  ``tui`` modules import each other only downwards (see the
+import-linter contract "Screens never import the app" in pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
-from newsquiz.store.tracker import NoProgress, Progress
-from newsquiz.tui.dialogs import ChoiceScreen, DiagnosticsScreen, HelpScreen
-from newsquiz.tui.library import Entry, matches, scan
-from newsquiz.tui.text import literal, toast
+from newsquiz.store.tracker import Progress
+from newsquiz.tui.dialogs import ChoiceScreen, HelpScreen
+from newsquiz.tui.library import LibraryScreen
+from newsquiz.tui.text import toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
     from newsquiz.scenario.model import Scenario
+    from newsquiz.tui.results import Next
 
 THEME_SETTING = "theme"
-
-
-def _entry_prompt(entry: Entry, progress: Progress) -> Content:
-    s = entry.summary
-    if not s.ok:
-        return (
-            Content("⚠ ").stylize("bold")
-            + literal(entry.path.name, "bold")
-            + Content("  cannot be played\n  ")
-            + literal(entry.problem)
-        )
-    meta = [part for part in (s.outlet, _date(s.published)) if part]
-    line2 = [
-        " · ".join(meta),
-        ", ".join(s.topics),
-        f"{s.questions} questions",
-        f"~{s.minutes} min",
-        s.difficulty,
-    ]
-    badges = Content("")
-    best = progress.best_percent(s.id)
-    if best is not None:
-        badges += literal(f"  best {best}%").stylize("bold")
-    if progress.has_saved(s.id):
-        badges += Content("  ▶ in progress").stylize("bold")
-    return (
-        literal(s.title, "bold")
-        + badges
-        + Content("\n  ")
-        + literal("  ·  ".join(part for part in line2 if part))
-    )
-
-
-def _date(iso: str) -> str:
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{d.day} {d:%B %Y}"
-
-
-class LibraryScreen(Screen[None]):
-    """Every scenario found; type to filter, enter to play."""
-
-    BINDINGS = [
-        Binding("enter", "play", "Play", priority=True),
-        Binding("down", "cursor(1)", "Down", show=False, priority=True),
-        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
-        Binding("pagedown", "cursor(5)", show=False, priority=True),
-        Binding("pageup", "cursor(-5)", show=False, priority=True),
-        # The filter takes every printable key, so '?' is caught in on_input_changed.
-        Binding("f1", "app.help", "Help"),
-        Binding("ctrl+r", "article", "Article"),
-        Binding("ctrl+s", "stats", "Stats"),
-        Binding("ctrl+o", "player", "Player"),
-        Binding("escape", "clear", "Clear filter", show=False),
-    ]
-
-    def __init__(
-        self, paths: Sequence[Path], progress: Progress, cache: Path | None = None
-    ) -> None:
-        super().__init__()
-        self.paths = list(paths)
-        self.progress = progress
-        self.cache = cache
-        self.entries: list[Entry] = []
-        self.shown: list[Entry] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
-        with Vertical(id="library"):
-            yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
-            yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
-            yield Static(id="library-status", classes="dim")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = "Library"
-        self.query_one("#filter", Input).focus()
-        # Usually every file is unchanged: list them from the cache at once; anything
-        # to read and validate is done off the event loop.
-        cached = scan(self.paths, self.cache, cached_only=True)
-        if cached is not None:
-            self.loaded(cached)
-        self.load(refresh=cached is None)
-
-    @work(thread=True, exclusive=True, group="library")
-    def load(self, refresh: bool = True) -> None:
-        if refresh:
-            entries = scan(self.paths, self.cache)
-            self.app.call_from_thread(self.loaded, entries)
-        app = self.app
-        if isinstance(app, NewsQuizApp):
-            # Saved progress opens after the list is on screen: badges follow it.
-            progress = app.open_progress()
-            if progress is not None:
-                app.call_from_thread(app.use_progress, progress)
-
-    def loaded(self, entries: list[Entry]) -> None:
-        first = not self.entries
-        self.entries = entries
-        self.refresh_list()
-        app = self.app
-        if first and isinstance(app, NewsQuizApp) and app.play_single_file and len(entries) == 1:
-            # `newsquiz play FILE`: straight into the game (the library is behind it).
-            app.play_single_file = False
-            self.action_play()
-
-    def refresh_list(self) -> None:
-        query = self.query_one("#filter", Input).value
-        self.shown = [e for e in self.entries if matches(e, query)]
-        options = self.query_one("#scenarios", OptionList)
-        previous = options.highlighted
-        options.clear_options()
-        for entry in self.shown:
-            options.add_option(Option(_entry_prompt(entry, self.progress)))
-        if not self.entries:
-            where = ", ".join(str(p) for p in self.paths) or "nowhere"
-            options.add_option(Option(literal(f"No scenarios found in {where}."), disabled=True))
-        elif not self.shown:
-            options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
-        if self.shown:
-            options.highlighted = min(previous or 0, len(self.shown) - 1)
-        bad = sum(1 for e in self.entries if not e.ok)
-        status = f"{len(self.shown)} of {len(self.entries)} scenarios"
-        if bad:
-            status += f" · {bad} broken (enter: why)"
-        status += f" · player: {self.progress.player}"
-        if not self.progress.saving:
-            status += " · not saving"
-        self.query_one("#library-status", Static).update(literal(status))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if "?" in event.value:
-            # Nobody filters titles by '?': it means help, as on every other screen.
-            event.input.value = event.value.replace("?", "")
-            self.call_later(self.app.run_action, "help")
-            return
-        self.refresh_list()
-
-    def action_cursor(self, delta: int) -> None:
-        options = self.query_one("#scenarios", OptionList)
-        if not self.shown:
-            return
-        current = options.highlighted or 0
-        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
-
-    def action_clear(self) -> None:
-        self.query_one("#filter", Input).value = ""
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_play()
-
-    def selected(self) -> Entry | None:
-        index = self.query_one("#scenarios", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.shown):
-            return None
-        return self.shown[index]
-
-    def action_article(self) -> None:
-        entry = self.selected()
-        if entry is None:
-            return
-        scenario = entry.scenario
-        if scenario is None:
-            self.refresh_list()
-            return
-        from newsquiz.tui.article import ArticleScreen
-
-        self.app.push_screen(ArticleScreen(scenario))
-
-    def action_stats(self) -> None:
-        from newsquiz.tui.stats import StatsScreen
-
-        self.app.push_screen(StatsScreen(self.progress))
-
-    def action_player(self) -> None:
-        from newsquiz.tui.stats import PlayerScreen
-
-        def picked(name: str | None) -> None:
-            if name and name != self.progress.player:
-                self.progress.switch_player(name)
-                toast(self, f"Now playing as {name}.")
-            self.refresh_list()
-
-        self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
-
-    def action_play(self) -> None:
-        entry = self.selected()
-        if entry is None:
-            return
-        scenario = entry.scenario  # read in full now (the list may come from the cache)
-        if scenario is None:
-            result = entry.load()
-            self.refresh_list()
-            self.app.push_screen(
-                DiagnosticsScreen(str(entry.path), result.errors or list(result.diagnostics))
-            )
-            return
-        app = self.app
-        assert isinstance(app, NewsQuizApp)
-        app.start(scenario)
-
-    def on_screen_resume(self) -> None:
-        if self.entries:
-            self.refresh_list()
 
 
 class NewsQuizApp(App[None]):
@@ -259,11 +64,12 @@ class NewsQuizApp(App[None]):
         self.library_cache = library_cache
         #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.
         self.play_single_file = len(self.paths) == 1 and self.paths[0].is_file()
-        self.progress: Progress = progress or NoProgress()
+        self.progress: Progress = progress or Progress(None)
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
         self.progress_factory = progress_factory if progress is None else None
         self._progress_lock = threading.Lock()
+        self._opened: Progress | None = None
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -271,18 +77,40 @@ class NewsQuizApp(App[None]):
         if self.progress_factory is None:
             self.use_progress(self.progress)
 
-    def open_progress(self) -> Progress | None:
+    def open_progress(self) -> None:
         """Open saved progress if it is not open yet (once, from whichever thread asks
-        first); None when it already was."""
+        first; another caller waits until it is open)."""
         with self._progress_lock:
             factory, self.progress_factory = self.progress_factory, None
-            return factory() if factory is not None else None
+            if factory is not None:
+                self._opened = factory()
 
     def ensure_progress(self) -> None:
-        """Before a game starts: saved progress must be open, or answers would be lost."""
-        progress = self.open_progress()
-        if progress is not None:
-            self.use_progress(progress)
+        """Before a game starts: saved progress must be open, or answers would be lost.
+        Also applies progress opened in the background (main thread only)."""
+        self.open_progress()
+        with self._progress_lock:
+            opened, self._opened = self._opened, None
+        if opened is not None:
+            self.use_progress(opened)
+
+    def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
+        screen = message.screen
+        if message.first and self.play_single_file and len(screen.entries) == 1:
+            # `newsquiz play FILE`: straight into the game (the library is behind it).
+            self.play_single_file = False
+            screen.action_play()
+        if self.progress_factory is not None:
+            self._open_progress_in_background()
+
+    @work(thread=True, group="progress")
+    def _open_progress_in_background(self) -> None:
+        # Saved progress opens after the list is on screen: badges follow it.
+        self.open_progress()
+        self.call_from_thread(self.ensure_progress)
+
+    def on_library_screen_play(self, message: LibraryScreen.Play) -> None:
+        self.start(message.scenario)
 
     def use_progress(self, progress: Progress) -> None:
         """Start using ``progress``: its theme, its messages, the library's badges."""
@@ -316,6 +144,7 @@ class NewsQuizApp(App[None]):
     def start(self, scenario: Scenario) -> None:
         """Play ``scenario``: offer to resume saved progress first."""
         self.ensure_progress()
+        from newsquiz.engine import present
         from newsquiz.engine.errors import ScenarioChanged, StateError
         from newsquiz.engine.session import Session
 
@@ -328,11 +157,7 @@ class NewsQuizApp(App[None]):
             self._offer_changed(scenario)
             return
         except StateError as err:
-            toast(
-                self,
-                f"Saved progress could not be restored ({err}); starting afresh.",
-                severity="warning",
-            )
+            toast(self, present.not_restored(err), severity="warning")
             self.progress.discard(scenario.id)
             self._play(Session(scenario, self.new_seed()), fresh=True)
             return
@@ -347,18 +172,14 @@ class NewsQuizApp(App[None]):
                 self.progress.discard(scenario.id)
                 self._play(Session(scenario, self.new_seed()), fresh=True)
 
-        i, n = session.progress()
+        offer = present.resume_offer(session)
         self.push_screen(
-            ChoiceScreen(
-                "Saved progress",
-                f"You are at question {i} of {n} with {session.score:g} "
-                f"point{'' if session.score == 1 else 's'}.",
-                [("c", "continue where you left off"), ("r", "restart from the beginning")],
-            ),
+            ChoiceScreen(offer.title, offer.text, [("c", offer.keep), ("r", offer.restart)]),
             picked,
         )
 
     def _offer_changed(self, scenario: Scenario) -> None:
+        from newsquiz.engine import present
         from newsquiz.engine.errors import StateError
         from newsquiz.engine.session import Session
 
@@ -367,7 +188,7 @@ class NewsQuizApp(App[None]):
                 try:
                     session = self.progress.saved_session(scenario, allow_changed=True)
                 except StateError as err:
-                    toast(self, f"{err}. Starting afresh.", severity="warning")
+                    toast(self, present.not_kept(err), severity="warning")
                     session = None
                 if session is not None:
                     self._play(session, fresh=False)
@@ -376,13 +197,9 @@ class NewsQuizApp(App[None]):
                 self.progress.discard(scenario.id)
                 self._play(Session(scenario, self.new_seed()), fresh=True)
 
+        offer = present.CHANGED_OFFER
         self.push_screen(
-            ChoiceScreen(
-                "This scenario has changed",
-                "It was edited since you saved your progress. Your answers are kept where "
-                "the questions still match, and scored by the new version.",
-                [("c", "continue where the questions still match"), ("r", "restart")],
-            ),
+            ChoiceScreen(offer.title, offer.text, [("c", offer.keep), ("r", offer.restart)]),
             picked,
         )
 
@@ -391,7 +208,29 @@ class NewsQuizApp(App[None]):
 
         if fresh:
             self.progress.started(session)
-        self.push_screen(PlayScreen(session, self.progress))
+        self.push_screen(PlayScreen(session, self.progress), self.after_play)
+
+    def after_play(self, session: Session | None) -> None:
+        """The play screen closed: with the finished session, show the results."""
+        if session is None:
+            return  # the player left: back to the library (progress is saved)
+        from newsquiz.tui.results import ResultsScreen
+
+        self.push_screen(ResultsScreen(session), lambda chosen: self.after_results(session, chosen))
+
+    def after_results(self, session: Session, chosen: Next | None) -> None:
+        """The results screen closed: play again, practise the misses, or the library."""
+        from newsquiz.engine.session import Session
+
+        if chosen == "again":
+            self._play(Session(session.scenario, session.seed + 1), fresh=True)
+        elif chosen == "practise":
+            from newsquiz.engine.practice import practice_scenario
+
+            missed = [r.node_id for r in session.records if r.counted and r.verdict != "correct"]
+            if missed:
+                scenario = practice_scenario(session.scenario, missed)
+                self._play(Session(scenario, session.seed), fresh=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -426,7 +265,7 @@ def make_app(
 ) -> NewsQuizApp:
     """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
 
-    Give ``progress`` (tests: ``NoProgress()``), or ``progress_factory`` to open saved
+    Give ``progress`` (tests: ``Progress(None)``), or ``progress_factory`` to open saved
     progress in the background once the library is on screen (the CLI).
     """
     return NewsQuizApp(

@@ -1,211 +1,246 @@
-"""The library: every scenario found, valid or not, with what a player wants to know.
+"""The library screen: every scenario found, valid or not; type to filter, enter to play.
 
-Loading and validating every file at each start would make start-up grow with the
-library, so the library keeps a small cache of summaries (title, outlet, topics, counts,
-first error…) keyed by path, size and modification time.  Unchanged files are listed
-from the cache without being parsed; a scenario is loaded in full when it is played.
+What it lists comes from :mod:`newsquiz.scenario.library` (the scan and its cache, no
+UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.Play`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING
 
-from newsquiz import __version__
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-if TYPE_CHECKING:  # the loader is imported when a file must be read, never at start-up
-    from newsquiz.scenario.loader import CheckResult
+from newsquiz.scenario.library import Entry, matches, scan
+from newsquiz.store.tracker import Progress
+from newsquiz.tui.dialogs import DiagnosticsScreen
+from newsquiz.tui.text import literal, toast
+
+if TYPE_CHECKING:
     from newsquiz.scenario.model import Scenario
 
-SCENARIO_SUFFIXES = (".yaml", ".yml")
-CACHE_VERSION = 1
 
-
-@dataclass(frozen=True)
-class Summary:
-    """What the library shows of one file."""
-
-    ok: bool
-    id: str = ""
-    title: str = ""
-    summary: str = ""
-    headline: str = ""
-    outlet: str = ""
-    published: str = ""  # YYYY-MM-DD or ''
-    topics: tuple[str, ...] = ()
-    questions: int = 0
-    minutes: int = 0
-    difficulty: str = ""
-    problem: str = ""  # the first error as "file:line:col: NQnnn: message"
-
-    @classmethod
-    def of(cls, result: CheckResult) -> Summary:
-        s = result.scenario
-        if not result.ok or s is None:
-            errors = result.errors or list(result.diagnostics)
-            d = errors[0] if errors else None
-            problem = f"{d.location()}: {d.code}: {d.message}" if d else "cannot be read"
-            return cls(ok=False, problem=problem)
-        a = s.article
-        return cls(
-            ok=True,
-            id=s.id,
-            title=s.title,
-            summary=s.summary,
-            headline=a.headline if a else "",
-            outlet=a.outlet if a else "",
-            published=a.published.isoformat() if a and a.published else "",
-            topics=tuple(s.topics),
-            questions=len(s.questions),
-            minutes=s.minutes,
-            difficulty=s.difficulty,
+def _entry_prompt(entry: Entry, progress: Progress) -> Content:
+    s = entry.summary
+    if not s.ok:
+        return (
+            Content("⚠ ").stylize("bold")
+            + literal(entry.path.name, "bold")
+            + Content("  cannot be played\n  ")
+            + literal(entry.problem)
         )
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Summary:
-        return cls(**{**data, "topics": tuple(data.get("topics", ()))})
-
-
-@dataclass
-class Entry:
-    """One library entry: a file, its summary, and (once read) the full result."""
-
-    path: Path
-    summary: Summary
-    result: CheckResult | None = field(default=None, compare=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.summary.ok
-
-    @property
-    def problem(self) -> str:
-        return self.summary.problem
-
-    def load(self) -> CheckResult:
-        """Read and validate the file now (the cache only summarises it)."""
-        from newsquiz.scenario.loader import check_file
-
-        if self.result is None:
-            self.result = check_file(self.path)
-            self.summary = Summary.of(self.result)
-        return self.result
-
-    @property
-    def scenario(self) -> Scenario | None:
-        """The scenario, reading the file if it has not been read yet."""
-        result = self.load()
-        return result.scenario if result.ok else None
-
-    def search_text(self) -> str:
-        s = self.summary
-        parts = [self.path.name, s.title, s.summary, s.outlet, s.headline, *s.topics]
-        return " ".join([*parts, s.difficulty]).casefold()
+    meta = [part for part in (s.outlet, _date(s.published)) if part]
+    line2 = [
+        " · ".join(meta),
+        ", ".join(s.topics),
+        f"{s.questions} questions",
+        f"~{s.minutes} min",
+        s.difficulty,
+    ]
+    badges = Content("")
+    best = progress.best_percent(s.id)
+    if best is not None:
+        badges += literal(f"  best {best}%").stylize("bold")
+    if progress.has_saved(s.id):
+        badges += Content("  ▶ in progress").stylize("bold")
+    return (
+        literal(s.title, "bold")
+        + badges
+        + Content("\n  ")
+        + literal("  ·  ".join(part for part in line2 if part))
+    )
 
 
-def scenario_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Scenario files named directly, and ``*.yaml``/``*.yml`` under folders (sorted)."""
-    for p in paths:
-        if p.is_dir():
-            yield from sorted(
-                f for f in p.rglob("*") if f.suffix in SCENARIO_SUFFIXES and f.is_file()
-            )
-        elif p.exists():
-            yield p
-
-
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _read_cache(cache: Path | None) -> dict[str, Any]:
-    if cache is None:
-        return {}
+def _date(iso: str) -> str:
     try:
-        data = json.loads(cache.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if (
-        not isinstance(data, dict)
-        or data.get("version") != CACHE_VERSION
-        or data.get("newsquiz") != __version__
-        or not isinstance(data.get("files"), dict)
-    ):
-        return {}
-    files: dict[str, Any] = data["files"]
-    return files
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return f"{d.day} {d:%B %Y}"
 
 
-def _write_cache(cache: Path, files: dict[str, Any]) -> None:
-    payload = {"version": CACHE_VERSION, "newsquiz": __version__, "files": files}
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+class LibraryScreen(Screen[None]):
+    """Every scenario found; type to filter, enter to play.
 
+    The screen decides nothing beyond itself: it posts :class:`Listed` when the list is
+    on screen and :class:`Play` when a scenario is chosen; the app goes on from there.
+    """
 
-@overload
-def scan(paths: Iterable[Path], cache: Path | None = None) -> list[Entry]: ...
+    class Listed(Message):
+        """The list is on screen (the first time, or again after a refresh)."""
 
+        def __init__(self, screen: LibraryScreen, first: bool) -> None:
+            super().__init__()
+            self.screen = screen
+            self.first = first
 
-@overload
-def scan(paths: Iterable[Path], cache: Path | None, cached_only: bool) -> list[Entry] | None: ...
+    class Play(Message):
+        """The player chose a scenario that loads."""
 
+        def __init__(self, scenario: Scenario) -> None:
+            super().__init__()
+            self.scenario = scenario
 
-def scan(
-    paths: Iterable[Path], cache: Path | None = None, cached_only: bool = False
-) -> list[Entry] | None:
-    """Every scenario file under ``paths`` (missing folders are skipped), summarised from
-    ``cache`` where the file is unchanged, read and validated otherwise.
+    BINDINGS = [
+        Binding("enter", "play", "Play", priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("pagedown", "cursor(5)", show=False, priority=True),
+        Binding("pageup", "cursor(-5)", show=False, priority=True),
+        # The filter takes every printable key, so '?' is caught in on_input_changed.
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+r", "article", "Article"),
+        Binding("ctrl+s", "stats", "Stats"),
+        Binding("ctrl+o", "player", "Player"),
+        Binding("escape", "clear", "Clear filter", show=False),
+    ]
 
-    With ``cached_only``, return None as soon as a file would have to be read."""
-    from_cache = _read_cache(cache)
-    fresh: dict[str, Any] = {}
-    seen: set[Path] = set()
-    entries: list[Entry] = []
-    for f in scenario_files(paths):
-        try:
-            real = f.resolve()
-            stamp = _stamp(f)
-        except OSError:
-            real, stamp = f, []
-        if real in seen:
-            continue
-        seen.add(real)
-        key = str(real)
-        cached = from_cache.get(key)
-        entry: Entry | None = None
-        if isinstance(cached, dict) and stamp and cached.get("stamp") == stamp:
-            try:
-                entry = Entry(f, Summary.from_dict(cached["summary"]))
-            except (KeyError, TypeError, ValueError):
-                entry = None
+    def __init__(
+        self, paths: Sequence[Path], progress: Progress, cache: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.progress = progress
+        self.cache = cache
+        self.entries: list[Entry] = []
+        self.shown: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
+        with Vertical(id="library"):
+            yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
+            yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
+            yield Static(id="library-status", classes="dim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Library"
+        self.query_one("#filter", Input).focus()
+        # Usually every file is unchanged: list them from the cache at once; anything
+        # to read and validate is done off the event loop.
+        cached = scan(self.paths, self.cache, cached_only=True)
+        if cached is not None:
+            self.loaded(cached)
+        self.load(refresh=cached is None)
+
+    @work(thread=True, exclusive=True, group="library")
+    def load(self, refresh: bool = True) -> None:
+        if refresh:
+            entries = scan(self.paths, self.cache)
+            self.app.call_from_thread(self.loaded, entries)
+        elif self.entries:
+            self.app.call_from_thread(self.post_message, self.Listed(self, first=False))
+
+    def loaded(self, entries: list[Entry]) -> None:
+        first = not self.entries
+        self.entries = entries
+        self.refresh_list()
+        self.post_message(self.Listed(self, first))
+
+    def refresh_list(self) -> None:
+        query = self.query_one("#filter", Input).value
+        self.shown = [e for e in self.entries if matches(e, query)]
+        options = self.query_one("#scenarios", OptionList)
+        previous = options.highlighted
+        options.clear_options()
+        for entry in self.shown:
+            options.add_option(Option(_entry_prompt(entry, self.progress)))
+        if not self.entries:
+            where = ", ".join(str(p) for p in self.paths) or "nowhere"
+            options.add_option(Option(literal(f"No scenarios found in {where}."), disabled=True))
+        elif not self.shown:
+            options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
+        if self.shown:
+            options.highlighted = min(previous or 0, len(self.shown) - 1)
+        bad = sum(1 for e in self.entries if not e.ok)
+        status = f"{len(self.shown)} of {len(self.entries)} scenarios"
+        if bad:
+            status += f" · {bad} broken (enter: why)"
+        status += f" · player: {self.progress.player}"
+        if not self.progress.saving:
+            status += " · not saving"
+        self.query_one("#library-status", Static).update(literal(status))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if "?" in event.value:
+            # Nobody filters titles by '?': it means help, as on every other screen.
+            event.input.value = event.value.replace("?", "")
+            self.call_later(self.app.run_action, "help")
+            return
+        self.refresh_list()
+
+    def action_cursor(self, delta: int) -> None:
+        options = self.query_one("#scenarios", OptionList)
+        if not self.shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_clear(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_play()
+
+    def selected(self) -> Entry | None:
+        index = self.query_one("#scenarios", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.shown):
+            return None
+        return self.shown[index]
+
+    def action_article(self) -> None:
+        entry = self.selected()
         if entry is None:
-            if cached_only:
-                return None
-            entry = Entry(f, Summary(ok=False))
-            entry.load()
-        entries.append(entry)
-        if stamp:
-            fresh[key] = {
-                "stamp": stamp,
-                "summary": {**asdict(entry.summary), "topics": list(entry.summary.topics)},
-            }
-    if cache is not None and fresh != from_cache and not cached_only:
-        _write_cache(cache, fresh)
-    entries.sort(key=lambda e: (not e.ok, (e.summary.title or e.path.name).casefold()))
-    return entries
+            return
+        scenario = entry.scenario
+        if scenario is None:
+            self.refresh_list()
+            return
+        from newsquiz.tui.article import ArticleScreen
 
+        self.app.push_screen(ArticleScreen(scenario))
 
-def matches(entry: Entry, query: str) -> bool:
-    words = query.casefold().split()
-    text = entry.search_text()
-    return all(w in text for w in words)
+    def action_stats(self) -> None:
+        from newsquiz.tui.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.progress))
+
+    def action_player(self) -> None:
+        from newsquiz.tui.stats import PlayerScreen
+
+        def picked(name: str | None) -> None:
+            if name and name != self.progress.player:
+                self.progress.switch_player(name)
+                toast(self, f"Now playing as {name}.")
+            self.refresh_list()
+
+        self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
+
+    def action_play(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        scenario = entry.scenario  # read in full now (the list may come from the cache)
+        if scenario is None:
+            result = entry.load()
+            self.refresh_list()
+            self.app.push_screen(
+                DiagnosticsScreen(str(entry.path), result.errors or list(result.diagnostics))
+            )
+            return
+        self.post_message(self.Play(scenario))
+
+    def on_screen_resume(self) -> None:
+        if self.entries:
+            self.refresh_list()

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from newsquiz.engine import present
 from newsquiz.engine.errors import EngineError, InvalidAnswer
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.store.tracker import Progress
@@ -20,14 +21,6 @@ from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
 from newsquiz.tui.text import highlight, literal, plain, prose, toast
-
-VERDICT = {
-    "correct": ("✓", "Correct", "verdict-correct"),
-    "partial": ("½", "Partly correct", "verdict-partial"),
-    "wrong": ("✗", "Wrong", "verdict-wrong"),
-    "skipped": ("–", "Skipped", "verdict-skipped"),
-}
-
 
 # ------------------------------------------------------------------ widgets
 
@@ -142,7 +135,7 @@ class ContinueButton(Static, can_focus=True):
 # ------------------------------------------------------------------- screens
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(Screen[Session | None]):
     """One node at a time: narrative, question, answer; feedback after each answer."""
 
     BINDINGS = [
@@ -307,7 +300,7 @@ class PlayScreen(Screen[None]):
             return
         if s.question is None:
             s.advance()
-            self.progress.moved(s)
+            self.progress.save(s)
             self.after_move()
             return
         try:
@@ -320,7 +313,7 @@ class PlayScreen(Screen[None]):
         except EngineError as err:
             toast(self, str(err), severity="error", title="This scenario has a problem")
             return
-        self.progress.answered(s, s.records[-1])
+        self.progress.save(s)
         self.show_feedback(outcome)
 
     def action_pick(self, number: int) -> None:
@@ -344,10 +337,8 @@ class PlayScreen(Screen[None]):
                     severity="error",
                     timeout=12,
                 )
-            self.progress.finished(s)
-            from newsquiz.tui.results import ResultsScreen
-
-            self.app.switch_screen(ResultsScreen(s, self.progress))
+            self.progress.save(s)
+            self.dismiss(s)  # the app shows the results
             return
         self.show_node()
 
@@ -359,17 +350,16 @@ class PlayScreen(Screen[None]):
             return
         n = len(s.hints_shown()) + 1
         total = n + len(left) - 1
-        cost = left[0].cost
-        cost_text = f"It costs {cost} point{'s' if cost != 1 else ''}." if cost else "It is free."
+        title, question = present.hint_question(n, total, left[0].cost)
 
         def answer(yes: bool | None) -> None:
             if yes:
                 s.hint()
-                self.progress.moved(s)
+                self.progress.save(s)
                 self._show_hints()
                 self.show_node_instructions()
 
-        self.app.push_screen(ConfirmScreen(f"Hint {n} of {total}", f"{cost_text} Show it?"), answer)
+        self.app.push_screen(ConfirmScreen(title, question), answer)
 
     def show_node_instructions(self) -> None:
         # Cheap refresh after a hint: the answer widget keeps its state.
@@ -382,7 +372,7 @@ class PlayScreen(Screen[None]):
         if not s.skippable:
             return
         outcome = s.skip()
-        self.progress.answered(s, s.records[-1])
+        self.progress.save(s)
         self.show_feedback(outcome)
 
     def action_article(self) -> None:
@@ -439,17 +429,10 @@ class FeedbackScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         o = self.outcome
-        symbol, word, css = VERDICT[o.verdict]
         with VerticalScroll(id="feedback"):
-            verdict = literal(f" {symbol} {word} ").stylize("bold")
-            sign = "+" if o.points > 0 else ""
-            points = f"  {sign}{o.points:g} point{'s' if o.points != 1 else ''}"
-            if not o.counted:
-                points = "  (a retry: no points)"
-            else:
-                cost = self.hint_cost()
-                if cost:
-                    points += f" (hints cost {cost:g})"
+            verdict = literal(f" {present.verdict_label(o.verdict)} ").stylize("bold")
+            points = "  " + present.points_text(o)
+            css = f"verdict-{o.verdict}"
             node = self.session.scenario.node_map.get(o.node_id)
             if node is not None and node.question is not None:
                 yield Static(prose(node.question.prompt), classes="dim feedback-question")
@@ -471,7 +454,8 @@ class FeedbackScreen(Screen[None]):
                         classes="evidence-title",
                     )
                     if ev.before:
-                        yield Static(literal(_tail(ev.before)), classes="context dim")
+                        before = present.cut_left(present.one_line(ev.before), present.CONTEXT)
+                        yield Static(literal(before), classes="context dim")
                     if ev.paragraph_text:
                         yield Static(
                             highlight(ev.paragraph_text, ev.start, ev.end), classes="evidence-text"
@@ -479,7 +463,8 @@ class FeedbackScreen(Screen[None]):
                     elif ev.quote:
                         yield Static(literal(f"“{ev.quote}”"), classes="evidence-text")
                     if ev.after:
-                        yield Static(literal(_head(ev.after)), classes="context dim")
+                        after = present.cut_right(present.one_line(ev.after), present.CONTEXT)
+                        yield Static(literal(after), classes="context dim")
             if o.changes:
                 yield Static(Content(""), classes="changes")
             yield Static(
@@ -491,15 +476,6 @@ class FeedbackScreen(Screen[None]):
                 id="feedback-score",
             )
         yield Footer()
-
-    def hint_cost(self) -> float:
-        """What the hints taken on this question cost."""
-        records = self.session.records
-        node = self.session.scenario.node_map.get(self.outcome.node_id)
-        if not records or node is None or node.question is None:
-            return 0
-        used = records[-1].hints_used
-        return float(sum(h.cost for h in node.question.hints[:used]))
 
     def on_mount(self) -> None:
         self.query_one("#feedback", VerticalScroll).focus()
@@ -515,13 +491,3 @@ class FeedbackScreen(Screen[None]):
             self.app.push_screen(ArticleScreen(self.session.scenario, ev.paragraph, span))
         else:
             self.app.push_screen(ArticleScreen(self.session.scenario))
-
-
-def _tail(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else "…" + text[-limit:].split(" ", 1)[-1]
-
-
-def _head(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

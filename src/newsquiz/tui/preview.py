@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 from newsquiz.authoring.preview import PreviewError, parse_sets, resume_after_edit
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import CheckResult, check_file
-from newsquiz.store.tracker import NoProgress
+from newsquiz.store.tracker import Progress
 from newsquiz.tui.app import NewsQuizApp
 from newsquiz.tui.text import literal, toast
 
@@ -62,7 +62,7 @@ class PreviewApp(NewsQuizApp):
         watch: bool = False,
         seed: int | None = None,
     ) -> None:
-        super().__init__([path], NoProgress(), seed=seed)
+        super().__init__([path], Progress(None), seed=seed)
         self.play_single_file = False
         self.path = path
         self.start_node = start
@@ -134,10 +134,8 @@ class PreviewApp(NewsQuizApp):
             toast(self, resumed.message, title="Preview")
 
     def _play_session(self, session: Session) -> None:
-        from newsquiz.tui.play import PlayScreen
-
         self.session = session
-        self.push_screen(PlayScreen(session, self.progress))
+        self._play(session, fresh=False)
 
     def action_restart(self) -> None:
         self.reload(first=True)

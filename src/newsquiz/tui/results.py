@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -9,25 +11,30 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
-from newsquiz.engine.practice import practice_scenario
 from newsquiz.engine.session import Session
-from newsquiz.store.tracker import Progress
-from newsquiz.tui.play import VERDICT, PlayScreen
 from newsquiz.tui.text import literal, prose
 
+#: What the player chose on the results screen (None: back to the library).
+Next = Literal["again", "practise"]
 
-class ResultsScreen(Screen[None]):
+#: Context shown on each side of an evidence quote in the review.
+REVIEW_CONTEXT = 60
+
+
+class ResultsScreen(Screen[Next | None]):
+    """Dismissed with what the player chose; the app starts it."""
+
     BINDINGS = [
         Binding("r", "again", "Play again"),
         Binding("p", "practise", "Practise what I missed"),
         Binding("escape,l", "library", "Library"),
     ]
 
-    def __init__(self, session: Session, progress: Progress) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.progress = progress
 
     def missed(self) -> list[str]:
         return [r.node_id for r in self.session.records if r.counted and r.verdict != "correct"]
@@ -51,12 +58,11 @@ class ResultsScreen(Screen[None]):
             if not counted:
                 yield Static(Content("No questions were answered."), classes="dim")
             for n, record in enumerate(counted, 1):
-                symbol, word, css = VERDICT[record.verdict]
                 with Vertical(classes="review-item"):
                     yield Static(
-                        literal(f"{n}. {symbol} {word}  ").stylize("bold")
+                        literal(f"{n}. {present.verdict_label(record.verdict)}  ").stylize("bold")
                         + literal(record.question),
-                        classes=css,
+                        classes=f"verdict-{record.verdict}",
                     )
                     yield Static(Content("   Your answer: ") + literal(record.your_answer))
                     if record.verdict != "correct":
@@ -87,36 +93,21 @@ class ResultsScreen(Screen[None]):
         return True
 
     def action_again(self) -> None:
-        seed = self.session.seed + 1
-        session = Session(self.session.scenario, seed)
-        self.progress.started(session)
-        self.app.switch_screen(PlayScreen(session, self.progress))
+        self.dismiss("again")
 
     def action_practise(self) -> None:
-        missed = self.missed()
-        if not missed:
-            return
-        scenario = practice_scenario(self.session.scenario, missed)
-        session = Session(scenario, self.session.seed)
-        self.app.switch_screen(PlayScreen(session, self.progress))
+        if self.missed():
+            self.dismiss("practise")
 
     def action_library(self) -> None:
         self.dismiss(None)
 
 
-def _snippet(ev: EvidenceView, context: int = 60) -> Content:
+def _snippet(ev: EvidenceView) -> Content:
     """The quote highlighted with a little context, cut at word boundaries."""
-    text = ev.paragraph_text
-    before = " ".join(text[: ev.start].split())
-    after = " ".join(text[ev.end :].split())
-    if len(before) > context:
-        before = "…" + before[-context:].split(" ", 1)[-1]
-    if len(after) > context:
-        after = after[:context].rsplit(" ", 1)[0] + "…"
-    gap_before = " " if text[: ev.start][-1:].isspace() else ""
-    gap_after = " " if text[ev.end :][:1].isspace() else ""
+    snip = present.evidence_snippet(ev, width=(ev.end - ev.start) + 2 * REVIEW_CONTEXT)
     return (
-        literal(before + gap_before)
-        + literal("»" + text[ev.start : ev.end] + "«", "reverse bold")
-        + literal(gap_after + after)
+        literal(present.one_line(snip.before) + (" " if snip.before[-1:].isspace() else ""))
+        + literal("»" + snip.quote + "«", "reverse bold")
+        + literal((" " if snip.after[:1].isspace() else "") + present.one_line(snip.after))
     )

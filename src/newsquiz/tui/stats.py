@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsquiz.store.progress import RateStat
+from newsquiz.store.stats import RateStat
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.text import literal, plain
 

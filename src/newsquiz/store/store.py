@@ -1,4 +1,4 @@
-"""Saved progress: the API the app and the CLI use.  See :mod:`newsquiz.store` for a tour.
+"""The SQLite progress store.  See :mod:`newsquiz.store` for a tour.
 
 Every write is one short ``BEGIN IMMEDIATE`` transaction that brings the attempt's row up
 to date with the session — its serialized state (``Session.to_state()``), score, where
@@ -15,281 +15,35 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
 from newsquiz.store import db
-from newsquiz.store.errors import (
-    AttemptTakenOver,
-    StoreError,
-    StoreUnavailable,
-    UnknownAttempt,
-)
+from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
+from newsquiz.store.records import (
+    AttemptSummary,
+    Player,
+    SavedAttempt,
+    StoredAnswer,
+    clean_name,
+    decode_json,
+    real,
+    topics_of,
+)
 from newsquiz.store.schema import MIGRATIONS, Migration
+from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
 
 T = TypeVar("T")
 
-Status = Literal["in_progress", "finished", "abandoned"]
-
-#: Longest player name accepted.
-MAX_NAME = 100
 #: A claim on an attempt written this recently (seconds) may be another window's.
 RECENT_OWNER_S = 600
-
-
-# ------------------------------------------------------------------ value types
-
-
-@dataclass(frozen=True)
-class Player:
-    id: int
-    name: str
-    created_at: float
-    #: When the player last answered or moved on (None: never played).
-    last_played_at: float | None = None
-    attempts: int = 0
-
-
-@dataclass(frozen=True)
-class SavedAttempt:
-    """An attempt as saved: enough to show a badge without replaying, and to resume."""
-
-    attempt_id: int
-    player: str
-    scenario_id: str
-    scenario_title: str
-    content_hash: str
-    seed: int
-    status: Status
-    started_at: float
-    updated_at: float
-    score: float
-    max_score: float
-    percent: int
-    #: ``Session.to_state()`` as last saved.
-    state: dict[str, Any]
-
-    @property
-    def snapshot(self) -> dict[str, Any]:
-        """``Session.snapshot()`` as last saved: node, ending, score, max_score, percent,
-        streak, best_streak, question (i), questions (of n), variables, order."""
-        snap = self.state.get("snapshot")
-        return dict(snap) if isinstance(snap, Mapping) else {}
-
-    def changed(self, scenario: Scenario) -> bool:
-        """Whether ``scenario`` was edited since this state was saved (content hash)."""
-        return self.content_hash != scenario.content_hash
-
-
-@dataclass(frozen=True)
-class AttemptSummary:
-    """One line of a player's history."""
-
-    attempt_id: int
-    scenario_id: str
-    scenario_title: str
-    status: Status
-    started_at: float
-    updated_at: float
-    finished_at: float | None
-    score: float
-    max_score: float
-    percent: int
-    ending_id: str | None
-    ending_title: str | None
-    answers: int  # first answers (retries excluded)
-    correct: int
-    hints_used: int
-    seconds: float  # time spent answering (sum over answers)
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """One saved answer (an ``AnswerRecord`` plus where it was stored)."""
-
-    attempt_id: int
-    seq: int
-    node_id: str
-    question: str
-    kind: str
-    response: Any
-    your_answer: str
-    correct_answer: str
-    verdict: str
-    correct: bool
-    points: float
-    max_points: float
-    hints_used: int
-    counted: bool
-    seconds: float
-    started_at: float
-    answered_at: float
-
-
-@dataclass(frozen=True)
-class ScenarioStat:
-    scenario_id: str
-    title: str
-    attempts: int
-    finished: int
-    in_progress: int
-    abandoned: int
-    #: Best percentage of a finished attempt (None: never finished).
-    best_percent: int | None
-    #: Percentage of the most recent finished attempt.
-    last_percent: int | None
-    last_played_at: float
-    #: Distinct questions answered over all attempts, of the scenario's questions.
-    questions_seen: int
-    questions_total: int
-
-    @property
-    def completed(self) -> bool:
-        return self.finished > 0
-
-    @property
-    def coverage(self) -> float:
-        """Share of the scenario's questions met so far (branching hides some)."""
-        return self.questions_seen / self.questions_total if self.questions_total else 0.0
-
-
-@dataclass(frozen=True)
-class RateStat:
-    """Success over first answers: ``rate`` = correct / answered, ``credit`` = points /
-    max points (partial credit counts)."""
-
-    answered: int
-    correct: int
-    points: float
-    max_points: float
-
-    @property
-    def rate(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-    @property
-    def credit(self) -> float:
-        return self.points / self.max_points if self.max_points else 0.0
-
-
-@dataclass(frozen=True)
-class TopicStat(RateStat):
-    topic: str = ""
-
-
-@dataclass(frozen=True)
-class QuestionStat(RateStat):
-    scenario_id: str = ""
-    node_id: str = ""
-    question: str = ""
-    kind: str = ""
-    hints_used: int = 0
-    mean_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Everything the Stats screen and ``newsquiz stats`` show for one player."""
-
-    player: str
-    attempts: int = 0
-    finished: int = 0
-    overall: RateStat = field(default_factory=lambda: RateStat(0, 0, 0.0, 0.0))
-    scenarios: list[ScenarioStat] = field(default_factory=list)
-    topics: list[TopicStat] = field(default_factory=list)
-    questions: list[QuestionStat] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        def rate(r: RateStat) -> dict[str, Any]:
-            d = asdict(r)
-            d["rate"] = round(r.rate, 4)
-            d["credit"] = round(r.credit, 4)
-            return d
-
-        return {
-            "player": self.player,
-            "attempts": self.attempts,
-            "finished": self.finished,
-            "overall": rate(self.overall),
-            "scenarios": [
-                {
-                    **asdict(s),
-                    "completed": s.completed,
-                    "coverage": round(s.coverage, 4),
-                    "last_played_at": iso_utc(s.last_played_at),
-                }
-                for s in self.scenarios
-            ],
-            "topics": [rate(t) for t in self.topics],
-            "questions": [rate(q) for q in self.questions],
-        }
-
-
-# ------------------------------------------------------------------- protocol
-
-
-class ProgressStore(Protocol):
-    """What :class:`Store`, :class:`NullStore` and :class:`FailSafeStore` all offer."""
-
-    @property
-    def saving(self) -> bool: ...
-    def close(self) -> None: ...
-    def player(self, name: str) -> Player: ...
-    def players(self) -> list[Player]: ...
-    def start_attempt(
-        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
-    ) -> int: ...
-    def record_answer(
-        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
-    ) -> None: ...
-    def save_state(self, attempt_id: int, session: Session) -> None: ...
-    def finish_attempt(self, attempt_id: int, session: Session) -> None: ...
-    def abandon(self, attempt_id: int) -> None: ...
-    def attempt(self, attempt_id: int) -> SavedAttempt: ...
-    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None: ...
-    def unfinished(self, player: str) -> dict[str, SavedAttempt]: ...
-    def resume(
-        self,
-        saved: SavedAttempt | int,
-        scenario: Scenario,
-        *,
-        allow_changed: bool = False,
-        clock: Callable[[], float] = time.time,
-    ) -> Session: ...
-    def best_scores(self, player: str) -> dict[str, int]: ...
-    def history(
-        self, player: str, scenario_id: str | None = None, limit: int | None = None
-    ) -> list[AttemptSummary]: ...
-    def answers(self, attempt_id: int) -> list[StoredAnswer]: ...
-    def stats(self, player: str) -> Stats: ...
-    def export_rows(
-        self, player: str | None = None, scenario_id: str | None = None
-    ) -> list[dict[str, Any]]: ...
-    def reset(self, player: str) -> int: ...
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-    def set_setting(self, key: str, value: Any) -> None: ...
-
-
-def clean_name(name: str) -> str:
-    """A player name as stored: no control characters, runs of white space as one space,
-    trimmed, non-empty, at most :data:`MAX_NAME` characters."""
-    text = " ".join(clean(str(name)).split())
-    if not text:
-        raise ValueError("a player name cannot be empty")
-    if len(text) > MAX_NAME:
-        raise ValueError(f"a player name is at most {MAX_NAME} characters")
-    return text
-
-
-# ----------------------------------------------------------------------- Store
 
 
 class Store:
@@ -313,10 +67,10 @@ class Store:
         #: This open store's claim on the attempts it plays (``attempts.owner``).
         self.token = secrets.token_hex(8)
         #: Sentences for the player that arose in a call (a damaged game set aside);
-        #: :meth:`_take_notices` returns each once.
+        #: :meth:`take_notices` returns each once.
         self.notices: list[str] = []
 
-    def _take_notices(self) -> list[str]:
+    def take_notices(self) -> list[str]:
         notices, self.notices = self.notices, []
         return notices
 
@@ -339,7 +93,7 @@ class Store:
         if damaged:
             self._set_aside([(int(r[0]), str(r[1])) for r in damaged])
         if self.notices:
-            self.message = " ".join([self.message or "", *self._take_notices()]).strip()
+            self.message = " ".join([self.message or "", *self.take_notices()]).strip()
 
     def _set_aside(self, damaged: Sequence[tuple[int, str]]) -> None:
         """Move the attempts ``damaged`` (id, reason) to the ``set_aside_*`` tables,
@@ -543,29 +297,14 @@ class Store:
 
         return self._write(run)
 
-    def record_answer(
-        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
-    ) -> None:
-        """Commit the session's newest answer (``record``, by default
-        ``session.records[-1]``) and its state in one transaction.  Call it after
-        ``session.answer()``/``skip()`` and *before* showing the feedback: when it returns,
-        the answer survives ``kill -9``.  Any earlier answers that are not stored yet (a
-        write that failed) are stored in the same transaction; calling it twice stores
-        nothing twice.  An attempt abandoned meanwhile by another newsquiz still gets its
-        answers (nothing is lost), though it stays abandoned."""
-        if record is not None and not any(r is record for r in session.records):
-            raise ValueError("the record is not one of this session's answers")
-        self._write(lambda c: _sync(c, attempt_id, session, self.token))
-
-    def save_state(self, attempt_id: int, session: Session) -> None:
-        """Commit the session's state after ``advance()`` or ``hint()``."""
-        self._write(lambda c: _sync(c, attempt_id, session, self.token))
-
-    def finish_attempt(self, attempt_id: int, session: Session) -> None:
-        """Commit a finished session (``record_answer``/``save_state`` already mark an
-        attempt finished when its session is; this is the explicit form)."""
-        if not session.finished:
-            raise ValueError("the session has not reached an ending")
+    def save(self, attempt_id: int, session: Session) -> None:
+        """Bring the attempt up to date with ``session`` in one transaction: the answers
+        not stored yet, its state, its score, and whether it finished.  Call it after
+        every ``answer()``/``skip()`` (*before* showing the feedback: when it returns, the
+        answer survives ``kill -9``), ``hint()`` and ``advance()``.  Idempotent and
+        self-healing: after a failed write, the next one catches up; calling it twice
+        stores nothing twice.  An attempt abandoned meanwhile by another newsquiz still
+        gets its answers (nothing is lost), though it stays abandoned."""
         self._write(lambda c: _sync(c, attempt_id, session, self.token))
 
     def abandon(self, attempt_id: int) -> None:
@@ -595,7 +334,7 @@ class Store:
 
     def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
         """The player's most recent unfinished attempt at the scenario, if any.  One
-        whose saved rows cannot be read is set aside (said in :meth:`_take_notices`)."""
+        whose saved rows cannot be read is set aside (said in :meth:`take_notices`)."""
         rows = self._read(
             lambda c: c.execute(
                 f"{_SAVED_SELECT} WHERE p.name = ? AND a.scenario_id = ? "
@@ -754,35 +493,7 @@ class Store:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
         name = self._stored_name(clean_name(player))
-
-        def run(c: sqlite3.Connection) -> Stats:
-            row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                return Stats(name)
-            pid = int(row[0])
-            questions = _question_stats(c, pid)
-            seen: dict[str, int] = {}
-            for q in questions:
-                seen[q.scenario_id] = seen.get(q.scenario_id, 0) + 1
-            scenarios = _scenario_stats(c, pid, seen)
-            topics = _topic_stats(c, pid)
-            overall = RateStat(
-                sum(q.answered for q in questions),
-                sum(q.correct for q in questions),
-                round(sum(q.points for q in questions), 4),
-                round(sum(q.max_points for q in questions), 4),
-            )
-            return Stats(
-                name,
-                attempts=sum(s.attempts for s in scenarios),
-                finished=sum(s.finished for s in scenarios),
-                overall=overall,
-                scenarios=scenarios,
-                topics=topics,
-                questions=questions,
-            )
-
-        return self._read(run)
+        return self._read(lambda c: read_stats(c, name))
 
     def export_rows(
         self, player: str | None = None, scenario_id: str | None = None
@@ -813,8 +524,8 @@ class Store:
             for r in c.execute(sql, params):
                 values = (
                     r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
-                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(_real(r[15]), 3),
-                    bool(r[16]), iso_utc(r[17]), ";".join(_topics(r[18])),
+                    bool(r[10]), r[11], _num(r[12]), _num(r[13]), r[14], round(real(r[15]), 3),
+                    bool(r[16]), iso_utc(r[17]), ";".join(topics_of(r[18])),
                 )  # fmt: skip
                 # Cleaned again: a database written by an older newsquiz may hold
                 # control characters (typed answers were stored raw).
@@ -847,7 +558,7 @@ class Store:
 
         def run(c: sqlite3.Connection) -> Any:
             row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-            return default if row is None else _json(row[0], default)
+            return default if row is None else decode_json(row[0], default)
 
         return self._read(run)
 
@@ -861,270 +572,6 @@ class Store:
                 (key, text),
             )
         )
-
-
-# ------------------------------------------------------------------ NullStore
-
-
-class NullStore:
-    """The same API, saving nothing: play goes on when progress cannot be kept.
-
-    Players and settings live in memory for the rest of the run; every attempt id is 0;
-    nothing is ever in progress; reports are empty.
-    """
-
-    def __init__(self) -> None:
-        self._players: dict[str, Player] = {}
-        self._settings: dict[str, str] = {}
-
-    @property
-    def saving(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-    def player(self, name: str) -> Player:
-        name = clean_name(name)
-        if name not in self._players:
-            self._players[name] = Player(0, name, time.time())
-        return self._players[name]
-
-    def players(self) -> list[Player]:
-        return list(self._players.values())
-
-    def start_attempt(
-        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
-    ) -> int:
-        self.player(player)
-        return 0
-
-    def record_answer(
-        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
-    ) -> None:
-        pass
-
-    def save_state(self, attempt_id: int, session: Session) -> None:
-        pass
-
-    def finish_attempt(self, attempt_id: int, session: Session) -> None:
-        pass
-
-    def abandon(self, attempt_id: int) -> None:
-        pass
-
-    def attempt(self, attempt_id: int) -> SavedAttempt:
-        raise UnknownAttempt(attempt_id)
-
-    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
-        return None
-
-    def unfinished(self, player: str) -> dict[str, SavedAttempt]:
-        return {}
-
-    def resume(
-        self,
-        saved: SavedAttempt | int,
-        scenario: Scenario,
-        *,
-        allow_changed: bool = False,
-        clock: Callable[[], float] = time.time,
-    ) -> Session:
-        if isinstance(saved, int):
-            raise UnknownAttempt(saved)
-        return Session.from_state(scenario, saved.state, allow_changed=allow_changed, clock=clock)
-
-    def best_scores(self, player: str) -> dict[str, int]:
-        return {}
-
-    def history(
-        self, player: str, scenario_id: str | None = None, limit: int | None = None
-    ) -> list[AttemptSummary]:
-        return []
-
-    def answers(self, attempt_id: int) -> list[StoredAnswer]:
-        return []
-
-    def stats(self, player: str) -> Stats:
-        return Stats(clean_name(player))
-
-    def export_rows(
-        self, player: str | None = None, scenario_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        return []
-
-    def reset(self, player: str) -> int:
-        self._players.pop(clean_name(player), None)
-        return 0
-
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        return json.loads(self._settings[key]) if key in self._settings else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        self._settings[key] = json.dumps(value, ensure_ascii=False)
-
-
-# -------------------------------------------------------------- FailSafeStore
-
-
-class FailSafeStore:
-    """A store that never stops play: the first :class:`StoreUnavailable` switches it to
-    a :class:`NullStore` for the rest of the run, and its message is queued for the
-    player (:meth:`take_messages`).  Other errors (``ScenarioChanged``, ``StateError``,
-    ``UnknownAttempt``, ``ValueError``) pass through unchanged.
-    """
-
-    def __init__(self, inner: ProgressStore, message: str | None = None) -> None:
-        self.inner: ProgressStore = inner
-        #: The fault that stopped saving, if one did.
-        self.error: StoreUnavailable | None = None
-        self._messages: list[str] = [message] if message else []
-
-    @property
-    def saving(self) -> bool:
-        return self.inner.saving
-
-    @property
-    def path(self) -> Path | None:
-        return self.inner.path if isinstance(self.inner, Store) else None
-
-    @property
-    def recovered_from(self) -> Path | None:
-        return self.inner.recovered_from if isinstance(self.inner, Store) else None
-
-    def on_busy(self, listener: Callable[[str], None] | None) -> None:
-        """Say ``listener(sentence)`` before a write waits for another newsquiz."""
-        if isinstance(self.inner, Store):
-            self.inner.on_busy = listener
-
-    def take_messages(self) -> list[str]:
-        """Messages not shown yet (a recovery on open, saving switched off…); each is
-        returned once."""
-        if isinstance(self.inner, Store):
-            self._messages.extend(self.inner._take_notices())
-        messages, self._messages = self._messages, []
-        return messages
-
-    def _fail(self, err: StoreUnavailable) -> ProgressStore:
-        self.error = err
-        self._messages.append(str(err))
-        old, self.inner = self.inner, NullStore()
-        with contextlib.suppress(Exception):
-            old.close()
-        return self.inner
-
-    def _call(self, fn: Callable[[ProgressStore], T]) -> T:
-        try:
-            return fn(self.inner)
-        except StoreUnavailable as err:
-            return fn(self._fail(err))
-
-    def close(self) -> None:
-        with contextlib.suppress(StoreError):
-            self.inner.close()
-
-    def __enter__(self) -> FailSafeStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def player(self, name: str) -> Player:
-        return self._call(lambda s: s.player(name))
-
-    def players(self) -> list[Player]:
-        return self._call(lambda s: s.players())
-
-    def start_attempt(
-        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
-    ) -> int:
-        return self._call(
-            lambda s: s.start_attempt(player, scenario, session, abandon_previous=abandon_previous)
-        )
-
-    def record_answer(
-        self, attempt_id: int, session: Session, record: AnswerRecord | None = None
-    ) -> None:
-        self._call(lambda s: s.record_answer(attempt_id, session, record))
-
-    def save_state(self, attempt_id: int, session: Session) -> None:
-        self._call(lambda s: s.save_state(attempt_id, session))
-
-    def finish_attempt(self, attempt_id: int, session: Session) -> None:
-        self._call(lambda s: s.finish_attempt(attempt_id, session))
-
-    def abandon(self, attempt_id: int) -> None:
-        self._call(lambda s: s.abandon(attempt_id))
-
-    def attempt(self, attempt_id: int) -> SavedAttempt:
-        return self._call(lambda s: s.attempt(attempt_id))
-
-    def in_progress(self, player: str, scenario_id: str) -> SavedAttempt | None:
-        return self._call(lambda s: s.in_progress(player, scenario_id))
-
-    def unfinished(self, player: str) -> dict[str, SavedAttempt]:
-        return self._call(lambda s: s.unfinished(player))
-
-    def resume(
-        self,
-        saved: SavedAttempt | int,
-        scenario: Scenario,
-        *,
-        allow_changed: bool = False,
-        clock: Callable[[], float] = time.time,
-    ) -> Session:
-        return self._call(
-            lambda s: s.resume(saved, scenario, allow_changed=allow_changed, clock=clock)
-        )
-
-    def best_scores(self, player: str) -> dict[str, int]:
-        return self._call(lambda s: s.best_scores(player))
-
-    def history(
-        self, player: str, scenario_id: str | None = None, limit: int | None = None
-    ) -> list[AttemptSummary]:
-        return self._call(lambda s: s.history(player, scenario_id, limit))
-
-    def answers(self, attempt_id: int) -> list[StoredAnswer]:
-        return self._call(lambda s: s.answers(attempt_id))
-
-    def stats(self, player: str) -> Stats:
-        return self._call(lambda s: s.stats(player))
-
-    def export_rows(
-        self, player: str | None = None, scenario_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        return self._call(lambda s: s.export_rows(player, scenario_id))
-
-    def reset(self, player: str) -> int:
-        return self._call(lambda s: s.reset(player))
-
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        return self._call(lambda s: s.get_setting(key, default))
-
-    def set_setting(self, key: str, value: Any) -> None:
-        self._call(lambda s: s.set_setting(key, value))
-
-
-def open_store(
-    data_dir: str | Path | None = None, *, synchronous: db.Synchronous = "NORMAL"
-) -> FailSafeStore:
-    """The app's way in: a :class:`FailSafeStore` over :meth:`Store.open`, or over a
-    :class:`NullStore` when the store is unavailable.  Never raises for a store fault;
-    show ``take_messages()`` to the player (once each)."""
-    try:
-        store = Store.open(data_dir, synchronous=synchronous)
-    except StoreUnavailable as err:
-        safe = FailSafeStore(NullStore())
-        safe.error = err
-        safe._messages.append(str(err))
-        return safe
-    return FailSafeStore(store, store.message)
 
 
 # -------------------------------------------------------------- SQL helpers
@@ -1183,34 +630,8 @@ class _Unreadable(Exception):
         self.reason = reason
 
 
-_MISSING = object()
-
-
-def _json(text: Any, default: Any = _MISSING) -> Any:
-    """``text`` decoded as JSON; ``default`` (or the text itself) when it is not JSON
-    Python can read: bytes, invalid JSON, numbers of more than 4,300 digits, nesting
-    deeper than the interpreter's recursion limit."""
-    try:
-        if not isinstance(text, str):
-            raise TypeError
-        return json.loads(text)
-    except (TypeError, ValueError, RecursionError):
-        return text if default is _MISSING else default
-
-
-def _real(value: Any) -> float:
-    """A stored number as a float (0.0 for a damaged value that is not a number)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except OverflowError:
-            return 0.0
-        return number if math.isfinite(number) else 0.0
-    return 0.0
-
-
 def _saved(row: Sequence[Any]) -> SavedAttempt:
-    state = _json(row[12], None)
+    state = decode_json(row[12], None)
     if not isinstance(state, dict):
         raise _Unreadable("its saved state is not readable")
     numbers = (row[5], row[7], row[8], row[9], row[10], row[11])
@@ -1240,7 +661,7 @@ def _stored_answer(r: Sequence[Any]) -> StoredAnswer:
         node_id=r[2],
         question=r[3],
         kind=r[4],
-        response=_json(r[5]),
+        response=decode_json(r[5]),
         your_answer=r[6],
         correct_answer=r[7],
         verdict=r[8],
@@ -1267,18 +688,13 @@ def _topics_json(scenario: Scenario) -> str:
     return json.dumps(sorted({clean(t) for t in scenario.topics}), ensure_ascii=False)
 
 
-def _topics(text: str | None) -> list[str]:
-    value = _json(text or "[]", [])
-    return [str(t) for t in value] if isinstance(value, list) else []
-
-
 def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
     return c.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is not None
 
 
 def _num(value: float) -> float | int:
     """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
-    rounded = round(_real(value), 4)
+    rounded = round(real(value), 4)
     return int(rounded) if rounded.is_integer() else rounded
 
 
@@ -1386,111 +802,3 @@ def _answer_row(r: AnswerRecord) -> tuple[Any, ...]:
         r.started_at,
         r.answered_at,
     )
-
-
-def _scenario_stats(c: sqlite3.Connection, pid: int, seen: Mapping[str, int]) -> list[ScenarioStat]:
-    rows = c.execute(
-        """
-        SELECT a.scenario_id,
-            (SELECT l.scenario_title FROM attempts AS l WHERE l.player_id = a.player_id
-                AND l.scenario_id = a.scenario_id ORDER BY l.started_at DESC, l.id DESC
-                LIMIT 1),
-            count(*),
-            sum(a.status = 'finished'), sum(a.status = 'in_progress'),
-            sum(a.status = 'abandoned'),
-            max(CASE WHEN a.status = 'finished' THEN a.percent END),
-            (SELECT l.percent FROM attempts AS l WHERE l.player_id = a.player_id
-                AND l.scenario_id = a.scenario_id AND l.status = 'finished'
-                ORDER BY l.finished_at DESC, l.id DESC LIMIT 1),
-            max(a.updated_at),
-            (SELECT l.question_count FROM attempts AS l WHERE l.player_id = a.player_id
-                AND l.scenario_id = a.scenario_id ORDER BY l.started_at DESC, l.id DESC
-                LIMIT 1)
-        FROM attempts AS a WHERE a.player_id = ?
-        GROUP BY a.scenario_id
-        ORDER BY max(a.updated_at) DESC
-        """,
-        (pid,),
-    ).fetchall()
-    return [
-        ScenarioStat(
-            scenario_id=sid,
-            title=title,
-            attempts=n,
-            finished=finished,
-            in_progress=in_progress,
-            abandoned=abandoned,
-            best_percent=best,
-            last_percent=last,
-            last_played_at=last_played,
-            questions_seen=seen.get(sid, 0),
-            questions_total=max(total, seen.get(sid, 0)),
-        )
-        for sid, title, n, finished, in_progress, abandoned, best, last, last_played, total in rows
-    ]
-
-
-def _question_stats(c: sqlite3.Connection, pid: int) -> list[QuestionStat]:
-    # One pass over the answers_for_stats index (already in scenario, question order):
-    # no sorting, no table reads.  The wording and kind of each question are then looked
-    # up once, from its latest answer.
-    rows = c.execute(
-        """
-        SELECT g.scenario_id, g.node_id, g.n, g.ok, g.pts, g.mx, g.hints, g.secs,
-            s.question, s.kind
-        FROM (
-            SELECT scenario_id, node_id, count(*) AS n, sum(correct) AS ok,
-                sum(points) AS pts, sum(max_points) AS mx, sum(hints_used) AS hints,
-                avg(seconds) AS secs, max(id) AS last_id
-            FROM answers
-            WHERE player_id = ? AND counted = 1
-            GROUP BY scenario_id, node_id
-        ) AS g JOIN answers AS s ON s.id = g.last_id
-        """,
-        (pid,),
-    ).fetchall()
-    out = [
-        QuestionStat(
-            answered=n,
-            correct=int(ok),
-            points=round(pts, 4),
-            max_points=round(mx, 4),
-            scenario_id=sid,
-            node_id=node_id,
-            question=question,
-            kind=kind,
-            hints_used=int(hints),
-            mean_seconds=round(secs or 0.0, 3),
-        )
-        for sid, node_id, n, ok, pts, mx, hints, secs, question, kind in rows
-    ]
-    out.sort(key=lambda q: (q.rate, q.scenario_id, q.node_id))
-    return out
-
-
-def _topic_stats(c: sqlite3.Connection, pid: int) -> list[TopicStat]:
-    # From the per-attempt summaries, grouped by topic list (a handful of groups: one per
-    # scenario version), then spread over the topics here.
-    totals: dict[str, list[float]] = {}
-    for topics, n, ok, pts, mx in c.execute(
-        """
-        SELECT topics, sum(answered), sum(correct), sum(score), sum(points_possible)
-        FROM attempts WHERE player_id = ? AND answered > 0
-        GROUP BY topics
-        """,
-        (pid,),
-    ):
-        for topic in _topics(topics):
-            acc = totals.setdefault(topic, [0, 0, 0.0, 0.0])
-            acc[0] += n
-            acc[1] += ok
-            acc[2] += pts
-            acc[3] += mx
-    out = [
-        TopicStat(
-            answered=int(n), correct=int(ok), points=round(p, 4), max_points=round(m, 4), topic=t
-        )
-        for t, (n, ok, p, m) in totals.items()
-    ]
-    out.sort(key=lambda t: (-t.answered, t.topic))
-    return out

@@ -1,0 +1,211 @@
+"""The library: every scenario found, valid or not, with what a player wants to know.
+
+Loading and validating every file at each start would make start-up grow with the
+library, so the library keeps a small cache of summaries (title, outlet, topics, counts,
+first error…) keyed by path, size and modification time.  Unchanged files are listed
+from the cache without being parsed; a scenario is loaded in full when it is played.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+from newsquiz import __version__
+
+if TYPE_CHECKING:  # the loader is imported when a file must be read, never at start-up
+    from newsquiz.scenario.loader import CheckResult
+    from newsquiz.scenario.model import Scenario
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the library shows of one file."""
+
+    ok: bool
+    id: str = ""
+    title: str = ""
+    summary: str = ""
+    headline: str = ""
+    outlet: str = ""
+    published: str = ""  # YYYY-MM-DD or ''
+    topics: tuple[str, ...] = ()
+    questions: int = 0
+    minutes: int = 0
+    difficulty: str = ""
+    problem: str = ""  # the first error as "file:line:col: NQnnn: message"
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Summary:
+        s = result.scenario
+        if not result.ok or s is None:
+            errors = result.errors or list(result.diagnostics)
+            d = errors[0] if errors else None
+            problem = f"{d.location()}: {d.code}: {d.message}" if d else "cannot be read"
+            return cls(ok=False, problem=problem)
+        a = s.article
+        return cls(
+            ok=True,
+            id=s.id,
+            title=s.title,
+            summary=s.summary,
+            headline=a.headline if a else "",
+            outlet=a.outlet if a else "",
+            published=a.published.isoformat() if a and a.published else "",
+            topics=tuple(s.topics),
+            questions=len(s.questions),
+            minutes=s.minutes,
+            difficulty=s.difficulty,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(**{**data, "topics": tuple(data.get("topics", ()))})
+
+
+@dataclass
+class Entry:
+    """One library entry: a file, its summary, and (once read) the full result."""
+
+    path: Path
+    summary: Summary
+    result: CheckResult | None = field(default=None, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.ok
+
+    @property
+    def problem(self) -> str:
+        return self.summary.problem
+
+    def load(self) -> CheckResult:
+        """Read and validate the file now (the cache only summarises it)."""
+        from newsquiz.scenario.loader import check_file
+
+        if self.result is None:
+            self.result = check_file(self.path)
+            self.summary = Summary.of(self.result)
+        return self.result
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario, reading the file if it has not been read yet."""
+        result = self.load()
+        return result.scenario if result.ok else None
+
+    def search_text(self) -> str:
+        s = self.summary
+        parts = [self.path.name, s.title, s.summary, s.outlet, s.headline, *s.topics]
+        return " ".join([*parts, s.difficulty]).casefold()
+
+
+def scenario_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Scenario files named directly, and ``*.yaml``/``*.yml`` under folders (sorted)."""
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(
+                f for f in p.rglob("*") if f.suffix in SCENARIO_SUFFIXES and f.is_file()
+            )
+        elif p.exists():
+            yield p
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_cache(cache: Path | None) -> dict[str, Any]:
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != CACHE_VERSION
+        or data.get("newsquiz") != __version__
+        or not isinstance(data.get("files"), dict)
+    ):
+        return {}
+    files: dict[str, Any] = data["files"]
+    return files
+
+
+def _write_cache(cache: Path, files: dict[str, Any]) -> None:
+    payload = {"version": CACHE_VERSION, "newsquiz": __version__, "files": files}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+@overload
+def scan(paths: Iterable[Path], cache: Path | None = None) -> list[Entry]: ...
+
+
+@overload
+def scan(paths: Iterable[Path], cache: Path | None, cached_only: bool) -> list[Entry] | None: ...
+
+
+def scan(
+    paths: Iterable[Path], cache: Path | None = None, cached_only: bool = False
+) -> list[Entry] | None:
+    """Every scenario file under ``paths`` (missing folders are skipped), summarised from
+    ``cache`` where the file is unchanged, read and validated otherwise.
+
+    With ``cached_only``, return None as soon as a file would have to be read."""
+    from_cache = _read_cache(cache)
+    fresh: dict[str, Any] = {}
+    seen: set[Path] = set()
+    entries: list[Entry] = []
+    for f in scenario_files(paths):
+        try:
+            real = f.resolve()
+            stamp = _stamp(f)
+        except OSError:
+            real, stamp = f, []
+        if real in seen:
+            continue
+        seen.add(real)
+        key = str(real)
+        cached = from_cache.get(key)
+        entry: Entry | None = None
+        if isinstance(cached, dict) and stamp and cached.get("stamp") == stamp:
+            try:
+                entry = Entry(f, Summary.from_dict(cached["summary"]))
+            except (KeyError, TypeError, ValueError):
+                entry = None
+        if entry is None:
+            if cached_only:
+                return None
+            entry = Entry(f, Summary(ok=False))
+            entry.load()
+        entries.append(entry)
+        if stamp:
+            fresh[key] = {
+                "stamp": stamp,
+                "summary": {**asdict(entry.summary), "topics": list(entry.summary.topics)},
+            }
+    if cache is not None and fresh != from_cache and not cached_only:
+        _write_cache(cache, fresh)
+    entries.sort(key=lambda e: (not e.ok, (e.summary.title or e.path.name).casefold()))
+    return entries
+
+
+def matches(entry: Entry, query: str) -> bool:
+    words = query.casefold().split()
+    text = entry.search_text()
+    return all(w in text for w in words)
