@@ -25,13 +25,26 @@ letters is taken as the command.
 End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
 Ctrl-C does the same with exit status 130.
 
+Input protocol (the same for a person and a script): every line is an answer or a
+command, in order, and nothing else consumes a line.
+
+* An empty line at an answer prompt is ignored (an extra Enter after feedback never
+  becomes an invalid answer), so scripts may, but need not, put blank lines between
+  answers.
+* A scene without a question waits for Enter at a terminal; when input does not come
+  from a terminal it does not wait, so a piped ``printf '1\n2\n'`` gives ``1`` to the
+  first question.
+
 When input does not come from a terminal (a pipe, a file, a test's ``StringIO``), each
-line read is echoed after its prompt, so the output reads like a transcript.
+line read is echoed after its prompt, so the output reads like a transcript.  At a
+terminal, text is wrapped to the terminal's width; into a pipe, lines are not wrapped.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -128,8 +141,17 @@ class _Lines:
         self.stdout = stdout
         self.colour = colour
         self.echo = (not _isatty(stdin)) if echo is None else echo
+        #: A person at a terminal (scenes wait for Enter) rather than piped input.
+        self.interactive = _isatty(stdin)
+        #: Wrap to the terminal's width: only when printing to a terminal.
+        self.width = shutil.get_terminal_size().columns if _isatty(stdout) else 0
 
     def out(self, text: str = "") -> None:
+        if self.width >= 20 and len(text) > self.width:
+            text = "\n".join(
+                textwrap.fill(line, self.width - 1, break_on_hyphens=False) if line else line
+                for line in text.split("\n")
+            )
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
@@ -214,6 +236,8 @@ class PlainPlayer:
         s = self.session
         self.io.out()
         self.io.out(f"Stopped: score {present.score_text(s.score, s.max_score)} ({s.percent}%)")
+        if self.progress.saving and not s.finished:
+            self.io.out(present.PROGRESS_SAVED)
 
     # ----------------------------------------------------------------- parts
 
@@ -247,7 +271,7 @@ class PlainPlayer:
 
     def _narrative(self) -> None:
         self._title_and_text()
-        while True:
+        while self.io.interactive:
             raw = self.io.read("Press Enter to continue ")
             command = raw.strip().lower()
             if command == "a":
@@ -287,6 +311,8 @@ class PlainPlayer:
         while True:
             raw = self.io.read("Your answer: ")
             command = raw.strip().lower()
+            if not command:
+                continue  # an extra Enter is never an answer
             if command == "a":
                 self._article()
                 self._show_question()
@@ -342,7 +368,7 @@ class PlainPlayer:
                 f"Type the numbers of all {len(shown)} items in the right order, "
                 "separated by spaces or commas."
             )
-        extras = []
+        extras = ["a for the article"] if s.scenario.article is not None else []
         left = s.hints_left()
         if left:
             extras.append(f"h for a hint ({hint_price(left[0].cost)})")

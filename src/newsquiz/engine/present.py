@@ -57,6 +57,16 @@ def points_text(outcome: Outcome) -> str:
     return text
 
 
+#: Said when a player leaves a game before its end with progress being kept.
+PROGRESS_SAVED = "Your progress is saved: play this scenario again to resume."
+
+#: Said once when enter is pressed on an ordering question nobody has moved.
+ORDER_UNTOUCHED = (
+    "You have not moved any item. Press enter again to answer in this order, "
+    "or move items first (u/d or shift+↑↓)."
+)
+
+
 def hint_price(cost: float) -> str:
     """``free`` or ``costs 2 points``."""
     return "free" if cost == 0 else f"costs {points(cost)}"

@@ -236,8 +236,13 @@ class NewsQuizApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    #: Textual's own palette entries a student does not need ("Keys" duplicates Help).
+    HIDDEN_COMMANDS = frozenset({"Keys", "Screenshot", "Maximize", "Minimize"})
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in self.HIDDEN_COMMANDS:
+                yield command
         yield SystemCommand("Help", "Show the keys", self.action_help)
         from newsquiz.tui.play import PlayScreen
 

@@ -34,8 +34,9 @@ class Submitted(Message):
 
 
 class ChoiceList(OptionList):
-    """Choices with numbers; single choice answers on enter (or its number key);
-    ``multi`` lets space tick several and enter submit them."""
+    """Choices with numbers: a number key (or ↑↓) chooses, enter answers; ``multi``
+    lets space or a number tick several and enter submit them.  A number never answers
+    by itself, so a slip can be taken back."""
 
     BINDINGS = [Binding("space", "tick", "Tick", show=False)]
 
@@ -66,8 +67,6 @@ class ChoiceList(OptionList):
         self.highlighted = number - 1
         if self.multi:
             self.action_tick()
-        else:
-            self.post_message(Submitted(self.ids[number - 1]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -87,6 +86,8 @@ class OrderList(OptionList):
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         self.items = list(items)
+        self.moved = False
+        self.asked = False
         super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
 
     def _prompt(self, i: int) -> Content:
@@ -101,10 +102,20 @@ class OrderList(OptionList):
         self.replace_option_prompt_at_index(i, self._prompt(i))
         self.replace_option_prompt_at_index(j, self._prompt(j))
         self.highlighted = j
+        self.moved = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if not self.moved and not self.asked:
+            # Enter on the order as shown is most likely a slip: ask once.
+            self.asked = True
+            self.post_message(OrderUntouched())
+            return
         self.post_message(Submitted([int(item_id) for item_id, _ in self.items]))
+
+
+class OrderUntouched(Message):
+    """Enter on an order nobody moved: the screen asks once before answering."""
 
 
 class AnswerInput(Input):
@@ -315,6 +326,12 @@ class PlayScreen(Screen[Session | None]):
             return
         self.progress.save(s)
         self.show_feedback(outcome)
+
+    def on_order_untouched(self, message: OrderUntouched) -> None:
+        message.stop()
+        self.query_one("#error", Static).update(
+            literal("⚠ " + present.ORDER_UNTOUCHED).stylize("bold")
+        )
 
     def action_pick(self, number: int) -> None:
         if isinstance(self.answer_widget, ChoiceList):
