@@ -235,7 +235,7 @@ class PlainPlayer:
     def _stopped(self) -> None:
         s = self.session
         self.io.out()
-        self.io.out(f"Stopped: score {present.score_text(s.score, s.max_score)} ({s.percent}%)")
+        self.io.out(f"Stopped: score {present.path_score(s)} ({s.path_percent}%)")
         if self.progress.saving and not s.finished:
             self.io.out(present.PROGRESS_SAVED)
 
@@ -446,7 +446,7 @@ class PlainPlayer:
         label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
         self.io.out(
             f"{label} · {points_text(outcome)} · "
-            f"score {present.score_text(outcome.score, s.max_score)}"
+            f"score {present.path_score(s)}"
         )
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
@@ -479,7 +479,9 @@ class PlainPlayer:
             f"{tally['wrong']} wrong, {tally['skipped']} skipped"
         )
         self.io.out(f"Best streak: {s.best_streak} correct in a row")
-        self.io.out(f"Final score: {present.score_text(s.score, s.max_score)} ({s.percent}%)")
+        self.io.out(f"Final score: {present.path_score(s)} ({s.path_percent}%)")
+        if present.scenario_maximum(s):
+            self.io.out(present.scenario_maximum(s))
 
 
 def pick_scenario(

@@ -236,6 +236,25 @@ class Session:
             return 100
         return max(0, min(100, int(100 * self.score / self.c.max_score + 1e-9)))
 
+    @property
+    def path_max(self) -> float:
+        """The most this game could still have earned on its own path: the points of the
+        questions it met, plus the heaviest way on from here (the scenario's maximum,
+        :attr:`max_score`, also counts questions this path never reaches: it is the
+        teacher's figure)."""
+        met = sum(r.max_points for r in self.records if r.counted)
+        if self.finished:
+            return met
+        return met + self.c._longest(self.visit.node_id, None, frozenset(self.answered))
+
+    @property
+    def path_percent(self) -> int:
+        """The score as a percentage of :attr:`path_max`."""
+        reach = self.path_max
+        if reach <= 0:
+            return 100
+        return max(0, min(100, int(100 * self.score / reach + 1e-9)))
+
     def progress(self) -> tuple[int, int]:
         """(question number i, of n) — n is the longest remaining path, so it may shrink."""
         done = len(self.answered)
@@ -342,7 +361,11 @@ class Session:
         branch = _branch_for(q, verdict)
         feedback = list(result.feedback)
         if branch is not None and branch.feedback:
-            feedback.append(branch.feedback)
+            if q.kind == "multiple":
+                # The summary first, then one line per choice picked (each labelled).
+                feedback.insert(0, branch.feedback)
+            else:
+                feedback.append(branch.feedback)
         before = dict(self.variables)
         record = AnswerRecord(
             node_id=node.id,
@@ -409,7 +432,14 @@ class Session:
             if choice is not None and choice.correct and choice.evidence is not None:
                 evidences.append(choice.evidence)
             else:
-                evidences.extend(c.evidence for c in q.choices if c.correct and c.evidence)
+                # In the order the choices were shown, as the feedback lines are.
+                place = {cid: n for n, cid in enumerate(self.visit.order)}
+                right = [
+                    (place.get(cid, len(place)), c.evidence)
+                    for cid, c in zip(_choice_ids(q), q.choices)
+                    if c.correct and c.evidence
+                ]
+                evidences.extend(e for _, e in sorted(right, key=lambda pair: pair[0]))
         if q.evidence is not None and not evidences:
             evidences.append(q.evidence)
         return tuple(self.c.evidence(e) for e in evidences)

@@ -199,7 +199,7 @@ class PlayScreen(Screen[Session | None]):
         s = self.session
         i, n = s.progress()
         where = f"Question {i} of {n}" if i else f"{n} questions ahead"
-        parts = [where, f"Score {s.score:g} / {s.max_score:g}"]
+        parts = [where, f"Score {present.path_score(s)}"]
         if s.streak >= 2:
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
@@ -489,7 +489,7 @@ class FeedbackScreen(Screen[None]):
             )
         with Horizontal(id="feedback-bar"):
             yield Static(
-                literal(f"Score {self.session.score:g} / {self.session.max_score:g}"),
+                literal(f"Score {present.path_score(self.session)}"),
                 id="feedback-score",
             )
         yield Footer()

@@ -45,9 +45,11 @@ class ResultsScreen(Screen[Next | None]):
         with VerticalScroll(id="results"):
             yield Static(Content("Results").stylize("bold"), classes="screen-title")
             yield Static(
-                literal(f"Score {s.score:g} / {s.max_score:g}  ({s.percent}%)").stylize("bold"),
+                literal(f"Score {present.path_score(s)}  ({s.path_percent}%)").stylize("bold"),
                 id="final-score",
             )
+            if present.scenario_maximum(s):
+                yield Static(literal(present.scenario_maximum(s)), classes="dim", id="scenario-max")
             yield Static(literal(f"Best streak: {s.best_streak}"), classes="dim")
             if ending is not None:
                 yield Static(literal(ending.title, "bold"), id="ending-title")
