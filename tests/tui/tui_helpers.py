@@ -289,7 +289,8 @@ def keys_for(session: Session, response: Any) -> list[str]:
     """The keys a player presses to give ``response`` to the open question, submit
     included: a digit (it chooses) then enter for single choice; arrows and enter for
     true/false; digits and arrows + space (alternating) then enter for multiple; ``u``
-    after arrows for order (enter twice when nothing moved); typed characters then enter for text and numbers."""
+    after arrows for order (enter twice when nothing moved); typed characters then
+    enter for text and numbers."""
     q = session.question
     assert q is not None
     shown = [c.id for c in session.choices()] if q.kind not in ("text", "numeric") else []
