@@ -444,10 +444,7 @@ class PlainPlayer:
     def _show_outcome(self, outcome: Outcome) -> None:
         s = self.session
         label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
-        self.io.out(
-            f"{label} · {points_text(outcome)} · "
-            f"score {present.path_score(s)}"
-        )
+        self.io.out(f"{label} · {points_text(outcome)} · score {present.path_score(s)}")
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
         for line in outcome.feedback:
