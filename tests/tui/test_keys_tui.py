@@ -15,7 +15,8 @@ from tui_helpers import (
     widget_text,
 )
 
-from newsquiz.tui.play import ChoiceList, FeedbackScreen, OrderList, PlayScreen
+from newsquiz.tui.article import ArticleScreen
+from newsquiz.tui.play import AnswerInput, ChoiceList, FeedbackScreen, OrderList, PlayScreen
 
 SCENARIO = bundled()
 
@@ -87,3 +88,41 @@ async def test_palette_drops_what_students_do_not_need() -> None:
         for hidden in ("Keys", "Screenshot", "Maximize", "Minimize"):
             assert hidden not in titles
         await settle(pilot)
+
+
+async def test_a_burst_of_backspaces_and_digits_is_applied_in_order() -> None:
+    """The real cause of "220" for "2022": Textual ran the box's backspace only after the
+    key had bubbled up to the app, and the digits queued behind it were inserted first.
+    Keys sent back to back (as a paste or a fast typist does) now land in order."""
+    app = resume_app(engine_until(SCENARIO, "two-sources"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await resume(pilot)
+        box = app.screen.query_one(AnswerInput)
+        await send(pilot, *"2023")
+        await send(pilot, *(["backspace"] * 4), *"2022")
+        assert box.value == "2022"
+        await send(pilot, "backspace", "backspace", "left", "9", "end", "1")
+        assert box.value == "2901"
+
+
+async def test_escape_leaves_the_box_and_typing_goes_back_into_it() -> None:
+    app = resume_app(engine_until(SCENARIO, "two-sources"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await resume(pilot)
+        box = app.screen.query_one(AnswerInput)
+        await send(pilot, *"20")
+        assert "escape: leave the box" in widget_text(app, "#instructions")
+        await send(pilot, "escape")
+        assert app.focused is None
+        text = widget_text(app, "#instructions").replace("\u00a0", " ")
+        assert "type or tab: back to your answer" in text and "escape: library" in text
+        await send(pilot, "2")  # not a command here: it goes back into the box
+        assert app.focused is box and box.value == "202"
+        # Tab back into the box keeps the answer (nothing selected to be replaced).
+        await send(pilot, "escape")
+        await send(pilot, "tab")
+        await send(pilot, "3")
+        assert app.focused is box and box.value == "2023"
+        await send(pilot, "escape")
+        await send(pilot, "a", wait=False)  # a letter that is a command stays a command
+        await until_screen(pilot, ArticleScreen)

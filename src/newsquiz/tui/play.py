@@ -119,8 +119,29 @@ class OrderUntouched(Message):
 
 
 class AnswerInput(Input):
+    """The typed-answer box.
+
+    Keys are applied in the order they were typed.  Textual runs an Input's own key
+    bindings (backspace, delete, arrows…) only once the key has bubbled up to the app,
+    while a typed character is inserted at once: in a burst (a paste, a fast typist,
+    < 10 ms apart) the digits after a backspace were inserted before it ran, and the
+    backspace then deleted one of them ("220" for "2022").  Here an editing key runs its
+    action as soon as the box receives it, so nothing overtakes it.  Focus coming back
+    (tab) does not select the whole answer, so the next key does not replace it.
+    """
+
     def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=plain(placeholder), classes="answer")
+        super().__init__(placeholder=plain(placeholder), classes="answer", select_on_focus=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority:
+                    event.stop()
+                    event.prevent_default()
+                    await self.run_action(binding.action)
+                    return
+        await super()._on_key(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -263,12 +284,15 @@ class PlayScreen(Screen[Session | None]):
             phrases = ["select all that apply", "space or 1–9: tick", "enter: answer"]
         elif q.kind == "order":
             phrases = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
-        else:
+        elif self._typing() or self.focused is widget:
             phrases = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
+        else:
+            # Out of the box: letters are commands again, typing goes back into it.
+            phrases = ["type or tab: back to your answer", "a: article", "escape: library"]
         if q is not None:
             left = len(s.hints_left())
             if left:
-                key = "ctrl+t" if isinstance(widget, Input) else "h"
+                key = "ctrl+t" if self._typing() else "h"
                 phrases.append(f"{key}: hint ({left} left)")
             if s.skippable:
                 phrases.append("s: skip")
@@ -398,20 +422,41 @@ class PlayScreen(Screen[Session | None]):
     def action_leave(self) -> None:
         self.dismiss(None)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Escape inside a typed answer first leaves the box, then the screen.
         focused = self.focused
+        widget = self.answer_widget
         if event.key == "escape" and isinstance(focused, Input):
             event.stop()
             event.prevent_default()
             self.set_focus(None)
-            self.refresh_bindings()
+            self._focus_changed()
+            return
+        if (
+            focused is None
+            and isinstance(widget, AnswerInput)
+            and event.is_printable
+            and event.character is not None
+        ):
+            active = self.app.active_bindings.get(event.key)
+            if active is None or not active.enabled:
+                # A key no command uses goes back into the box (never lost).
+                event.stop()
+                event.prevent_default()
+                widget.focus()
+                widget.insert_text_at_cursor(event.character)
+                self._focus_changed()
+
+    def _focus_changed(self) -> None:
+        self.refresh_bindings()
+        if self.answer_widget is not None and not self.session.finished:
+            self.show_instructions()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.refresh_bindings()
+        self._focus_changed()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self.refresh_bindings()
+        self._focus_changed()
 
     def _typing(self) -> bool:
         return isinstance(self.focused, Input)
