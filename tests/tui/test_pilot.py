@@ -45,6 +45,7 @@ from tui_helpers import (
     widget_text,
 )
 
+from newsquiz.engine.session import Session
 from newsquiz.tui.article import ArticleScreen, ArticleView
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.library import LibraryScreen
@@ -500,6 +501,11 @@ async def test_practise_what_i_missed() -> None:
         assert session.scenario.title == f"Practice: {SCENARIO.title}"
         # Straight to the first missed question, with no narrative.
         assert session.visit.node_id == "headline"
+        # The choices are reshuffled (issue 11): not the order the game showed.
+        first = Session(SCENARIO, SEED)
+        while first.visit.node_id != "headline":
+            first.advance()
+        assert [c.id for c in session.choices()] != [c.id for c in first.choices()]
         assert "Which headline does the article support?" in flat(screen_text(app))
         given = await play(pilot)
         assert given == ["right"] * 3
@@ -508,6 +514,13 @@ async def test_practise_what_i_missed() -> None:
         # Nothing left to practise: p is not offered.
         await press(pilot, "p")
         assert isinstance(app.screen, ResultsScreen)
+        # r is labelled for what it does here: the practice round again.
+        assert "r: practise these again" in flat(" ".join(static_texts(app)))
+        assert "Practise again" in flat(screen_text(app))
+        assert "Play again" not in flat(screen_text(app))
+        await press(pilot, "r")
+        await until_screen(pilot, PlayScreen)
+        assert session_of(app).scenario.title == f"Practice: {SCENARIO.title}"
 
 
 async def test_play_again_starts_a_fresh_game() -> None:

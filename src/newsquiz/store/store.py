@@ -504,7 +504,10 @@ class Store:
 
         def run(c: sqlite3.Connection) -> list[dict[str, Any]]:
             sql = """
-                SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
+                SELECT p.name, a.scenario_id, a.scenario_title,
+                    (SELECT count(*) FROM attempts AS b WHERE b.player_id = a.player_id
+                        AND b.scenario_id = a.scenario_id AND b.id <= a.id),
+                    s.seq, s.node_id,
                     s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
                     s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
                     a.topics

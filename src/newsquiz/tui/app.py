@@ -230,7 +230,8 @@ class NewsQuizApp(App[None]):
             missed = [r.node_id for r in session.records if r.counted and r.verdict != "correct"]
             if missed:
                 scenario = practice_scenario(session.scenario, missed)
-                self._play(Session(scenario, session.seed), fresh=False)
+                # A new seed: the choices come in a new order, not the one just seen.
+                self._play(Session(scenario, session.seed + 1), fresh=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

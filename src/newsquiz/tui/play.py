@@ -490,14 +490,15 @@ class FeedbackScreen(Screen[None]):
         self.outcome = outcome
 
     def compose(self) -> ComposeResult:
+        # What must be seen without scrolling at 80×24 comes first: the verdict, the
+        # student's answer (and the right one), and the highlighted evidence.  The
+        # feedback, the question and the paragraphs around the evidence follow.
         o = self.outcome
         with VerticalScroll(id="feedback"):
             verdict = literal(f" {present.verdict_label(o.verdict)} ").stylize("bold")
             points = "  " + present.points_text(o)
             css = f"verdict-{o.verdict}"
             node = self.session.scenario.node_map.get(o.node_id)
-            if node is not None and node.question is not None:
-                yield Static(prose(node.question.prompt), classes="dim feedback-question")
             yield Static(verdict + literal(points), id="verdict", classes=css)
             yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
             if o.verdict != "correct":
@@ -505,36 +506,51 @@ class FeedbackScreen(Screen[None]):
                     Content("Right answer: ").stylize("bold") + literal(o.correct_answer),
                     id="right-answer",
                 )
-            for text in o.feedback:
-                yield Static(prose(text), classes="feedback-text")
-            if o.explanation:
-                yield Static(prose(o.explanation), classes="explanation")
             for ev in o.evidence:
                 with Vertical(classes="evidence"):
                     yield Static(
                         literal(f"Evidence — paragraph {ev.paragraph}").stylize("bold"),
                         classes="evidence-title",
                     )
-                    if ev.before:
-                        before = present.cut_left(present.one_line(ev.before), present.CONTEXT)
-                        yield Static(literal(before), classes="context dim")
                     if ev.paragraph_text:
                         yield Static(
                             highlight(ev.paragraph_text, ev.start, ev.end), classes="evidence-text"
                         )
                     elif ev.quote:
                         yield Static(literal(f"“{ev.quote}”"), classes="evidence-text")
-                    if ev.after:
-                        after = present.cut_right(present.one_line(ev.after), present.CONTEXT)
-                        yield Static(literal(after), classes="context dim")
+            for text in o.feedback:
+                yield Static(prose(text), classes="feedback-text")
+            if o.explanation:
+                yield Static(prose(o.explanation), classes="explanation")
+            if node is not None and node.question is not None:
+                yield Static(
+                    Content("The question: ").stylize("bold") + prose(node.question.prompt),
+                    classes="dim feedback-question",
+                )
+            for ev in o.evidence:
+                # The paragraphs around the evidence, each with its number, apart from it.
+                if ev.before and ev.paragraph > 1:
+                    before = present.cut_left(present.one_line(ev.before), present.CONTEXT)
+                    yield Static(
+                        literal(f"Paragraph {ev.paragraph - 1} (before): ").stylize("bold")
+                        + literal(before),
+                        classes="context dim",
+                    )
+                if ev.after and ev.paragraph:
+                    after = present.cut_right(present.one_line(ev.after), present.CONTEXT)
+                    yield Static(
+                        literal(f"Paragraph {ev.paragraph + 1} (after): ").stylize("bold")
+                        + literal(after),
+                        classes="context dim",
+                    )
             if o.changes:
                 yield Static(Content(""), classes="changes")
-            yield Static(
-                Content("enter: continue  ·  o: open the article at the evidence"), classes="dim"
-            )
         with Horizontal(id="feedback-bar"):
             yield Static(
-                literal(f"Score {present.path_score(self.session)}"),
+                literal(
+                    f"Score {present.path_score(self.session)}  ·  enter: continue"
+                    + ("  ·  o: the article at the evidence" if o.evidence else "  ·  o: article")
+                ),
                 id="feedback-score",
             )
         yield Footer()

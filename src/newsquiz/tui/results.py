@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
+from newsquiz.engine.practice import PRACTICE_SUFFIX
 from newsquiz.engine.session import Session
 from newsquiz.tui.text import literal, prose
 
@@ -28,6 +29,8 @@ class ResultsScreen(Screen[Next | None]):
 
     BINDINGS = [
         Binding("r", "again", "Play again"),
+        # On a practice round's results, r practises the same questions again: said so.
+        Binding("r", "again_practice", "Practise again"),
         Binding("p", "practise", "Practise what I missed"),
         Binding("escape,l", "library", "Library"),
     ]
@@ -79,7 +82,8 @@ class ResultsScreen(Screen[Next | None]):
                                     literal(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
                                 )
             missed = len(self.missed())
-            hint = "r: play again  ·  escape: library"
+            again = "r: practise these again" if self.practice else "r: play again"
+            hint = f"{again}  ·  escape: library"
             if missed:
                 hint = f"p: practise the {missed} question(s) you missed  ·  " + hint
             yield Static(literal(hint), classes="dim")
@@ -89,10 +93,21 @@ class ResultsScreen(Screen[Next | None]):
         self.sub_title = "Results"
         self.query_one("#results", VerticalScroll).focus()
 
+    @property
+    def practice(self) -> bool:
+        return self.session.scenario.id.endswith(PRACTICE_SUFFIX)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "practise":
             return True if self.missed() else None
+        if action == "again":
+            return not self.practice
+        if action == "again_practice":
+            return self.practice
         return True
+
+    def action_again_practice(self) -> None:
+        self.dismiss("again")
 
     def action_again(self) -> None:
         self.dismiss("again")
