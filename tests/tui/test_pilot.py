@@ -268,11 +268,14 @@ async def test_help_from_play_and_feedback() -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_first(pilot)
-        for _ in range(2):
+        for first in ("Playing", "After an answer"):
             await press(pilot, "question_mark")
             await until_screen(pilot, HelpScreen)
             text = flat(screen_text(app))
-            assert "Keys" in text and "this help" in text
+            assert "Keys" in text and "this help" in all_text(app)
+            assert first in text  # on screen without scrolling
+            # The keys of the screen the player came from come first (issue 11).
+            assert widget_text(app, "#help-text").startswith(first)
             assert "hint (shows the cost first)" in all_text(app)
             await press(pilot, "escape")
             await until_screen(pilot, (PlayScreen, FeedbackScreen))
@@ -301,6 +304,7 @@ async def test_help_from_the_library() -> None:
         await press(pilot, "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert widget_text(app, "#help-text").startswith("Library")
 
 
 # ----------------------------------------------------------------------- library

@@ -235,7 +235,7 @@ class NewsQuizApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(HELP_SECTIONS.get(type(self.screen).__name__)))
 
     #: Textual's own palette entries a student does not need ("Keys" duplicates Help).
     HIDDEN_COMMANDS = frozenset({"Keys", "Screenshot", "Maximize", "Minimize"})
@@ -259,6 +259,16 @@ class NewsQuizApp(App[None]):
             )
             yield SystemCommand("Statistics", "History and success per topic", screen.action_stats)
             yield SystemCommand("Switch player", "Choose who is playing", screen.action_player)
+
+
+#: The help section for each screen: the one the player came from is shown first.
+HELP_SECTIONS = {
+    "LibraryScreen": "Library",
+    "PlayScreen": "Playing",
+    "FeedbackScreen": "After an answer",
+    "ResultsScreen": "Results",
+    "ArticleScreen": "Article",
+}
 
 
 def make_app(
