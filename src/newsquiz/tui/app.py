@@ -58,8 +58,12 @@ class NewsQuizApp(App[None]):
         seed: int | None = None,
         progress_factory: Callable[[], Progress] | None = None,
         library_cache: Path | None = None,
+        theme: object = None,
     ) -> None:
         super().__init__()
+        if isinstance(theme, str) and theme in self.available_themes:
+            # The saved theme before the first frame (not after saved progress opens).
+            self.theme = theme
         self.paths = list(paths)
         self.library_cache = library_cache
         #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.
@@ -278,6 +282,7 @@ def make_app(
     seed: int | None = None,
     progress_factory: Callable[[], Progress] | None = None,
     library_cache: Path | None = None,
+    theme: object = None,
 ) -> NewsQuizApp:
     """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
 
@@ -290,4 +295,5 @@ def make_app(
         seed=seed,
         progress_factory=progress_factory,
         library_cache=library_cache,
+        theme=theme,
     )
