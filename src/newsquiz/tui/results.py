@@ -31,7 +31,7 @@ class ResultsScreen(Screen[Next | None]):
         Binding("r", "again", "Play again"),
         # On a practice round's results, r practises the same questions again: said so.
         Binding("r", "again_practice", "Practise again"),
-        Binding("p", "practise", "Practise what I missed"),
+        Binding("p", "practise", "Practise missed"),
         Binding("escape,l", "library", "Library"),
     ]
 
