@@ -1103,13 +1103,21 @@ def test_visit_limit_stops_a_retry_loop() -> None:
 
 
 def test_default_visit_limit_allows_many_retries() -> None:
+    from newsquiz.engine.session import RETRY_CAP
+
     s = session_for(*teach_and_retry())
-    for _ in range(20):
+    for _ in range(RETRY_CAP - 1):
         s.answer("false")
         s.advance()
     s.answer("true")
     s.answer("true")
     assert s.finished
+    # Wrong every time: after RETRY_CAP tries play goes on by next (issue 11).
+    s = session_for(*teach_and_retry())
+    for _ in range(RETRY_CAP - 1):
+        s.answer("false")
+        s.advance()
+    assert s.answer("false").next_id == "after"
 
 
 def test_visit_limit_stops_a_loop_of_skipped_nodes() -> None:

@@ -452,7 +452,9 @@ class PlainPlayer:
                 self.io.out(clean(line.strip()))
         if outcome.explanation.strip():
             self.io.out(clean(outcome.explanation.strip()))
-        if outcome.verdict != "correct" and outcome.correct_answer:
+        if outcome.tries_left:
+            self.io.out(present.tries_left(outcome.tries_left))
+        elif outcome.verdict != "correct" and outcome.correct_answer:
             self.io.out(f"Correct answer: {clean(outcome.correct_answer)}")
         for ev in outcome.evidence:
             snippet = evidence_snippet(ev, mark=lambda q: self.io.style(q, _BOLD))

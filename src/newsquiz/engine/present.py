@@ -63,6 +63,11 @@ def choice_feedback(choice: str, feedback: str) -> str:
     return f"“{choice.strip()}” — {feedback.strip()}"
 
 
+def tries_left(n: int) -> str:
+    """On a retry route, while the answer stays hidden."""
+    return f"Not yet: the answer is not shown. {n} more {'try' if n == 1 else 'tries'} left."
+
+
 #: Said when a player leaves a game before its end with progress being kept.
 PROGRESS_SAVED = "Your progress is saved: play this scenario again to resume."
 
