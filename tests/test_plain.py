@@ -97,7 +97,10 @@ def test_golden_transcript() -> None:
     # The script must still play through to an ending; if the bundled scenario changed
     # so much that it does not, fix GOLDEN_SCRIPT before regenerating.
     assert "\nThe end: " in output, output[-2000:]
-    assert output.splitlines()[-1].startswith("Final score: ")
+    assert "\nFinal score: " in output
+    # Then the review and, as in the app, the practice offer (input ends there).
+    assert "\nReview\n" in output
+    assert output.splitlines()[-1].startswith("Type p to practise the 3 question(s)")
     if os.environ.get("NEWSQUIZ_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(output, encoding="utf-8")
@@ -482,7 +485,7 @@ def test_subprocess_piped_game_to_the_end() -> None:
     assert proc.stderr == ""
     assert "\x1b" not in proc.stdout
     assert proc.stdout == GOLDEN.read_text(encoding="utf-8")
-    assert proc.stdout.splitlines()[-1].startswith("Final score: ")
+    assert proc.stdout.splitlines()[-1].startswith("Type p to practise")
 
 
 def test_subprocess_piped_input_runs_out() -> None:
@@ -495,3 +498,19 @@ def test_subprocess_no_arguments_plays_the_bundled_scenarios() -> None:
     proc = _run([], "")
     assert proc.returncode == 0, proc.stderr
     assert "plain mode" in proc.stderr
+
+
+def test_review_and_practice_round_as_the_app() -> None:
+    """After the ending: every answer reviewed, then p plays the missed questions again,
+    reshuffled; Enter (or the end of input) finishes."""
+    script = [*GOLDEN_SCRIPT, "p"]
+    code, output = play(script)
+    assert code == 0
+    review = output.split("\nReview\n", 1)[1]
+    assert review.startswith("1. ✓ Correct: Which headline does the article support?")
+    assert "   Correct answer: " in review
+    practice = review.split("Practice: Elbow brush in Delhi", 1)[1]
+    assert "Question 1 of 3" in practice
+    assert "What should the fact-checker do with this line?" in practice
+    code, output = play([*GOLDEN_SCRIPT, ""])
+    assert "Practice:" not in output

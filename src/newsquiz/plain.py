@@ -52,7 +52,7 @@ from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
 from newsquiz.engine.present import EVIDENCE_WIDTH, hint_price, points_text
-from newsquiz.engine.session import Outcome, Response, Session
+from newsquiz.engine.session import AnswerRecord, Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
 from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
@@ -481,6 +481,47 @@ class PlainPlayer:
         self.io.out(f"Final score: {present.path_score(s)} ({s.path_percent}%)")
         if present.scenario_maximum(s):
             self.io.out(present.scenario_maximum(s))
+        self._review(counted)
+        self._offer_practice()
+
+    def _review(self, counted: Sequence[AnswerRecord]) -> None:
+        """Every answer again, as the app's results show them."""
+        if not counted:
+            return
+        self.io.out()
+        self.io.out(self.io.style("Review", _BOLD))
+        for n, record in enumerate(counted, 1):
+            self.io.out(
+                f"{n}. {present.verdict_label(record.verdict)}: {clean(record.question.strip())}"
+            )
+            if record.verdict != "skipped":
+                self.io.out(f"   You answered: {clean(record.your_answer)}")
+            if record.verdict != "correct":
+                self.io.out(f"   Correct answer: {clean(record.correct_answer)}")
+
+    def _offer_practice(self) -> None:
+        """As the app does: practise the questions missed (a line ``p``), or finish."""
+        s = self.session
+        missed = [r.node_id for r in s.records if r.counted and r.verdict != "correct"]
+        if not missed or s.halted is not None:
+            return
+        from newsquiz.engine.practice import practice_scenario
+
+        self.io.out()
+        try:
+            raw = self.io.read(
+                f"Type p to practise the {len(missed)} question(s) you missed, "
+                "or press Enter to finish: "
+            )
+        except _Stop:
+            self.io.out()
+            return
+        if raw.strip().lower() != "p":
+            return
+        practice = Session(practice_scenario(s.scenario, missed), s.seed + 1)
+        player = PlainPlayer(practice, self.io.stdin, self.io.stdout, self.io.colour)
+        player.io = self.io
+        player.run()
 
 
 def pick_scenario(
