@@ -22,6 +22,9 @@ for true/false; the item numbers in the right order for ordering questions (``3 
 free text or a number otherwise.  A text answer that is exactly one of the command
 letters is taken as the command.
 
+After the ending, every answer is reviewed and the player is offered a practice round of
+the questions missed (``p``; Enter or the end of input finishes), as in the app.
+
 End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
 Ctrl-C does the same with exit status 130.
 
