@@ -112,3 +112,46 @@ def test_plain_survives_fifty_wrong_answers() -> None:
     assert code == 0
     assert "cannot go on" not in out.getvalue()
     assert "The end" in out.getvalue()
+
+
+RETRY_LOOP = """\
+format: 1
+id: retry-loop
+title: Retry loop
+variables:
+  tries: 0
+article:
+  headline: Ministers meet briefly in Delhi
+  text: |
+    The two foreign ministers met on Thursday on the sidelines of the G20 in Delhi.
+nodes:
+  - id: q
+    question:
+      kind: truefalse
+      prompt: The ministers met in Delhi.
+      answer: "true"
+      evidence: met on Thursday on the sidelines of the G20 in Delhi
+      on_wrong:
+        goto: teach
+        set: {tries: tries + 1}
+    next: end
+  - id: teach
+    text: Read the article again.
+    next: q
+endings:
+  - id: done
+    title: Done
+"""
+
+
+def test_newsquiz_test_passes_a_retry_loop_that_only_counts(tmp_path: Any, capsys: Any) -> None:
+    """A retry loop that increments a counter always keeps its exit (the question's
+    next) reachable: `newsquiz test` no longer reports it as endless (it used to fail
+    with "visited more than 50 times")."""
+    from newsquiz.cli import main
+
+    path = tmp_path / "retry.yaml"
+    path.write_text(RETRY_LOOP, encoding="utf-8")
+    assert main(["test", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "OK" in out and "visited more than" not in out
