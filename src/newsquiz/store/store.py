@@ -432,6 +432,18 @@ class Store:
 
     # --------------------------------------------------------------- reporting
 
+    def in_progress_ids(self, player: str) -> set[str]:
+        """The scenario ids of the player's unfinished attempts (one query)."""
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT DISTINCT a.scenario_id FROM attempts AS a "
+                "JOIN players AS p ON p.id = a.player_id "
+                "WHERE p.name = ? AND a.status = 'in_progress'",
+                (clean_name(player),),
+            ).fetchall()
+        )
+        return {r[0] for r in rows if isinstance(r[0], str)}
+
     def best_scores(self, player: str) -> dict[str, int]:
         """``{scenario_id: best percentage of a finished attempt}``."""
 

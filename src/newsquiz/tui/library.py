@@ -7,7 +7,6 @@ UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,55 +17,16 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 
 from newsquiz.scenario.library import Entry, matches, scan
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.dialogs import DiagnosticsScreen
+from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
 
 if TYPE_CHECKING:
     from newsquiz.scenario.model import Scenario
-
-
-def _entry_prompt(entry: Entry, progress: Progress) -> Content:
-    s = entry.summary
-    if not s.ok:
-        return (
-            Content("⚠ ").stylize("bold")
-            + literal(entry.path.name, "bold")
-            + Content("  cannot be played\n  ")
-            + literal(entry.problem)
-        )
-    meta = [part for part in (s.outlet, _date(s.published)) if part]
-    line2 = [
-        " · ".join(meta),
-        ", ".join(s.topics),
-        f"{s.questions} questions",
-        f"~{s.minutes} min",
-        s.difficulty,
-    ]
-    badges = Content("")
-    best = progress.best_percent(s.id)
-    if best is not None:
-        badges += literal(f"  best {best}%").stylize("bold")
-    if progress.has_saved(s.id):
-        badges += Content("  ▶ in progress").stylize("bold")
-    return (
-        literal(s.title, "bold")
-        + badges
-        + Content("\n  ")
-        + literal("  ·  ".join(part for part in line2 if part))
-    )
-
-
-def _date(iso: str) -> str:
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{d.day} {d:%B %Y}"
 
 
 class LibraryScreen(Screen[None]):
@@ -114,12 +74,16 @@ class LibraryScreen(Screen[None]):
         self.cache = cache
         self.entries: list[Entry] = []
         self.shown: list[Entry] = []
+        #: Badges for the whole library, read in two queries when the list may have
+        #: changed (loaded, back from a game, another player) — never per keystroke.
+        self.best: dict[str, int] = {}
+        self.saved: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
         with Vertical(id="library"):
             yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
-            yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
+            yield ScenarioList(id="scenarios")
             yield Static(id="library-status", classes="dim")
         yield Footer()
 
@@ -144,24 +108,25 @@ class LibraryScreen(Screen[None]):
     def loaded(self, entries: list[Entry]) -> None:
         first = not self.entries
         self.entries = entries
+        self.refresh_badges()
         self.refresh_list()
         self.post_message(self.Listed(self, first))
+
+    def refresh_badges(self) -> None:
+        self.best, self.saved = self.progress.badges()
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
         self.shown = [e for e in self.entries if matches(e, query)]
-        options = self.query_one("#scenarios", OptionList)
-        previous = options.highlighted
-        options.clear_options()
-        for entry in self.shown:
-            options.add_option(Option(_entry_prompt(entry, self.progress)))
+        listing = self.query_one("#scenarios", ScenarioList)
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
-            options.add_option(Option(literal(f"No scenarios found in {where}."), disabled=True))
-        elif not self.shown:
-            options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
-        if self.shown:
-            options.highlighted = min(previous or 0, len(self.shown) - 1)
+            empty = f"No scenarios found in {where}."
+        else:
+            empty = "Nothing matches the filter."
+        listing.show(
+            self.shown, best=self.best, saved=self.saved, empty=empty, keep=listing.highlighted
+        )
         bad = sum(1 for e in self.entries if not e.ok)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
@@ -180,21 +145,21 @@ class LibraryScreen(Screen[None]):
         self.refresh_list()
 
     def action_cursor(self, delta: int) -> None:
-        options = self.query_one("#scenarios", OptionList)
+        listing = self.query_one("#scenarios", ScenarioList)
         if not self.shown:
             return
-        current = options.highlighted or 0
-        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+        current = listing.highlighted or 0
+        listing.highlighted = max(0, min(len(self.shown) - 1, current + delta))
 
     def action_clear(self) -> None:
         self.query_one("#filter", Input).value = ""
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_scenario_list_chosen(self, event: ScenarioList.Chosen) -> None:
         event.stop()
         self.action_play()
 
     def selected(self) -> Entry | None:
-        index = self.query_one("#scenarios", OptionList).highlighted
+        index = self.query_one("#scenarios", ScenarioList).highlighted
         if index is None or not 0 <= index < len(self.shown):
             return None
         return self.shown[index]
@@ -223,6 +188,7 @@ class LibraryScreen(Screen[None]):
             if name and name != self.progress.player:
                 self.progress.switch_player(name)
                 toast(self, f"Now playing as {name}.")
+            self.refresh_badges()
             self.refresh_list()
 
         self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
@@ -243,4 +209,5 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self.entries:
+            self.refresh_badges()
             self.refresh_list()
