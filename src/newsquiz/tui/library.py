@@ -6,6 +6,7 @@ UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from newsquiz.scenario.library import Entry, matches, scan
+from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.dialogs import DiagnosticsScreen
 from newsquiz.tui.scenario_list import ScenarioList
@@ -78,6 +79,7 @@ class LibraryScreen(Screen[None]):
         #: changed (loaded, back from a game, another player) — never per keystroke.
         self.best: dict[str, int] = {}
         self.saved: frozenset[str] = frozenset()
+        self._reading = ""  # progress of reading new or changed files
 
     def compose(self) -> ComposeResult:
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
@@ -90,20 +92,46 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Library"
         self.query_one("#filter", Input).focus()
-        # Usually every file is unchanged: list them from the cache at once; anything
-        # to read and validate is done off the event loop.
-        cached = scan(self.paths, self.cache, cached_only=True)
+        # The list the cache remembers is shown at once, without touching a file; the
+        # files are then checked off the event loop (new or changed ones read, with
+        # progress in the status line) and the list is replaced if anything differs.
+        cached = cached_entries(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
-        self.load(refresh=cached is None)
+        self.load()
 
     @work(thread=True, exclusive=True, group="library")
-    def load(self, refresh: bool = True) -> None:
-        if refresh:
-            entries = scan(self.paths, self.cache)
-            self.app.call_from_thread(self.loaded, entries)
-        elif self.entries:
-            self.app.call_from_thread(self.post_message, self.Listed(self, first=False))
+    def load(self) -> None:
+        last = 0.0
+
+        def reading(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done == total or now - last > 0.2:
+                last = now
+                self.app.call_from_thread(self.reading, done, total)
+
+        entries = scan(self.paths, self.cache, on_progress=reading)
+        self.app.call_from_thread(self.checked, entries)
+
+    def reading(self, done: int, total: int) -> None:
+        """Say how far the reading of new or changed files has got."""
+        if done < total:
+            self._reading = f"reading new or changed files: {done:,} of {total:,}…"
+        else:
+            self._reading = ""
+        self._update_status()
+
+    def checked(self, entries: list[Entry]) -> None:
+        """The files as they are on disk: replace the list if it differs."""
+
+        def key(es: list[Entry]) -> list[tuple[str, Summary]]:
+            return [(str(e.path.resolve()), e.summary) for e in es]
+
+        if not self.entries or key(entries) != key(self.entries):
+            self.loaded(entries)
+        else:
+            self.post_message(self.Listed(self, first=False))
 
     def loaded(self, entries: list[Entry]) -> None:
         first = not self.entries
@@ -127,10 +155,19 @@ class LibraryScreen(Screen[None]):
         listing.show(
             self.shown, best=self.best, saved=self.saved, empty=empty, keep=listing.highlighted
         )
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if not self.entries and self._reading:
+            status = self._reading[0].upper() + self._reading[1:]
+            self.query_one("#library-status", Static).update(literal(status))
+            return
         bad = sum(1 for e in self.entries if not e.ok)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
             status += f" · {bad} broken (enter: why)"
+        if self._reading:
+            status += f" · {self._reading}"
         status += f" · player: {self.progress.player}"
         if not self.progress.saving:
             status += " · not saving"
