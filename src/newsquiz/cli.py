@@ -562,6 +562,10 @@ def build_parser() -> argparse.ArgumentParser:
     from newsquiz.moodle_cli import add_moodle_commands
 
     add_moodle_commands(sub)  # import, export-gift
+
+    from newsquiz.class_cli import add_class_commands
+
+    add_class_commands(sub)  # serve, class report|import|play
     return parser
 
 
