@@ -88,6 +88,7 @@ class NewsQuizApp(App[None]):
             from newsquiz.tui.classroom import NameScreen
 
             library.can_switch_player = False
+            self.play_single_file = False  # the student chooses, after giving a name
             classroom = self.classroom
             self.push_screen(
                 NameScreen(classroom.name, classroom.roster),
