@@ -44,6 +44,12 @@ class NameScreen(Screen[str]):
     """A student says who they are: a name from the roster, or typed when there is no
     roster.  ``dismiss(name)``.  There is no way back: nothing is played without a name."""
 
+    DEFAULT_CSS = """
+    NameScreen { align: center middle; }
+    NameScreen #dialog { width: 60; height: auto; max-height: 90%; }
+    NameScreen #roster { height: auto; max-height: 20; }
+    """
+
     def __init__(self, class_name: str, roster: list[str] | None = None) -> None:
         super().__init__()
         self.class_name = class_name
