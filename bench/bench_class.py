@@ -38,8 +38,11 @@ def scenario_yaml(questions: int = QUESTIONS) -> str:
     (key 1 is always the first choice), then one ending."""
     facts = [
         ("Where did the ministers meet?", ["Geneva", "Delhi", "Oslo"], "met in Geneva"),
-        ("How long did the meeting last?", ["Four hours", "Two days", "One hour"],
-         "lasted four hours"),  # fmt: skip
+        (
+            "How long did the meeting last?",
+            ["Four hours", "Two days", "One hour"],
+            "lasted four hours",
+        ),  # fmt: skip
         ("When will they meet again?", ["In March", "In May", "Never"], "meet again in March"),
     ]
     lines = [
@@ -106,6 +109,16 @@ def start_server(
     if "served at" not in line:
         proc.kill()
         raise RuntimeError(f"newsquiz serve did not start: {line}{proc.stdout.read()}")
+    deadline = time.monotonic() + 30  # the message comes just before the port is open
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("newsquiz serve did not open its port") from None
+            time.sleep(0.05)
     return Server(proc, f"http://127.0.0.1:{port}", data_dir)
 
 
