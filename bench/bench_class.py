@@ -42,7 +42,7 @@ def scenario_yaml(questions: int = QUESTIONS) -> str:
             "How long did the meeting last?",
             ["Four hours", "Two days", "One hour"],
             "lasted four hours",
-        ),  # fmt: skip
+        ),
         ("When will they meet again?", ["In March", "In May", "Never"], "meet again in March"),
     ]
     lines = [
@@ -101,15 +101,13 @@ def start_server(
     argv = [sys.executable, "-m", "newsquiz", "--data-dir", str(data_dir), "serve"]
     argv += ["--class", class_name, "--host", "127.0.0.1", "--port", str(port), *extra]
     argv += [str(p) for p in paths]
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "served at" not in line:
-        proc.kill()
-        raise RuntimeError(f"newsquiz serve did not start: {line}{proc.stdout.read()}")
-    deadline = time.monotonic() + 30  # the message comes just before the port is open
+    # The server's output goes to a file: a pipe nobody reads would fill and stop it.
+    log = data_dir.parent / f"serve-{port}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+    deadline = time.monotonic() + 60
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -117,8 +115,12 @@ def start_server(
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("newsquiz serve did not open its port") from None
+                text = log.read_text(errors="replace")
+                raise RuntimeError(f"newsquiz serve did not start: {text}") from None
             time.sleep(0.05)
+    if "served at" not in log.read_text(errors="replace"):
+        proc.kill()
+        raise RuntimeError(f"newsquiz serve said: {log.read_text(errors='replace')}")
     return Server(proc, f"http://127.0.0.1:{port}", data_dir)
 
 
@@ -207,22 +209,31 @@ async def _run(server: Server, n: int, ramp_s: float) -> tuple[list[float], int]
 
     sampler = asyncio.create_task(sample())
 
+    failures: list[str] = []
+
     async def one(i: int) -> None:
         await asyncio.sleep(i * ramp_s)
-        await play(server.url, f"student{i + 1:03d}", latencies)
+        try:
+            await play(server.url, f"student{i + 1:03d}", latencies)
+        except Exception as err:  # counted: the report will miss this student's answers
+            failures.append(f"student{i + 1:03d}: {type(err).__name__}: {err}"[:300])
 
     try:
         await asyncio.gather(*(one(i) for i in range(n)))
     finally:
         done.set()
         await sampler
+    for f in failures[:5]:
+        print("  failed:", f, flush=True)
     return latencies, peak
 
 
 def class_report(data_dir: Path, class_name: str) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "-m", "newsquiz", "--data-dir", str(data_dir), "class", "report"]
-        + ["--class", class_name, "--format", "json"],
+        [
+            *(sys.executable, "-m", "newsquiz", "--data-dir", str(data_dir)),
+            *("class", "report", "--class", class_name, "--format", "json"),
+        ],
         capture_output=True,
         text=True,
         check=True,

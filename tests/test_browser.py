@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from bench.bench_class import class_report, scenario_yaml, start_server
+
 from newsquiz.serve.student import screen_text
 
 ROOT = Path(__file__).resolve().parent.parent

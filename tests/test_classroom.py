@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from bench.bench_class import scenario_yaml
+
 from newsquiz.cli import main as cli_main
 from newsquiz.engine.session import Session
 from newsquiz.scenario.loader import loads
@@ -84,7 +84,7 @@ def test_report_text_csv_html(class_data: Path, capsys: pytest.CaptureFixture[st
     assert "ada: 1 attempt(s), 1 finished, best 100%" in text
     assert "most chosen wrong: Delhi (×2)" in text
     rows = list(csv.reader(io.StringIO(report(class_data, "csv", capsys))))
-    assert ["student", "ada", "1", "1", "100", "100"] == rows[1][:6]
+    assert rows[1][:6] == ["student", "ada", "1", "1", "100", "100"]
     assert any(r[:3] == ["question", "class-bench", "q1"] and r[6] == "0.25" for r in rows)
     page = report(class_data, "html", capsys)
     assert page.startswith("<!DOCTYPE html>") and "</html>" in page

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from bench.bench_class import QUESTIONS, Server, class_report, play, scenario_yaml, start_server
+
 from newsquiz.serve.student import Student
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from newsquiz.store.classroom import ClassReport
     from newsquiz.store.store import Store
+    from newsquiz.tui.classroom import ClassReports
 
 
 def add_class_commands(sub: Any) -> None:
@@ -162,6 +163,37 @@ def class_report(folder: Path, name: str) -> ClassReport | None:
         return None
     with store:
         return store._read(lambda c: build_report(c, name))
+
+
+def class_reports(data_dir: str | None) -> ClassReports:
+    """The teacher's classes in ``data_dir``, for the app's Class screen."""
+    from newsquiz.store.classroom import CLASS_NAME, build_report
+    from newsquiz.store.paths import data_dir as resolve
+    from newsquiz.tui.classroom import ClassReports
+
+    root = resolve(data_dir) / "classes"
+
+    def names() -> list[str]:
+        try:
+            found = [p.name for p in root.iterdir() if (p / "progress.sqlite3").is_file()]
+        except OSError:
+            return []
+        return sorted((n for n in found if CLASS_NAME.fullmatch(n)), key=str.casefold)
+
+    def report(name: str) -> ClassReport:
+        found = class_report(root / name, name)
+        return found if found is not None else build_empty(name)
+
+    def build_empty(name: str) -> ClassReport:
+        import sqlite3
+
+        from newsquiz.store.schema import MIGRATIONS
+
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(str(MIGRATIONS[0]))
+        return build_report(conn, name)
+
+    return ClassReports(names, report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

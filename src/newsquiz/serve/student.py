@@ -7,6 +7,7 @@ Used by ``make bench`` and the tests; it only ever connects to the address it is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from typing import Any
@@ -74,10 +75,8 @@ class Student:
             if left <= 0:
                 raise TimeoutError(f"none of {wanted!r} on screen; last: {shown[-300:]!r}")
             self._changed.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(left, 1.0))
-            except asyncio.TimeoutError:
-                pass
 
     async def keys(self, data: str) -> None:
         await self._ws.send_json(["stdin", data])
