@@ -155,17 +155,30 @@ def pss_kib(pid: int) -> int:
 
 
 async def play(
-    url: str, name: str, latencies: list[float], questions: int = QUESTIONS, think_s: float = 1.0
+    url: str,
+    name: str,
+    latencies: list[float],
+    questions: int = QUESTIONS,
+    think_s: float = 1.0,
+    joined: list[float] | None = None,
+    all_in: asyncio.Event | None = None,
 ) -> None:
     """One student: name, start the scenario, answer each question (after ``think_s``
-    seconds of reading it), see the ending."""
+    seconds of reading it), see the ending.  The time from opening the page to the
+    library goes in ``joined``; with ``all_in``, wait for it before starting (so that
+    answering is measured once the class has joined)."""
     s = Student(url)
+    t_open = time.perf_counter()
     await s.connect()
     try:
         await s.wait_for("Type your name", timeout=300)
         mark = s.mark()
         await s.keys(name + "\r")
-        await s.wait_for(f"player: {name}", since=mark, timeout=120)
+        await s.wait_for(f"player: {name}", since=mark, timeout=300)
+        if joined is not None:
+            joined.append(time.perf_counter() - t_open)
+        if all_in is not None:
+            await all_in.wait()
         mark = s.mark()
         await s.keys("\r")
         for i in range(questions):
@@ -191,12 +204,15 @@ class ClassRun:
     pss_per_student_mib: float
     server_pss_mib: float
     wall_s: float
+    join_p50_s: float
+    join_max_s: float
     answers_in_report: int
     students_in_report: int
 
 
-async def _run(server: Server, n: int, ramp_s: float) -> tuple[list[float], int]:
+async def _run(server: Server, n: int, ramp_s: float) -> tuple[list[float], int, list[float]]:
     latencies: list[float] = []
+    joined: list[float] = []
     peak = 0
     done = asyncio.Event()
 
@@ -210,22 +226,35 @@ async def _run(server: Server, n: int, ramp_s: float) -> tuple[list[float], int]
     sampler = asyncio.create_task(sample())
 
     failures: list[str] = []
+    all_in = asyncio.Event()
 
     async def one(i: int) -> None:
         await asyncio.sleep(i * ramp_s)
         try:
-            await play(server.url, f"student{i + 1:03d}", latencies)
+            await play(server.url, f"student{i + 1:03d}", latencies, joined=joined, all_in=all_in)
         except Exception as err:  # counted: the report will miss this student's answers
             failures.append(f"student{i + 1:03d}: {type(err).__name__}: {err}"[:300])
+        finally:
+            if not all_in.is_set():
+                joined.append(float("nan"))  # (failed before joining: still counted in)
+
+    async def start_together() -> None:
+        while len(joined) < n:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(2)  # the last apps settle
+        all_in.set()
+
+    starter = asyncio.create_task(start_together())
 
     try:
         await asyncio.gather(*(one(i) for i in range(n)))
     finally:
         done.set()
         await sampler
+        starter.cancel()
     for f in failures[:5]:
         print("  failed:", f, flush=True)
-    return latencies, peak
+    return latencies, peak, joined
 
 
 def class_report(data_dir: Path, class_name: str) -> dict[str, object]:
@@ -251,7 +280,7 @@ def run_class(n: int, ramp_s: float = 0.1) -> ClassRun:
         try:
             server_pss = pss_kib(server.process.pid)
             t0 = time.perf_counter()
-            latencies, peak = asyncio.run(_run(server, n, ramp_s))
+            latencies, peak, joined = asyncio.run(_run(server, n, ramp_s))
             wall = time.perf_counter() - t0
         finally:
             server.stop()
@@ -266,20 +295,26 @@ def run_class(n: int, ramp_s: float = 0.1) -> ClassRun:
         pss_per_student_mib=peak / 1024 / n,
         server_pss_mib=server_pss / 1024,
         wall_s=wall,
+        join_p50_s=statistics.median(j for j in joined if j == j),
+        join_max_s=max(j for j in joined if j == j),
         answers_in_report=int(report["total_answers"]),  # type: ignore[call-overload]
         students_in_report=sum(1 for s in students if s["answers"] == QUESTIONS),
     )
 
 
 def main() -> None:
-    print(f"cores: {os.cpu_count()}; scenario: {QUESTIONS} questions; students join 0.1 s apart")
+    print(
+        f"cores: {os.cpu_count()}; scenario: {QUESTIONS} questions; students open the page "
+        "0.1 s apart, all start answering once all have joined, 1 s reading per question"
+    )
     for n in (30, 100):
         r = run_class(n)
         ok = r.answers_in_report == n * QUESTIONS and r.students_in_report == n
         print(
             f"{n:>3} students: answer→feedback p50 {r.p50_ms:.0f} ms, p99 {r.p99_ms:.0f} ms; "
             f"memory {r.pss_per_student_mib:.1f} MiB per student (PSS at peak), server "
-            f"{r.server_pss_mib:.1f} MiB; all played in {r.wall_s:.0f} s; class report: "
+            f"{r.server_pss_mib:.1f} MiB; joining (page → library) p50 {r.join_p50_s:.1f} s, "
+            f"last {r.join_max_s:.1f} s; all played in {r.wall_s:.0f} s; class report: "
             f"{r.answers_in_report}/{n * QUESTIONS} answers, {r.students_in_report}/{n} "
             f"students complete — {'PASS' if ok else 'FAIL'}",
             flush=True,
