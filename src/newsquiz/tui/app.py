@@ -33,7 +33,7 @@ from newsquiz.store.tracker import Progress
 from newsquiz.tui.classroom import ClassReports, Classroom
 from newsquiz.tui.dialogs import ChoiceScreen, HelpScreen
 from newsquiz.tui.library import LibraryScreen
-from newsquiz.tui.text import toast
+from newsquiz.tui.text import plain, toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
@@ -68,7 +68,7 @@ class NewsQuizApp(App[None]):
         #: Served to a class (``newsquiz serve``): a student plays as one name only.
         self.classroom = classroom
         if classroom is not None:
-            self.title = f"newsquiz — class {classroom.name}"
+            self.title = plain(f"newsquiz — class {classroom.name}")
         self.paths = list(paths)
         self.library_cache = library_cache
         #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.

@@ -62,10 +62,10 @@ class NameScreen(Screen[str]):
                 classes="dialog-title",
             )
             if self.roster:
-                yield Static("Pick your name and press enter.")
+                yield Static(literal("Pick your name and press enter."))
                 yield OptionList(*[Option(literal(n)) for n in self.roster], id="roster")
             else:
-                yield Static("Type your name and press enter.")
+                yield Static(literal("Type your name and press enter."))
                 yield Input(placeholder="your name", id="name", max_length=MAX_NAME)
         yield Footer()
 
@@ -115,13 +115,13 @@ class ClassScreen(Screen[None]):
             )
             yield Static(Content("Students").stylize("bold"))
             if not r.students:
-                yield Static("No student has played yet.")
+                yield Static(literal("No student has played yet."))
             for s in r.students:
                 best = "—" if s.best_percent is None else f"{s.best_percent}%"
                 latest = "—" if s.latest_percent is None else f"{s.latest_percent}%"
                 yield Static(
                     literal(s.name)
-                    + Content(
+                    + literal(
                         f"  attempts {s.attempts} (finished {s.finished})  best {best}"
                         f"  latest {latest}  time {round(s.seconds / 60, 1)} min"
                     )
@@ -135,9 +135,9 @@ class ClassScreen(Screen[None]):
                 )
                 median = "—" if q.median_seconds is None else f"{q.median_seconds:g}s"
                 yield Static(
-                    Content(f"{_bar(q.success)} {_pct(q.success):>4}  ")
+                    literal(f"{_bar(q.success)} {_pct(q.success):>4}  ")
                     + literal(q.question)
-                    + Content(f"  ({q.correct}/{q.answered}, median {median}, hints {q.hint_uses})")
+                    + literal(f"  ({q.correct}/{q.answered}, median {median}, hints {q.hint_uses})")
                     + wrong
                 )
             yield Static(Content("Scenarios").stylize("bold"))
@@ -145,7 +145,7 @@ class ClassScreen(Screen[None]):
                 endings = ", ".join(f"{t} ×{n}" for t, n in sorted(sc.endings.items()))
                 yield Static(
                     literal(sc.title)
-                    + Content(
+                    + literal(
                         f"  attempts {sc.attempts}, finished {sc.finished}"
                         f" ({_pct(sc.completion)}), imported {sc.imported}"
                     )
