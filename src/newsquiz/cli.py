@@ -325,6 +325,9 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
         library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
         theme=peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
     )
+    from newsquiz.class_cli import class_reports
+
+    app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
     app.run()
     return int(app.return_code or 0)
 
@@ -563,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
     from newsquiz.moodle_cli import add_moodle_commands
 
     add_moodle_commands(sub)  # import, export-gift
+
+    from newsquiz.class_cli import add_class_commands
+
+    add_class_commands(sub)  # serve, class report|import|play
     return parser
 
 
