@@ -186,7 +186,7 @@ async def play(
             await asyncio.sleep(think_s)  # a student reads the question
             mark = s.mark()
             t0 = time.perf_counter()
-            await s.keys("1")
+            await s.keys("1\r")  # a number chooses, enter answers
             await s.wait_for(("Correct", "Wrong"), since=mark, timeout=120)
             latencies.append(time.perf_counter() - t0)
             mark = s.mark()

@@ -111,7 +111,7 @@ def test_a_class_plays_in_chromium(tmp_path: Path) -> None:
         for n in (1, 2, 3):
             page.wait_for(f"{n}. ", since=mark)
             mark = page.mark()
-            page.type("1")
+            page.type("1\n")  # a number chooses, enter answers
             page.wait_for("Correct", since=mark)
             mark = page.mark()
             page.type("\n")

@@ -378,8 +378,10 @@ def test_numeric_invalid_changes_nothing(bad: Any) -> None:
         (["a", "b", "c", "d"], "partial", 2.0),  # (3 - 1) / 3
         (["a", "b", "d"], "partial", 1.0),  # (2 - 1) / 3
         (["a", "b", "c", "d", "e"], "partial", 1.0),  # (3 - 2) / 3
-        (["a", "d"], "wrong", 0.0),  # (1 - 1) / 3
-        (["a", "d", "e"], "wrong", 0.0),  # (1 - 2) / 3 floored at 0
+        # Some right, some wrong: partly correct even when the points cancel out
+        # (issue 11: never "Wrong" beside a line that says "Right").
+        (["a", "d"], "partial", 0.0),  # (1 - 1) / 3
+        (["a", "d", "e"], "partial", 0.0),  # (1 - 2) / 3 floored at 0
         (["d"], "wrong", 0.0),
         (["d", "e"], "wrong", 0.0),
     ],
@@ -424,8 +426,11 @@ def test_multiple_choice_feedback_in_shown_order() -> None:
     q = multiple()
     q["choices"][0]["feedback"] = "Delhi: yes."
     q["choices"][3]["feedback"] = "Sanctions: no."
-    out = one_question(q, shuffle=False).answer(["d", "a"])
-    assert out.feedback == ("Delhi: yes.", "Sanctions: no.")
+    s = one_question(q, shuffle=False)
+    texts = {c.id: c.text for c in s.choices()}
+    out = s.answer(["d", "a"])
+    # Each line is labelled with the choice it is about (issue 11).
+    assert out.feedback == (f"“{texts['a']}” — Delhi: yes.", f"“{texts['d']}” — Sanctions: no.")
 
 
 def test_multiple_hidden_correct_choice_does_not_count() -> None:
@@ -1098,13 +1103,21 @@ def test_visit_limit_stops_a_retry_loop() -> None:
 
 
 def test_default_visit_limit_allows_many_retries() -> None:
+    from newsquiz.engine.session import RETRY_CAP
+
     s = session_for(*teach_and_retry())
-    for _ in range(20):
+    for _ in range(RETRY_CAP - 1):
         s.answer("false")
         s.advance()
     s.answer("true")
     s.answer("true")
     assert s.finished
+    # Wrong every time: after RETRY_CAP tries play goes on by next (issue 11).
+    s = session_for(*teach_and_retry())
+    for _ in range(RETRY_CAP - 1):
+        s.answer("false")
+        s.advance()
+    assert s.answer("false").next_id == "after"
 
 
 def test_visit_limit_stops_a_loop_of_skipped_nodes() -> None:
@@ -1210,12 +1223,14 @@ def test_evidence_of_every_correct_choice_in_a_multiple() -> None:
     q["choices"][0]["evidence"] = "met briefly in Delhi"
     q["choices"][1]["evidence"] = "last met in Geneva"
     q["choices"][2]["evidence"] = "Paul Whelan"
-    out = one_question(q).answer(["a"])
-    assert [(v.paragraph, v.quote) for v in out.evidence] == [
-        (1, "met briefly in Delhi"),
-        (3, "last met in Geneva"),
-        (4, "Paul Whelan"),
-    ]
+    s = one_question(q)
+    shown = [c.id for c in s.choices()]
+    out = s.answer(["a"])
+    # In the order the choices were shown (issue 11), as their feedback lines are.
+    quotes = {"a": (1, "met briefly in Delhi"), "b": (3, "last met in Geneva")}
+    quotes["c"] = (4, "Paul Whelan")
+    expected = [quotes[cid] for cid in shown if cid in quotes]
+    assert [(v.paragraph, v.quote) for v in out.evidence] == expected
     for v in out.evidence:
         assert v.paragraph_text[v.start : v.end] == v.quote
 

@@ -36,14 +36,14 @@ SEED = 7
 #: wrong answer with its lesson, partial credit, a typo forgiven, ordering, and the
 #: best ending.  (Choice numbers depend on the seed's shuffle.)
 GOLDEN_SCRIPT = [
-    "",  # the-desk: continue
+    "",  # a blank line (the-desk does not wait for piped input): ignored
     "2",  # headline: Blinken urges Lavrov to end the war… (correct)
     "maybe",  # first-contact: invalid
     "t",  # first-contact: True (correct)
     "h",  # on-the-move: hint (costs 1)
     "Rusian foreign ministry",  # on-the-move: one typo forgiven (correct, 1 of 2 points)
     "2",  # who-timed: leave the line as it is (wrong)
-    "",  # lesson-sources: continue
+    "",  # a blank line: ignored
     "a",  # anonymous: show the article
     "3",  # anonymous: credited to an unnamed official (correct)
     "two",  # two-sources: not a number
@@ -70,12 +70,22 @@ def play(
     *,
     seed: int = SEED,
     colour: bool = False,
+    tty: bool = False,
 ) -> tuple[int, str]:
+    """Play ``lines`` as piped input (or, with ``tty``, as a person typing at a terminal)."""
     text = lines if isinstance(lines, str) else "".join(f"{line}\n" for line in lines)
     session = Session(scenario or _scenario(), seed, clock=lambda: 0.0)
     out = io.StringIO()
-    code = PlainPlayer(session, io.StringIO(text), out, colour).run()
+    stdin = _Typed(text) if tty else io.StringIO(text)
+    code = PlainPlayer(session, stdin, out, colour).run()
     return code, out.getvalue()
+
+
+class _Typed(io.StringIO):
+    """Input typed by a person at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 # ------------------------------------------------------------------ golden
@@ -87,7 +97,10 @@ def test_golden_transcript() -> None:
     # The script must still play through to an ending; if the bundled scenario changed
     # so much that it does not, fix GOLDEN_SCRIPT before regenerating.
     assert "\nThe end: " in output, output[-2000:]
-    assert output.splitlines()[-1].startswith("Final score: ")
+    assert "\nFinal score: " in output
+    # Then the review and, as in the app, the practice offer (input ends there).
+    assert "\nReview\n" in output
+    assert output.splitlines()[-1].startswith("Type p to practise the 3 question(s)")
     if os.environ.get("NEWSQUIZ_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(output, encoding="utf-8")
@@ -119,7 +132,8 @@ def test_golden_transcript_has_no_escape_codes_without_colour() -> None:
 def test_invalid_input_reasks_with_a_reason() -> None:
     code, output = play(["", "9", "x", "", "2"])
     assert code == 0
-    assert output.count("Choose a number from 1 to 4.") == 3
+    # 9 and x are re-asked with the reason; the blank lines are ignored.
+    assert output.count("Choose a number from 1 to 4.") == 2
     assert "✓ Correct · +2 points · score 2 / 23" in output
 
 
@@ -128,7 +142,7 @@ def test_invalid_multiple_and_order_inputs() -> None:
     # Straight to the press conference (multiple), then the timeline (order).
     session = _right_until(s, "press-conference")
     out = io.StringIO()
-    script = "7\n2 x\n\n2 3 6\n"
+    script = "7\n2 x\n,\n2 3 6\n"
     PlainPlayer(session, io.StringIO(script), out).run()
     text = out.getvalue()
     assert "Choose numbers from 1 to 6." in text
@@ -189,7 +203,33 @@ def test_eof_mid_game_prints_the_score_and_returns_0() -> None:
 def test_eof_at_once() -> None:
     code, output = play("")
     assert code == 0
+    # Piped: the opening scene does not wait; the first question does.
+    assert output.endswith("Your answer: \nStopped: score 0 / 23 (0%)\n")
+    code, output = play("", tty=True)
     assert output.endswith("Press Enter to continue \nStopped: score 0 / 23 (0%)\n")
+
+
+def test_piped_lines_are_answers_in_order() -> None:
+    """README's ``printf '1\\n2\\n'``: the first line answers the first question (the
+    opening scene does not swallow it), and no line is lost or made up."""
+    _, output = play(["2", "t"])
+    assert "Press Enter to continue" not in output
+    assert "Your answer: 2\n✓ Correct" in output
+    assert "Your answer: t\n✓ Correct" in output
+
+
+def test_an_extra_enter_is_never_an_answer() -> None:
+    """After feedback the next question follows; an extra Enter (a person's habit, or a
+    script's blank line) is ignored, not an invalid answer."""
+    for tty in (False, True):
+        _, output = play(["", "2", "", "", "t"], tty=tty)
+        assert "Choose" not in output and "Type 1 or t" not in output.split("True")[-1]
+        assert output.count("✓ Correct") == 2
+
+
+def test_a_is_mentioned_with_h() -> None:
+    _, output = play(["", "2", "t"])
+    assert "Type a for the article or h for a hint (costs 1 point)." in output
 
 
 def test_q_quits_with_the_score() -> None:
@@ -214,7 +254,7 @@ def test_ctrl_c_prints_the_score_and_returns_130() -> None:
 
 
 def test_a_shows_the_numbered_article_and_the_question_again() -> None:
-    code, output = play(["a", "", "a"])
+    code, output = play(["a", "", "a"], tty=True)
     assert code == 0
     assert output.count("[1] US Secretary of State Antony Blinken") == 2
     assert "[13] During the G20 meeting" in output
@@ -227,7 +267,7 @@ def test_hints_deduct_and_show_their_cost() -> None:
     # headline, first-contact right; then the typed question worth 2 with a 1-point hint.
     code, output = play(["", "2", "t", "h", "h", "Russian foreign ministry"])
     assert code == 0
-    assert "Type h for a hint (costs 1 point)." in output
+    assert "Type a for the article or h for a hint (costs 1 point)." in output
     assert (
         "Hint 1 of 1 (costs 1 point): The phrase is in paragraph 5. Read on to the words "
         "“according to”." in output
@@ -242,7 +282,7 @@ def test_question_without_hints() -> None:
 
 
 def test_not_skippable() -> None:
-    _, output = play(["s", "", "s"])
+    _, output = play(["s", "", "s"], tty=True)
     assert "There is no question here." in output
     assert "This question cannot be skipped." in output
 
@@ -445,7 +485,7 @@ def test_subprocess_piped_game_to_the_end() -> None:
     assert proc.stderr == ""
     assert "\x1b" not in proc.stdout
     assert proc.stdout == GOLDEN.read_text(encoding="utf-8")
-    assert proc.stdout.splitlines()[-1].startswith("Final score: ")
+    assert proc.stdout.splitlines()[-1].startswith("Type p to practise")
 
 
 def test_subprocess_piped_input_runs_out() -> None:
@@ -458,3 +498,19 @@ def test_subprocess_no_arguments_plays_the_bundled_scenarios() -> None:
     proc = _run([], "")
     assert proc.returncode == 0, proc.stderr
     assert "plain mode" in proc.stderr
+
+
+def test_review_and_practice_round_as_the_app() -> None:
+    """After the ending: every answer reviewed, then p plays the missed questions again,
+    reshuffled; Enter (or the end of input) finishes."""
+    script = [*GOLDEN_SCRIPT, "p"]
+    code, output = play(script)
+    assert code == 0
+    review = output.split("\nReview\n", 1)[1]
+    assert review.startswith("1. ✓ Correct: Which headline does the article support?")
+    assert "   Correct answer: " in review
+    practice = review.split("Practice: Elbow brush in Delhi", 1)[1]
+    assert "Question 1 of 3" in practice
+    assert "What should the fact-checker do with this line?" in practice
+    code, output = play([*GOLDEN_SCRIPT, ""])
+    assert "Practice:" not in output

@@ -80,7 +80,7 @@ def test_closing_the_tab_and_coming_back_resumes(server: Server) -> None:
         await s.wait_for("1. ", since=mark)
         await asyncio.sleep(0.3)
         mark = s.mark()
-        await s.keys("1")
+        await s.keys("1\r")  # a number chooses, enter answers
         await s.wait_for("Correct", since=mark)
         await s.close()  # the tab is closed
         await asyncio.sleep(1)

@@ -899,3 +899,44 @@ def test_an_open_checks_the_games_in_progress_and_the_whole_history_when_due(
     assert store.message and store.message.count("could not be read") == 2
     assert store.stats("ana").attempts == 0
     store.close()
+
+
+def test_export_numbers_attempts_per_player_and_scenario(store: Store) -> None:
+    """Issue 11: attempts are 1, 2, 3 for each player and scenario, not ids with gaps."""
+    scenario = two_question_scenario()
+    other = two_question_scenario(scenario_id="other-one")
+    _two_attempts(store, scenario, "ana")
+    _two_attempts(store, other, "ana")
+    _two_attempts(store, scenario, "bo")
+    _two_attempts(store, scenario, "ana")  # ana's third and fourth on the first scenario
+    seen = {(r["player"], r["scenario_id"], r["attempt"]) for r in store.export_rows()}
+    assert seen == {
+        *{("ana", scenario.id, n) for n in (1, 2, 3, 4)},
+        *{("ana", "other-one", n) for n in (1, 2)},
+        *{("bo", scenario.id, n) for n in (1, 2)},
+    }
+
+
+def test_practice_is_kept_apart_in_statistics(store: Store) -> None:
+    """Issue 11: a practice round is listed as its own scenario, but its answers are not
+    counted again in Overall, per topic, or in the questions to review."""
+    from newsquiz.engine.practice import practice_scenario
+
+    scenario = two_question_scenario(topics=["diplomacy"])
+    session = Session(scenario, 0)
+    attempt = store.start_attempt("ana", scenario, session)
+    for pick in (1, 1):  # q1 right, q2 wrong
+        session.answer(pick)
+        store.save(attempt, session)
+    practice = practice_scenario(scenario, ["q2"])
+    again = Session(practice, 1)
+    attempt = store.start_attempt("ana", practice, again)
+    again.answer(1 if again.choices()[0].text == "Geneva" else 2)
+    store.save(attempt, again)
+
+    stats = store.stats("ana")
+    assert (stats.overall.answered, stats.overall.correct) == (2, 1)
+    assert [(q.scenario_id, q.node_id) for q in stats.questions].count((scenario.id, "q2")) == 1
+    assert all(not q.scenario_id.endswith("~practice") for q in stats.questions)
+    assert [(t.topic, t.answered) for t in stats.topics] == [("diplomacy", 2)]
+    assert {s.scenario_id for s in stats.scenarios} == {scenario.id, practice.id}

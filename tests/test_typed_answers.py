@@ -132,7 +132,12 @@ def test_property_typed_answers_at_every_plain_prompt(kind: str, line: str) -> N
     code, output, _ = answer_once(kind, line)
     assert code == 0
     assert output.rstrip().splitlines()[-1].startswith("Stopped: score")
-    if kind == "single" and not _single_is_valid(line, ids, n):
+    if not line.strip():
+        # An empty (or blank) line is ignored at every question: never an answer, never
+        # an invalid one (issue 11's input protocol).
+        assert not VERDICT.search(output)
+        assert "Choose" not in output.split("Your answer:")[-1]
+    elif kind == "single" and not _single_is_valid(line, ids, n):
         assert f"Choose a number from 1 to {n}." in output
         assert not VERDICT.search(output)
 

@@ -315,14 +315,15 @@ def _play_preview(args: argparse.Namespace, paths: list[Path]) -> int:
 
 
 def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
-    from newsquiz.store.paths import data_dir
-    from newsquiz.tui.app import make_app
+    from newsquiz.store.paths import data_dir, peek_setting
+    from newsquiz.tui.app import THEME_SETTING, make_app
 
     app = make_app(
         paths,
         seed=args.seed,
         progress_factory=lambda: _open_progress(args),
         library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
+        theme=peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
     )
     from newsquiz.class_cli import class_reports
 

@@ -22,16 +22,32 @@ for true/false; the item numbers in the right order for ordering questions (``3 
 free text or a number otherwise.  A text answer that is exactly one of the command
 letters is taken as the command.
 
+After the ending, every answer is reviewed and the player is offered a practice round of
+the questions missed (``p``; Enter or the end of input finishes), as in the app.
+
 End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
 Ctrl-C does the same with exit status 130.
 
+Input protocol (the same for a person and a script): every line is an answer or a
+command, in order, and nothing else consumes a line.
+
+* An empty line at an answer prompt is ignored (an extra Enter after feedback never
+  becomes an invalid answer), so scripts may, but need not, put blank lines between
+  answers.
+* A scene without a question waits for Enter at a terminal; when input does not come
+  from a terminal it does not wait, so a piped ``printf '1\n2\n'`` gives ``1`` to the
+  first question.
+
 When input does not come from a terminal (a pipe, a file, a test's ``StringIO``), each
-line read is echoed after its prompt, so the output reads like a transcript.
+line read is echoed after its prompt, so the output reads like a transcript.  At a
+terminal, text is wrapped to the terminal's width; into a pipe, lines are not wrapped.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -39,7 +55,7 @@ from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
 from newsquiz.engine.present import EVIDENCE_WIDTH, hint_price, points_text
-from newsquiz.engine.session import Outcome, Response, Session
+from newsquiz.engine.session import AnswerRecord, Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
 from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
@@ -128,8 +144,17 @@ class _Lines:
         self.stdout = stdout
         self.colour = colour
         self.echo = (not _isatty(stdin)) if echo is None else echo
+        #: A person at a terminal (scenes wait for Enter) rather than piped input.
+        self.interactive = _isatty(stdin)
+        #: Wrap to the terminal's width: only when printing to a terminal.
+        self.width = shutil.get_terminal_size().columns if _isatty(stdout) else 0
 
     def out(self, text: str = "") -> None:
+        if self.width >= 20 and len(text) > self.width:
+            text = "\n".join(
+                textwrap.fill(line, self.width - 1, break_on_hyphens=False) if line else line
+                for line in text.split("\n")
+            )
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
@@ -213,7 +238,9 @@ class PlainPlayer:
     def _stopped(self) -> None:
         s = self.session
         self.io.out()
-        self.io.out(f"Stopped: score {present.score_text(s.score, s.max_score)} ({s.percent}%)")
+        self.io.out(f"Stopped: score {present.path_score(s)} ({s.path_percent}%)")
+        if self.progress.saving and not s.finished:
+            self.io.out(present.PROGRESS_SAVED)
 
     # ----------------------------------------------------------------- parts
 
@@ -247,7 +274,7 @@ class PlainPlayer:
 
     def _narrative(self) -> None:
         self._title_and_text()
-        while True:
+        while self.io.interactive:
             raw = self.io.read("Press Enter to continue ")
             command = raw.strip().lower()
             if command == "a":
@@ -287,6 +314,8 @@ class PlainPlayer:
         while True:
             raw = self.io.read("Your answer: ")
             command = raw.strip().lower()
+            if not command:
+                continue  # an extra Enter is never an answer
             if command == "a":
                 self._article()
                 self._show_question()
@@ -342,7 +371,7 @@ class PlainPlayer:
                 f"Type the numbers of all {len(shown)} items in the right order, "
                 "separated by spaces or commas."
             )
-        extras = []
+        extras = ["a for the article"] if s.scenario.article is not None else []
         left = s.hints_left()
         if left:
             extras.append(f"h for a hint ({hint_price(left[0].cost)})")
@@ -418,10 +447,7 @@ class PlainPlayer:
     def _show_outcome(self, outcome: Outcome) -> None:
         s = self.session
         label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
-        self.io.out(
-            f"{label} · {points_text(outcome)} · "
-            f"score {present.score_text(outcome.score, s.max_score)}"
-        )
+        self.io.out(f"{label} · {points_text(outcome)} · score {present.path_score(s)}")
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
         for line in outcome.feedback:
@@ -429,7 +455,9 @@ class PlainPlayer:
                 self.io.out(clean(line.strip()))
         if outcome.explanation.strip():
             self.io.out(clean(outcome.explanation.strip()))
-        if outcome.verdict != "correct" and outcome.correct_answer:
+        if outcome.tries_left:
+            self.io.out(present.tries_left(outcome.tries_left))
+        elif outcome.verdict != "correct" and outcome.correct_answer:
             self.io.out(f"Correct answer: {clean(outcome.correct_answer)}")
         for ev in outcome.evidence:
             snippet = evidence_snippet(ev, mark=lambda q: self.io.style(q, _BOLD))
@@ -453,7 +481,50 @@ class PlainPlayer:
             f"{tally['wrong']} wrong, {tally['skipped']} skipped"
         )
         self.io.out(f"Best streak: {s.best_streak} correct in a row")
-        self.io.out(f"Final score: {present.score_text(s.score, s.max_score)} ({s.percent}%)")
+        self.io.out(f"Final score: {present.path_score(s)} ({s.path_percent}%)")
+        if present.scenario_maximum(s):
+            self.io.out(present.scenario_maximum(s))
+        self._review(counted)
+        self._offer_practice()
+
+    def _review(self, counted: Sequence[AnswerRecord]) -> None:
+        """Every answer again, as the app's results show them."""
+        if not counted:
+            return
+        self.io.out()
+        self.io.out(self.io.style("Review", _BOLD))
+        for n, record in enumerate(counted, 1):
+            self.io.out(
+                f"{n}. {present.verdict_label(record.verdict)}: {clean(record.question.strip())}"
+            )
+            if record.verdict != "skipped":
+                self.io.out(f"   You answered: {clean(record.your_answer)}")
+            if record.verdict != "correct":
+                self.io.out(f"   Correct answer: {clean(record.correct_answer)}")
+
+    def _offer_practice(self) -> None:
+        """As the app does: practise the questions missed (a line ``p``), or finish."""
+        s = self.session
+        missed = [r.node_id for r in s.records if r.counted and r.verdict != "correct"]
+        if not missed or s.halted is not None:
+            return
+        from newsquiz.engine.practice import practice_scenario
+
+        self.io.out()
+        try:
+            raw = self.io.read(
+                f"Type p to practise the {len(missed)} question(s) you missed, "
+                "or press Enter to finish: "
+            )
+        except _Stop:
+            self.io.out()
+            return
+        if raw.strip().lower() != "p":
+            return
+        practice = Session(practice_scenario(s.scenario, missed), s.seed + 1)
+        player = PlainPlayer(practice, self.io.stdin, self.io.stdout, self.io.colour)
+        player.io = self.io
+        player.run()
 
 
 def pick_scenario(

@@ -45,6 +45,7 @@ from tui_helpers import (
     widget_text,
 )
 
+from newsquiz.engine.session import Session
 from newsquiz.tui.article import ArticleScreen, ArticleView
 from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen, HelpScreen
 from newsquiz.tui.library import LibraryScreen
@@ -268,11 +269,14 @@ async def test_help_from_play_and_feedback() -> None:
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_first(pilot)
-        for _ in range(2):
+        for first in ("Playing", "After an answer"):
             await press(pilot, "question_mark")
             await until_screen(pilot, HelpScreen)
             text = flat(screen_text(app))
-            assert "Keys" in text and "this help" in text
+            assert "Keys" in text and "this help" in all_text(app)
+            assert first in text  # on screen without scrolling
+            # The keys of the screen the player came from come first (issue 11).
+            assert widget_text(app, "#help-text").startswith(first)
             assert "hint (shows the cost first)" in all_text(app)
             await press(pilot, "escape")
             await until_screen(pilot, (PlayScreen, FeedbackScreen))
@@ -301,6 +305,7 @@ async def test_help_from_the_library() -> None:
         await press(pilot, "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert widget_text(app, "#help-text").startswith("Library")
 
 
 # ----------------------------------------------------------------------- library
@@ -501,6 +506,11 @@ async def test_practise_what_i_missed() -> None:
         assert session.scenario.title == f"Practice: {SCENARIO.title}"
         # Straight to the first missed question, with no narrative.
         assert session.visit.node_id == "headline"
+        # The choices are reshuffled (issue 11): not the order the game showed.
+        first = Session(SCENARIO, SEED)
+        while first.visit.node_id != "headline":
+            first.advance()
+        assert [c.id for c in session.choices()] != [c.id for c in first.choices()]
         assert "Which headline does the article support?" in flat(screen_text(app))
         given = await play(pilot)
         assert given == ["right"] * 3
@@ -509,6 +519,13 @@ async def test_practise_what_i_missed() -> None:
         # Nothing left to practise: p is not offered.
         await press(pilot, "p")
         assert isinstance(app.screen, ResultsScreen)
+        # r is labelled for what it does here: the practice round again.
+        assert "r: practise these again" in flat(" ".join(static_texts(app)))
+        assert "Practise again" in flat(screen_text(app))
+        assert "Play again" not in flat(screen_text(app))
+        await press(pilot, "r")
+        await until_screen(pilot, PlayScreen)
+        assert session_of(app).scenario.title == f"Practice: {SCENARIO.title}"
 
 
 async def test_play_again_starts_a_fresh_game() -> None:

@@ -292,15 +292,16 @@ async def until_screen(
 
 def keys_for(session: Session, response: Any) -> list[str]:
     """The keys a player presses to give ``response`` to the open question, submit
-    included: digits for single choice; arrows and enter for true/false; digits and
-    arrows + space (alternating) then enter for multiple; ``u`` after arrows for order;
-    typed characters then enter for text and numbers."""
+    included: a digit (it chooses) then enter for single choice; arrows and enter for
+    true/false; digits and arrows + space (alternating) then enter for multiple; ``u``
+    after arrows for order (enter twice when nothing moved); typed characters then
+    enter for text and numbers."""
     q = session.question
     assert q is not None
     shown = [c.id for c in session.choices()] if q.kind not in ("text", "numeric") else []
     keys: list[str] = []
     if q.kind == "single":
-        keys.append(str(shown.index(response) + 1))
+        keys += [str(shown.index(response) + 1), "enter"]
     elif q.kind == "truefalse":
         keys += ["down"] * shown.index(response) + ["enter"]
     elif q.kind == "multiple":
@@ -325,7 +326,8 @@ def keys_for(session: Session, response: Any) -> list[str]:
             keys += [step] * abs(index - highlight) + ["u"] * (index - place)
             current.insert(place, current.pop(index))
             highlight = place
-        keys.append("enter")
+        # Enter on an order nobody moved asks once: the second enter answers.
+        keys += ["enter", "enter"] if "u" not in keys else ["enter"]
     else:  # pragma: no cover - a new kind
         raise AssertionError(f"unknown kind {q.kind}")
     return keys

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from newsquiz.engine import present
 from newsquiz.engine.errors import InvalidAnswer
 from newsquiz.engine.matching import match_numeric, match_text, normalise_answer, parse_number
 from newsquiz.scenario.model import TRUEFALSE_IDS, Choice, Question
@@ -115,14 +116,21 @@ def grade_multiple(q: Question, response: Response, shown: Sequence[str]) -> Gra
     n_correct = sum(1 for i in shown if by_id[i].correct) or 1
     good = sum(1 for i in picked if by_id[i].correct)
     fraction = max(0.0, (good - (len(picked) - good)) / n_correct)
-    verdict: Verdict = "correct" if fraction >= 1.0 else "partial" if fraction > 0 else "wrong"
+    # Some right and some wrong is partly correct, even when the wrong ones cancel the
+    # points of the right ones (never "Wrong" beside a line that says "Right").
+    verdict: Verdict = "correct" if fraction >= 1.0 else "partial" if good else "wrong"
     return Grade(
         verdict=verdict,
         points=min(1.0, fraction) * q.points,
         response=list(picked),
         shown="; ".join(by_id[i].text for i in picked) or "(nothing)",
         chosen=tuple(by_id[i] for i in picked),
-        feedback=tuple(by_id[i].feedback for i in picked if by_id[i].feedback),
+        # Each line says which choice it is about.
+        feedback=tuple(
+            present.choice_feedback(by_id[i].text, by_id[i].feedback)
+            for i in picked
+            if by_id[i].feedback
+        ),
     )
 
 

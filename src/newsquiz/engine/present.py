@@ -57,6 +57,27 @@ def points_text(outcome: Outcome) -> str:
     return text
 
 
+def choice_feedback(choice: str, feedback: str) -> str:
+    """A select-all feedback line labelled with the choice it is about:
+    ``“Blinken urged an end to the war” — Right. Paragraph 7.``"""
+    return f"“{choice.strip()}” — {feedback.strip()}"
+
+
+def tries_left(n: int) -> str:
+    """On a retry route, while the answer stays hidden."""
+    return f"Not yet: the answer is not shown. {n} more {'try' if n == 1 else 'tries'} left."
+
+
+#: Said when a player leaves a game before its end with progress being kept.
+PROGRESS_SAVED = "Your progress is saved: play this scenario again to resume."
+
+#: Said once when enter is pressed on an ordering question nobody has moved.
+ORDER_UNTOUCHED = (
+    "You have not moved any item. Press enter again to answer in this order, "
+    "or move items first (u/d or shift+↑↓)."
+)
+
+
 def hint_price(cost: float) -> str:
     """``free`` or ``costs 2 points``."""
     return "free" if cost == 0 else f"costs {points(cost)}"
@@ -64,6 +85,21 @@ def hint_price(cost: float) -> str:
 
 def score_text(score: float, max_score: float) -> str:
     return f"{number(score)} / {number(max_score)}"
+
+
+def path_score(session: Session) -> str:
+    """``12 / 20``: the score out of what this game's path could earn (issue 11)."""
+    return score_text(session.score, session.path_max)
+
+
+def scenario_maximum(session: Session) -> str:
+    """The scenario's own maximum, labelled, when the path could not reach all of it."""
+    if session.path_max >= session.max_score:
+        return ""
+    return (
+        f"Scenario maximum: {points(session.max_score)} "
+        "(it counts questions your path did not reach)"
+    )
 
 
 # ------------------------------------------------------------------- evidence

@@ -72,6 +72,9 @@ from newsquiz.scenario.model import (
 from newsquiz.scenario.model import choice_ids as _choice_ids
 
 STATE_VERSION = 1
+#: Wrong answers to one question (without ``attempts``) after which play goes on by the
+#: question's ``next`` instead of round a retry loop again (well below VISIT_LIMIT).
+RETRY_CAP = 10
 #: A node visited more often than this in one session means the scenario loops.
 VISIT_LIMIT = limits.VISIT_LIMIT
 
@@ -111,6 +114,8 @@ class Outcome:
     score: float
     #: What the hints taken on this question cost (already taken off ``points``).
     hint_cost: float = 0.0
+    #: Tries left on a question with ``attempts`` (the answer is not shown while > 0).
+    tries_left: int = 0
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,25 @@ class Session:
             return 100
         return max(0, min(100, int(100 * self.score / self.c.max_score + 1e-9)))
 
+    @property
+    def path_max(self) -> float:
+        """The most this game could still have earned on its own path: the points of the
+        questions it met, plus the heaviest way on from here (the scenario's maximum,
+        :attr:`max_score`, also counts questions this path never reaches: it is the
+        teacher's figure)."""
+        met = sum(r.max_points for r in self.records if r.counted)
+        if self.finished:
+            return met
+        return met + self.c._longest(self.visit.node_id, None, frozenset(self.answered))
+
+    @property
+    def path_percent(self) -> int:
+        """The score as a percentage of :attr:`path_max`."""
+        reach = self.path_max
+        if reach <= 0:
+            return 100
+        return max(0, min(100, int(100 * self.score / reach + 1e-9)))
+
     def progress(self) -> tuple[int, int]:
         """(question number i, of n) — n is the longest remaining path, so it may shrink."""
         done = len(self.answered)
@@ -340,9 +364,26 @@ class Session:
                 if verdict == "wrong":
                     self.wrong_count += 1
         branch = _branch_for(q, verdict)
+        # `attempts`: on a retry route the answer stays hidden while tries remain; the
+        # last try goes on by `next` (never round the loop again).
+        tries_left = 0
+        out_of_tries = False
+        if verdict in ("wrong", "partial") and (q.attempts or node.next):
+            tries = sum(1 for a in self.actions if isinstance(a, Answer) and a.node == node.id)
+            if q.attempts:
+                tries_left = max(0, q.attempts - tries)
+                out_of_tries = tries_left == 0
+            else:
+                # Without `attempts`, a retry loop still ends: after RETRY_CAP wrong
+                # answers play goes on by `next`, so persistence never stops a game.
+                out_of_tries = tries >= RETRY_CAP
         feedback = list(result.feedback)
         if branch is not None and branch.feedback:
-            feedback.append(branch.feedback)
+            if q.kind == "multiple":
+                # The summary first, then one line per choice picked (each labelled).
+                feedback.insert(0, branch.feedback)
+            else:
+                feedback.append(branch.feedback)
         before = dict(self.variables)
         record = AnswerRecord(
             node_id=node.id,
@@ -360,7 +401,7 @@ class Session:
             answered_at=now,
         )
         self.records.append(record)
-        evidence = self.evidence_for(q, result.choice, verdict)
+        evidence = () if tries_left else self.evidence_for(q, result.choice, verdict)
         changes: dict[str, tuple[ex.Value, ex.Value]] = {}
 
         def move() -> None:
@@ -371,7 +412,7 @@ class Session:
             changes.update(
                 (k, (before[k], v)) for k, v in self.variables.items() if before.get(k) != v
             )
-            if verdict == "skipped":
+            if verdict == "skipped" or out_of_tries:
                 target = self._route(node)
             else:
                 target = (
@@ -392,13 +433,14 @@ class Session:
             explanation=q.explanation,
             evidence=evidence,
             your_answer=result.shown,
-            correct_answer=record.correct_answer,
+            correct_answer="" if tries_left else record.correct_answer,
             changes=changes,
             next_id=None if self.ending is not None else self.visit.node_id,
             ending=self.ending,
             streak=self.streak,
             score=self.score,
             hint_cost=hint_cost,
+            tries_left=tries_left,
         )
 
     def evidence_for(
@@ -409,7 +451,14 @@ class Session:
             if choice is not None and choice.correct and choice.evidence is not None:
                 evidences.append(choice.evidence)
             else:
-                evidences.extend(c.evidence for c in q.choices if c.correct and c.evidence)
+                # In the order the choices were shown, as the feedback lines are.
+                place = {cid: n for n, cid in enumerate(self.visit.order)}
+                right = [
+                    (place.get(cid, len(place)), c.evidence)
+                    for cid, c in zip(_choice_ids(q), q.choices)
+                    if c.correct and c.evidence
+                ]
+                evidences.extend(e for _, e in sorted(right, key=lambda pair: pair[0]))
         if q.evidence is not None and not evidences:
             evidences.append(q.evidence)
         return tuple(self.c.evidence(e) for e in evidences)

@@ -33,6 +33,8 @@ MAX_NUMBER = 10**15
 MAX_DECIMALS = 9
 #: ``typos``: 0 to this.
 MAX_TYPOS = 3
+#: A question's ``attempts``: 0 to this.
+MAX_ATTEMPTS = 20
 
 # ------------------------------------------------------------------------- lists
 
@@ -97,6 +99,7 @@ def limits() -> list[Limit]:
         Limit("`minutes`", f"1 to {_n(MAX_MINUTES)}"),
         Limit("evidence `paragraph`", f"1 to {_n(MAX_PARAGRAPH)}"),
         Limit("`typos`", f"0 to {MAX_TYPOS}"),
+        Limit("question `attempts`", f"0 to {MAX_ATTEMPTS}"),
         Limit("score band `min`, `max`", "0 to 100"),
         Limit(
             "numeric `answer`",

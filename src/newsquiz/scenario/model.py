@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from newsquiz.scenario.limits import (
     MAX_ANSWERS,
+    MAX_ATTEMPTS,
     MAX_CHOICES,
     MAX_HINTS,
     MAX_ITEMS,
@@ -396,6 +397,17 @@ class Question(Located):
     skippable: bool | None = field(
         default=None,
         metadata=doc("Whether it may be skipped (default: the scenario's).", example="true"),
+    )
+    attempts: int = field(
+        default=0,
+        metadata=doc(
+            "Tries a student gets on a retry route (`on_wrong` back to this question): the "
+            "right answer is not shown until it is answered right or the tries run out; the "
+            "last try goes on by `next`.  0: play follows `on_wrong` every time.",
+            example="3",
+            minimum=0,
+            maximum=MAX_ATTEMPTS,
+        ),
     )
     on_correct: Branch | None = field(
         default=None, metadata=doc("What follows a correct answer.", example="q4")

@@ -2,7 +2,8 @@
 
 Columns (:data:`EXPORT_COLUMNS`, in this order):
 
-``player``, ``scenario_id``, ``scenario_title``, ``attempt`` (attempt id), ``answer_number``
+``player``, ``scenario_id``, ``scenario_title``, ``attempt`` (1, 2, 3… for each player
+and scenario, in the order the attempts began), ``answer_number``
 (1-based, within the attempt), ``question_id`` (the node id), ``question`` (its text),
 ``kind``, ``answer`` (as the player gave it), ``correct_answer``, ``correct`` (true/false),
 ``verdict`` (correct/partial/wrong/skipped), ``points``, ``max_points``, ``hints_used``,

@@ -42,3 +42,24 @@ def default_player() -> str:
     except Exception:  # KeyError/OSError when the uid has no passwd entry
         name = ""
     return name or FALLBACK_PLAYER
+
+
+def peek_setting(directory: str | os.PathLike[str] | None, key: str) -> object:
+    """A saved setting read at once, before saved progress is opened (the app's theme,
+    so the first frame is drawn in it): read-only, no waiting, no migration.  None when
+    there is no such file, setting or readable value."""
+    import json
+    import sqlite3
+
+    path = db_path(directory)
+    if not path.is_file():
+        return None
+    try:
+        c = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.05)
+        try:
+            row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        finally:
+            c.close()
+        return None if row is None else json.loads(row[0])
+    except (sqlite3.Error, ValueError, TypeError, OSError):
+        return None

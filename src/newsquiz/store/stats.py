@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsquiz.engine.practice import PRACTICE_SUFFIX
 from newsquiz.store.export import iso_utc
 from newsquiz.store.records import topics_of
 
@@ -127,6 +128,9 @@ def read_stats(c: sqlite3.Connection, name: str) -> Stats:
         seen[q.scenario_id] = seen.get(q.scenario_id, 0) + 1
     scenarios = _scenario_stats(c, pid, seen)
     topics = _topic_stats(c, pid)
+    # Practice rounds are listed as scenarios of their own, but their answers are second
+    # tries: they are not counted again in Overall, per topic, or among the questions.
+    questions = [q for q in questions if not q.scenario_id.endswith(PRACTICE_SUFFIX)]
     overall = RateStat(
         sum(q.answered for q in questions),
         sum(q.correct for q in questions),
@@ -231,10 +235,10 @@ def _topic_stats(c: sqlite3.Connection, pid: int) -> list[TopicStat]:
     for topics, n, ok, pts, mx in c.execute(
         """
         SELECT topics, sum(answered), sum(correct), sum(score), sum(points_possible)
-        FROM attempts WHERE player_id = ? AND answered > 0
+        FROM attempts WHERE player_id = ? AND answered > 0 AND scenario_id NOT LIKE ?
         GROUP BY topics
         """,
-        (pid,),
+        (pid, "%" + PRACTICE_SUFFIX),
     ):
         for topic in topics_of(topics):
             acc = totals.setdefault(topic, [0, 0, 0.0, 0.0])

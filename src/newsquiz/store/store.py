@@ -530,7 +530,10 @@ class Store:
         database as they are written (memory stays flat however many answers there are)."""
         name = None if player is None else self._stored_name(clean_name(player))
         sql = """
-            SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
+            SELECT p.name, a.scenario_id, a.scenario_title,
+                (SELECT count(*) FROM attempts AS b WHERE b.player_id = a.player_id
+                    AND b.scenario_id = a.scenario_id AND b.id <= a.id),
+                s.seq, s.node_id,
                 s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
                 s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
                 a.topics

@@ -62,9 +62,13 @@ class NewsQuizApp(App[None]):
         seed: int | None = None,
         progress_factory: Callable[[], Progress] | None = None,
         library_cache: Path | None = None,
+        theme: object = None,
         classroom: Classroom | None = None,
     ) -> None:
         super().__init__()
+        if isinstance(theme, str) and theme in self.available_themes:
+            # The saved theme before the first frame (not after saved progress opens).
+            self.theme = theme
         #: Served to a class (``newsquiz serve``): a student plays as one name only.
         self.classroom = classroom
         if classroom is not None:
@@ -253,16 +257,23 @@ class NewsQuizApp(App[None]):
             missed = [r.node_id for r in session.records if r.counted and r.verdict != "correct"]
             if missed:
                 scenario = practice_scenario(session.scenario, missed)
-                self._play(Session(scenario, session.seed), fresh=False)
+                # A new seed: the choices come in a new order, not the one just seen.
+                self._play(Session(scenario, session.seed + 1), fresh=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(HELP_SECTIONS.get(type(self.screen).__name__)))
+
+    #: Textual's own palette entries a student does not need ("Keys" duplicates Help).
+    HIDDEN_COMMANDS = frozenset({"Keys", "Screenshot", "Maximize", "Minimize"})
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            # In class mode, nothing that writes on the server (a screenshot file).
-            if self.classroom is None or command.title in CLASS_SYSTEM_COMMANDS:
+            # In class mode, nothing that writes on the server (a screenshot file);
+            # never what students do not need (issue 11).
+            if self.classroom is not None and command.title not in CLASS_SYSTEM_COMMANDS:
+                continue
+            if command.title not in self.HIDDEN_COMMANDS:
                 yield command
         yield SystemCommand("Help", "Show the keys", self.action_help)
         from newsquiz.tui.play import PlayScreen
@@ -313,6 +324,16 @@ class NewsQuizApp(App[None]):
         )
 
 
+#: The help section for each screen: the one the player came from is shown first.
+HELP_SECTIONS = {
+    "LibraryScreen": "Library",
+    "PlayScreen": "Playing",
+    "FeedbackScreen": "After an answer",
+    "ResultsScreen": "Results",
+    "ArticleScreen": "Article",
+}
+
+
 def make_app(
     paths: Sequence[Path],
     progress: Progress | None = None,
@@ -320,6 +341,7 @@ def make_app(
     seed: int | None = None,
     progress_factory: Callable[[], Progress] | None = None,
     library_cache: Path | None = None,
+    theme: object = None,
     classroom: Classroom | None = None,
 ) -> NewsQuizApp:
     """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
@@ -333,5 +355,6 @@ def make_app(
         seed=seed,
         progress_factory=progress_factory,
         library_cache=library_cache,
+        theme=theme,
         classroom=classroom,
     )

@@ -31,20 +31,23 @@ Library
 
 Playing
   ↑ ↓ / 1–9    choose         enter   answer / continue
-  space        tick a choice in "select all that apply"
-  u d          move an item up or down (ordering questions)
+               (a number only chooses: enter answers)
+  space / 1–9  tick a choice in "select all that apply"
+  u d          move an item up or down (ordering questions;
+               enter on an order you have not moved asks once)
   h            hint (shows the cost first)
   a            read the article
   s            skip (where allowed)
   escape       back to the library
   In a typed answer, use ctrl+t for a hint, ctrl+r for the article,
-  and escape to leave the box.
+  and escape to leave the box (typing or tab goes back into it).
 
 After an answer
   enter        continue       o       open the article at the evidence
 
 Results
-  r            play again     p       practise what I missed
+  r            play again (after practice: practise again)
+  p            practise what I missed
   escape       library
 
 Article
@@ -54,16 +57,30 @@ Article
 """
 
 
+def help_text(first: str | None = None) -> str:
+    """The help, with the section called ``first`` (the screen the player came from)
+    at the top."""
+    sections = HELP.strip("\n").split("\n\n")
+    sections.sort(key=lambda section: section.split("\n", 1)[0] != first)
+    return "\n\n".join(sections) + "\n"
+
+
 class HelpScreen(ModalScreen[None]):
+    """The keys; those of the screen the player came from (``first``) come first."""
+
     BINDINGS = [
         Binding("escape,q,question_mark,enter", "close", "Close"),
     ]
+
+    def __init__(self, first: str | None = None) -> None:
+        super().__init__()
+        self.first = first
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="help"):
             yield Static(Content("Keys").stylize("bold"), classes="dialog-title")
             with VerticalScroll():
-                yield Static(literal(HELP), id="help-text")
+                yield Static(literal(help_text(self.first)), id="help-text")
         yield Footer()
 
     def action_close(self) -> None:

@@ -34,8 +34,9 @@ class Submitted(Message):
 
 
 class ChoiceList(OptionList):
-    """Choices with numbers; single choice answers on enter (or its number key);
-    ``multi`` lets space tick several and enter submit them."""
+    """Choices with numbers: a number key (or ↑↓) chooses, enter answers; ``multi``
+    lets space or a number tick several and enter submit them.  A number never answers
+    by itself, so a slip can be taken back."""
 
     BINDINGS = [Binding("space", "tick", "Tick", show=False)]
 
@@ -66,8 +67,6 @@ class ChoiceList(OptionList):
         self.highlighted = number - 1
         if self.multi:
             self.action_tick()
-        else:
-            self.post_message(Submitted(self.ids[number - 1]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -87,6 +86,8 @@ class OrderList(OptionList):
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         self.items = list(items)
+        self.moved = False
+        self.asked = False
         super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
 
     def _prompt(self, i: int) -> Content:
@@ -101,15 +102,46 @@ class OrderList(OptionList):
         self.replace_option_prompt_at_index(i, self._prompt(i))
         self.replace_option_prompt_at_index(j, self._prompt(j))
         self.highlighted = j
+        self.moved = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if not self.moved and not self.asked:
+            # Enter on the order as shown is most likely a slip: ask once.
+            self.asked = True
+            self.post_message(OrderUntouched())
+            return
         self.post_message(Submitted([int(item_id) for item_id, _ in self.items]))
 
 
+class OrderUntouched(Message):
+    """Enter on an order nobody moved: the screen asks once before answering."""
+
+
 class AnswerInput(Input):
+    """The typed-answer box.
+
+    Keys are applied in the order they were typed.  Textual runs an Input's own key
+    bindings (backspace, delete, arrows…) only once the key has bubbled up to the app,
+    while a typed character is inserted at once: in a burst (a paste, a fast typist,
+    < 10 ms apart) the digits after a backspace were inserted before it ran, and the
+    backspace then deleted one of them ("220" for "2022").  Here an editing key runs its
+    action as soon as the box receives it, so nothing overtakes it.  Focus coming back
+    (tab) does not select the whole answer, so the next key does not replace it.
+    """
+
     def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=plain(placeholder), classes="answer")
+        super().__init__(placeholder=plain(placeholder), classes="answer", select_on_focus=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority:
+                    event.stop()
+                    event.prevent_default()
+                    await self.run_action(binding.action)
+                    return
+        await super()._on_key(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -188,7 +220,7 @@ class PlayScreen(Screen[Session | None]):
         s = self.session
         i, n = s.progress()
         where = f"Question {i} of {n}" if i else f"{n} questions ahead"
-        parts = [where, f"Score {s.score:g} / {s.max_score:g}"]
+        parts = [where, f"Score {present.path_score(s)}"]
         if s.streak >= 2:
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
@@ -252,12 +284,15 @@ class PlayScreen(Screen[Session | None]):
             phrases = ["select all that apply", "space or 1–9: tick", "enter: answer"]
         elif q.kind == "order":
             phrases = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
-        else:
+        elif self._typing() or self.focused is widget:
             phrases = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
+        else:
+            # Out of the box: letters are commands again, typing goes back into it.
+            phrases = ["type or tab: back to your answer", "a: article", "escape: library"]
         if q is not None:
             left = len(s.hints_left())
             if left:
-                key = "ctrl+t" if isinstance(widget, Input) else "h"
+                key = "ctrl+t" if self._typing() else "h"
                 phrases.append(f"{key}: hint ({left} left)")
             if s.skippable:
                 phrases.append("s: skip")
@@ -315,6 +350,12 @@ class PlayScreen(Screen[Session | None]):
             return
         self.progress.save(s)
         self.show_feedback(outcome)
+
+    def on_order_untouched(self, message: OrderUntouched) -> None:
+        message.stop()
+        self.query_one("#error", Static).update(
+            literal("⚠ " + present.ORDER_UNTOUCHED).stylize("bold")
+        )
 
     def action_pick(self, number: int) -> None:
         if isinstance(self.answer_widget, ChoiceList):
@@ -381,20 +422,41 @@ class PlayScreen(Screen[Session | None]):
     def action_leave(self) -> None:
         self.dismiss(None)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Escape inside a typed answer first leaves the box, then the screen.
         focused = self.focused
+        widget = self.answer_widget
         if event.key == "escape" and isinstance(focused, Input):
             event.stop()
             event.prevent_default()
             self.set_focus(None)
-            self.refresh_bindings()
+            self._focus_changed()
+            return
+        if (
+            focused is None
+            and isinstance(widget, AnswerInput)
+            and event.is_printable
+            and event.character is not None
+        ):
+            active = self.app.active_bindings.get(event.key)
+            if active is None or not active.enabled:
+                # A key no command uses goes back into the box (never lost).
+                event.stop()
+                event.prevent_default()
+                widget.focus()
+                widget.insert_text_at_cursor(event.character)
+                self._focus_changed()
+
+    def _focus_changed(self) -> None:
+        self.refresh_bindings()
+        if self.answer_widget is not None and not self.session.finished:
+            self.show_instructions()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.refresh_bindings()
+        self._focus_changed()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self.refresh_bindings()
+        self._focus_changed()
 
     def _typing(self) -> bool:
         return isinstance(self.focused, Input)
@@ -428,51 +490,69 @@ class FeedbackScreen(Screen[None]):
         self.outcome = outcome
 
     def compose(self) -> ComposeResult:
+        # What must be seen without scrolling at 80×24 comes first: the verdict, the
+        # student's answer (and the right one), and the highlighted evidence.  The
+        # feedback, the question and the paragraphs around the evidence follow.
         o = self.outcome
         with VerticalScroll(id="feedback"):
             verdict = literal(f" {present.verdict_label(o.verdict)} ").stylize("bold")
             points = "  " + present.points_text(o)
             css = f"verdict-{o.verdict}"
             node = self.session.scenario.node_map.get(o.node_id)
-            if node is not None and node.question is not None:
-                yield Static(prose(node.question.prompt), classes="dim feedback-question")
             yield Static(verdict + literal(points), id="verdict", classes=css)
             yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
-            if o.verdict != "correct":
+            if o.tries_left:
+                yield Static(literal(present.tries_left(o.tries_left)), id="tries-left")
+            elif o.verdict != "correct":
                 yield Static(
                     Content("Right answer: ").stylize("bold") + literal(o.correct_answer),
                     id="right-answer",
                 )
-            for text in o.feedback:
-                yield Static(prose(text), classes="feedback-text")
-            if o.explanation:
-                yield Static(prose(o.explanation), classes="explanation")
             for ev in o.evidence:
                 with Vertical(classes="evidence"):
                     yield Static(
                         literal(f"Evidence — paragraph {ev.paragraph}").stylize("bold"),
                         classes="evidence-title",
                     )
-                    if ev.before:
-                        before = present.cut_left(present.one_line(ev.before), present.CONTEXT)
-                        yield Static(literal(before), classes="context dim")
                     if ev.paragraph_text:
                         yield Static(
                             highlight(ev.paragraph_text, ev.start, ev.end), classes="evidence-text"
                         )
                     elif ev.quote:
                         yield Static(literal(f"“{ev.quote}”"), classes="evidence-text")
-                    if ev.after:
-                        after = present.cut_right(present.one_line(ev.after), present.CONTEXT)
-                        yield Static(literal(after), classes="context dim")
+            for text in o.feedback:
+                yield Static(prose(text), classes="feedback-text")
+            if o.explanation:
+                yield Static(prose(o.explanation), classes="explanation")
+            if node is not None and node.question is not None:
+                yield Static(
+                    Content("The question: ").stylize("bold") + prose(node.question.prompt),
+                    classes="dim feedback-question",
+                )
+            for ev in o.evidence:
+                # The paragraphs around the evidence, each with its number, apart from it.
+                if ev.before and ev.paragraph > 1:
+                    before = present.cut_left(present.one_line(ev.before), present.CONTEXT)
+                    yield Static(
+                        literal(f"Paragraph {ev.paragraph - 1} (before): ").stylize("bold")
+                        + literal(before),
+                        classes="context dim",
+                    )
+                if ev.after and ev.paragraph:
+                    after = present.cut_right(present.one_line(ev.after), present.CONTEXT)
+                    yield Static(
+                        literal(f"Paragraph {ev.paragraph + 1} (after): ").stylize("bold")
+                        + literal(after),
+                        classes="context dim",
+                    )
             if o.changes:
                 yield Static(Content(""), classes="changes")
-            yield Static(
-                Content("enter: continue  ·  o: open the article at the evidence"), classes="dim"
-            )
         with Horizontal(id="feedback-bar"):
             yield Static(
-                literal(f"Score {self.session.score:g} / {self.session.max_score:g}"),
+                literal(
+                    f"Score {present.path_score(self.session)}  ·  enter: continue"
+                    + ("  ·  o: the article at the evidence" if o.evidence else "  ·  o: article")
+                ),
                 id="feedback-score",
             )
         yield Footer()

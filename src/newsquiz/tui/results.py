@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
+from newsquiz.engine.practice import PRACTICE_SUFFIX
 from newsquiz.engine.session import Session
 from newsquiz.tui.text import literal, prose
 
@@ -28,7 +29,9 @@ class ResultsScreen(Screen[Next | None]):
 
     BINDINGS = [
         Binding("r", "again", "Play again"),
-        Binding("p", "practise", "Practise what I missed"),
+        # On a practice round's results, r practises the same questions again: said so.
+        Binding("r", "again_practice", "Practise again"),
+        Binding("p", "practise", "Practise missed"),
         Binding("escape,l", "library", "Library"),
     ]
 
@@ -45,9 +48,11 @@ class ResultsScreen(Screen[Next | None]):
         with VerticalScroll(id="results"):
             yield Static(Content("Results").stylize("bold"), classes="screen-title")
             yield Static(
-                literal(f"Score {s.score:g} / {s.max_score:g}  ({s.percent}%)").stylize("bold"),
+                literal(f"Score {present.path_score(s)}  ({s.path_percent}%)").stylize("bold"),
                 id="final-score",
             )
+            if present.scenario_maximum(s):
+                yield Static(literal(present.scenario_maximum(s)), classes="dim", id="scenario-max")
             yield Static(literal(f"Best streak: {s.best_streak}"), classes="dim")
             if ending is not None:
                 yield Static(literal(ending.title, "bold"), id="ending-title")
@@ -77,7 +82,8 @@ class ResultsScreen(Screen[Next | None]):
                                     literal(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
                                 )
             missed = len(self.missed())
-            hint = "r: play again  ·  escape: library"
+            again = "r: practise these again" if self.practice else "r: play again"
+            hint = f"{again}  ·  escape: library"
             if missed:
                 hint = f"p: practise the {missed} question(s) you missed  ·  " + hint
             yield Static(literal(hint), classes="dim")
@@ -87,10 +93,21 @@ class ResultsScreen(Screen[Next | None]):
         self.sub_title = "Results"
         self.query_one("#results", VerticalScroll).focus()
 
+    @property
+    def practice(self) -> bool:
+        return self.session.scenario.id.endswith(PRACTICE_SUFFIX)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "practise":
             return True if self.missed() else None
+        if action == "again":
+            return not self.practice
+        if action == "again_practice":
+            return self.practice
         return True
+
+    def action_again_practice(self) -> None:
+        self.dismiss("again")
 
     def action_again(self) -> None:
         self.dismiss("again")
