@@ -134,3 +134,52 @@ def review_scenario(scenario: Scenario, node_id: str) -> Scenario:
         start=only.id,
         content_hash=digest,
     )
+
+
+#: The setting that turns the confidence step on or off ("on"/"off").
+CONFIDENCE_SETTING = "confidence_step"
+
+
+def confidence_on(value: str | None, *, classroom: bool = False) -> bool:
+    """Whether the confidence step is on: the stored setting, else on for self-study
+    and off for a class."""
+    if value in ("on", "off"):
+        return value == "on"
+    return not classroom
+
+
+def when_text(due: float, now: float) -> str:
+    """When a card is due, as both players say it: ``now``, ``in 10 minutes``,
+    ``in 3 hours``, ``in 4 days (2026-01-09)``."""
+    import datetime as _dt
+
+    left = due - now
+    if left <= 0:
+        return "now"
+    minutes = round(left / 60)
+    if minutes < 60:
+        n = max(1, minutes)
+        return f"in {n} minute{'s' if n != 1 else ''}"
+    hours = round(left / 3600)
+    if hours < 24:
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = round(left / 86400)
+    day = _dt.datetime.fromtimestamp(due, tz=_dt.timezone.utc).date().isoformat()
+    return f"in {days} day{'s' if days != 1 else ''} ({day})"
+
+
+def nothing_due_text(count: int, next_due: float | None, now: float) -> str:
+    """What an empty review says."""
+    if next_due is None:
+        return (
+            "Your review deck is empty: questions you miss, answer with a hint or are "
+            "unsure of join it."
+        )
+    return f"Nothing to review now. The next review is due {when_text(next_due, now)}."
+
+
+def due_badge(count: int) -> str:
+    """The library's line about reviews ('' when none is due)."""
+    if count <= 0:
+        return ""
+    return f"{count} review{'s' if count != 1 else ''} due — press v to review"

@@ -287,9 +287,12 @@ class Progress:
         nothing: tuple[int, float | None] = (0, None)
         return self._call(lambda b: b.reviews_due(self.player, now), nothing)
 
-    def reviewed(self, session: Session) -> None:
-        """A review round's answers are in ``session``: schedule their cards."""
-        sure = self._confidence.get(session) or None
+    def reviewed(
+        self, session: Session, confidence: Mapping[int, Confidence] | None = None
+    ) -> None:
+        """A review round's answers are in ``session``: schedule their cards (with how
+        sure the player said they were, by answer index)."""
+        sure = confidence or self._confidence.get(session) or None
         self._call(lambda b: b.review_answer(self.player, session, sure), None)
 
     def review_stats(self) -> ReviewStats | None:
