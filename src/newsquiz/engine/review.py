@@ -45,9 +45,7 @@ FAST_SECONDS = 15.0
 REVIEW_SUFFIX = "~review"
 
 
-def rating_for(
-    verdict: str, hints_used: int, confidence: Confidence | None, seconds: float
-) -> int:
+def rating_for(verdict: str, hints_used: int, confidence: Confidence | None, seconds: float) -> int:
     """The FSRS rating of one answer (see the table in the module doc)."""
     if verdict in ("wrong", "skipped"):
         return AGAIN

@@ -104,9 +104,9 @@ def record(
     now: float,
     enrol: bool,
 ) -> int | None:
-    """Rate one answer of a question and schedule its card.  A question not in the deck
-    joins it only when ``enrol`` and the answer needs review (missed, partly right, with
-    a hint, or unsure).  Returns the rating, or None when nothing was recorded."""
+    """Rate one answer of a question (logged) and schedule its card.  A question not in
+    the deck joins it only when ``enrol`` and the answer needs review (missed, partly
+    right, with a hint, or unsure).  Returns the rating, or None when no card changed."""
     rating = rating_for(verdict, hints_used, confidence, seconds)
     row = c.execute(
         "SELECT card_json, sure_wrong FROM review_cards "
@@ -117,16 +117,15 @@ def record(
     flag = sure_and_wrong(verdict, confidence)
     if row is None:
         if not (enrol and needs_review(rating)):
+            _log(c, player_id, scenario_id, node_id, rating, verdict, confidence, None, now)
             return None
         card = Card(card_id=_card_id(player_id, scenario_id, node_id), due=when)
         retrievability = None
     else:
         card = card_from_json(str(row[0]))
-        retrievability = (
-            SCHEDULER.get_card_retrievability(card, when) if card.last_review else None
-        )
+        retrievability = SCHEDULER.get_card_retrievability(card, when) if card.last_review else None
         flag = flag or bool(row[1])
-    card, _log = SCHEDULER.review_card(card, Rating(rating), when)
+    card, _ = SCHEDULER.review_card(card, Rating(rating), when)
     c.execute(
         """
         INSERT INTO review_cards (player_id, scenario_id, node_id, scenario_title, question,
@@ -155,12 +154,27 @@ def record(
             now,
         ),
     )
+    _log(c, player_id, scenario_id, node_id, rating, verdict, confidence, retrievability, now)
+    return rating
+
+
+def _log(
+    c: sqlite3.Connection,
+    player_id: int,
+    scenario_id: str,
+    node_id: str,
+    rating: int,
+    verdict: str,
+    confidence: Confidence | None,
+    retrievability: float | None,
+    now: float,
+) -> None:
+    """Every rated answer is logged (for calibration), a card or not."""
     c.execute(
         "INSERT INTO review_log (player_id, scenario_id, node_id, rating, verdict, "
         "confidence, retrievability, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (player_id, scenario_id, node_id, rating, verdict, confidence, retrievability, now),
     )
-    return rating
 
 
 _CARD_COLUMNS = (

@@ -27,7 +27,6 @@ from newsquiz.store import db, review
 from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
-from newsquiz.store.review import ReviewCard
 from newsquiz.store.records import (
     AttemptSummary,
     Player,
@@ -38,6 +37,7 @@ from newsquiz.store.records import (
     real,
     topics_of,
 )
+from newsquiz.store.review import ReviewCard
 from newsquiz.store.schema import MIGRATIONS, Migration
 from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
@@ -581,9 +581,7 @@ class Store:
     def set_review_note(self, player: str, scenario_id: str, node_id: str, note: str) -> None:
         """Take a card out of review (its question was removed or changed), saying why."""
         name = clean_name(player)
-        self._write(
-            lambda c: review.set_note(c, _player_id(c, name), scenario_id, node_id, note)
-        )
+        self._write(lambda c: review.set_note(c, _player_id(c, name), scenario_id, node_id, note))
 
     # --------------------------------------------------------------- the rest
 

@@ -31,10 +31,10 @@ from newsquiz.store.errors import AttemptTakenOver, StoreUnavailable
 
 if TYPE_CHECKING:  # kept off the app's start-up path: the library's first frame needs none
     from newsquiz.engine.review import Confidence
-    from newsquiz.store.review import ReviewCard, ReviewStats
     from newsquiz.engine.session import Session
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.records import AttemptSummary, Player, SavedAttempt
+    from newsquiz.store.review import ReviewCard, ReviewStats
     from newsquiz.store.stats import Stats
 
 T = TypeVar("T")
@@ -98,7 +98,9 @@ class Backend(Protocol):
 
     # The review deck (see newsquiz.store.review); times are Unix seconds, passed in.
 
-    def due_reviews(self, player: str, now: float, limit: int | None = None) -> list[ReviewCard]: ...
+    def due_reviews(
+        self, player: str, now: float, limit: int | None = None
+    ) -> list[ReviewCard]: ...
 
     def reviews_due(self, player: str, now: float) -> tuple[int, float | None]: ...
 
