@@ -180,4 +180,4 @@ def due_badge(count: int) -> str:
     """The library's line about reviews ('' when none is due)."""
     if count <= 0:
         return ""
-    return f"{count} review{'s' if count != 1 else ''} due — press v to review"
+    return f"{count} review{'s' if count != 1 else ''} due"
