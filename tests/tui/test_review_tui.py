@@ -102,3 +102,56 @@ async def test_review_in_the_app_reschedules_the_deck(tmp_path: Path) -> None:
     (attempts,) = store._conn.execute("SELECT count(*) FROM attempts").fetchone()
     assert attempts == 1
     store.close()
+
+
+async def test_statistics_draw_retention_and_calibration(tmp_path: Path) -> None:
+    from textual_plotext import PlotextPlot
+
+    from newsquiz.engine.review import review_scenario
+    from newsquiz.tui.stats import CalibrationPlot, RetentionPlot, StatsScreen
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "s.yaml").write_text(
+        scenario_yaml(
+            [
+                question_node("q1", single(), "q2"),
+                question_node("q2", single("Who hosted?", texts=("India", "Brazil"))),
+            ]
+        )
+    )
+    sc = load(folder / "s.yaml")
+    store = Store.open(tmp_path / "data")
+    progress = Progress(store, "ann")
+    s = Session(sc, 1, clock=lambda: T0)
+    progress.started(s)
+    progress.confide(s, "sure")
+    s.answer("b")  # sure and wrong
+    progress.save(s)
+    progress.confide(s, "unsure")
+    s.answer("a")  # unsure and right
+    progress.save(s)
+    for day, answer in ((1, "a"), (2, "b"), (4, "a")):
+        r = Session(review_scenario(sc, "q1"), 0, clock=lambda day=day: T0 + day * DAY)
+        r.answer(answer)
+        progress.reviewed(r, {0: "sure"})
+
+    app = make_app([folder], progress, seed=7)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await library_ready(pilot)
+        await send(pilot, "ctrl+s", wait=False)
+        await until_screen(pilot, StatsScreen)
+        text = all_text(app)
+        assert "2 question(s) in your review deck, 1 answered wrong while sure" in text
+        assert "Sure 50% (2/4 right)" in text
+        assert "Unsure 100% (1/1 right)" in text
+        assert "2026-01-06 100% recalled (1 review(s))" in text
+        assert "2026-01-07 0% recalled (1 review(s))" in text
+        plots = list(app.screen.query(PlotextPlot))
+        assert {type(p) for p in plots} == {RetentionPlot, CalibrationPlot}
+        await pilot.pause()
+        assert all(p.size.height > 0 for p in plots)
+        await send(pilot, "c", wait=False)  # the confidence step off, kept as a setting
+        await pilot.pause()
+    assert store.get_setting("confidence_step") == "off"
+    store.close()
