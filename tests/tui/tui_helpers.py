@@ -328,12 +328,15 @@ def keys_for(session: Session, response: Any) -> list[str]:
 
 async def answer(pilot: Pilot[Any], verdict: str = "right") -> Any:
     """Answer the open question on the PlayScreen by keys; waits for the FeedbackScreen."""
+    from newsquiz.tui.confidence import ConfidenceScreen
     from newsquiz.tui.play import FeedbackScreen
 
     session = session_of(pilot.app)
     response = response_for(session, verdict)
     await send(pilot, *keys_for(session, response), wait=False)
-    await until_screen(pilot, FeedbackScreen)
+    if isinstance(await until_screen(pilot, (FeedbackScreen, ConfidenceScreen)), ConfidenceScreen):
+        await send(pilot, "enter", wait=False)  # the confidence step (saving: on), skipped
+        await until_screen(pilot, FeedbackScreen)
     return response
 
 

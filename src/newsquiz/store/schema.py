@@ -218,8 +218,9 @@ def v3_clean_player_names(c: sqlite3.Connection) -> None:
         taken.add(candidate)
 
 
+# IF NOT EXISTS: a file whose user_version was set back by hand still migrates.
 V4 = """
-CREATE TABLE review_cards (
+CREATE TABLE IF NOT EXISTS review_cards (
     player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
     scenario_id     TEXT NOT NULL,
     node_id         TEXT NOT NULL,
@@ -238,9 +239,9 @@ CREATE TABLE review_cards (
 ) WITHOUT ROWID;
 
 -- The due cards of a player, soonest first.
-CREATE INDEX review_cards_due ON review_cards (player_id, due);
+CREATE INDEX IF NOT EXISTS review_cards_due ON review_cards (player_id, due);
 
-CREATE TABLE review_log (
+CREATE TABLE IF NOT EXISTS review_log (
     id              INTEGER PRIMARY KEY,
     player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
     scenario_id     TEXT NOT NULL,
@@ -252,7 +253,7 @@ CREATE TABLE review_log (
     reviewed_at     REAL NOT NULL
 );
 
-CREATE INDEX review_log_by_player ON review_log (player_id, reviewed_at);
+CREATE INDEX IF NOT EXISTS review_log_by_player ON review_log (player_id, reviewed_at);
 """
 
 MIGRATIONS: Sequence[Migration] = (V1, V2, v3_clean_player_names, V4)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from newsquiz.engine.review import Confidence
+from newsquiz.tui.text import literal
 
 LEVELS: tuple[tuple[str, Confidence, str], ...] = (
     ("1", "unsure", "Unsure"),
@@ -32,7 +33,7 @@ class ConfidenceScreen(ModalScreen["Confidence | None"]):
         with Vertical(id="dialog"):
             yield Static(Content("How sure are you?").stylize("bold"), classes="dialog-title")
             yield Static(
-                Content(
+                literal(
                     "  ".join(f"{key} {label}" for key, _, label in LEVELS) + "  ·  enter skips"
                 )
             )

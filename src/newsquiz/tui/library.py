@@ -109,7 +109,7 @@ class LibraryScreen(Screen[None]):
         Binding("ctrl+r", "article", "Article"),
         Binding("ctrl+s", "stats", "Stats"),
         Binding("ctrl+o", "player", "Player"),
-        Binding("ctrl+e", "review", "Review", priority=True),
+        Binding("ctrl+e", "review", "Review", show=False, priority=True),
         Binding("escape", "clear", "Clear filter", show=False),
     ]
 

@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 
 from newsquiz.store.stats import RateStat
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.text import literal, plain
+from newsquiz.tui.text import literal, plain, toast
 
 BAR_WIDTH = 20
 
@@ -84,7 +84,7 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,q,s", "close", "Back"),
-        Binding("c", "confidence", "Confidence step"),
+        Binding("c", "confidence", "Confidence step", show=False),
     ]
 
     def __init__(self, progress: Progress) -> None:
@@ -190,7 +190,7 @@ class StatsScreen(Screen[None]):
 
         on = not confidence_on(self.progress.get_setting(CONFIDENCE_SETTING))
         self.progress.set_setting(CONFIDENCE_SETTING, "on" if on else "off")
-        self.notify("Asking how sure you are: " + ("on." if on else "off."), title="Confidence")
+        toast(self, "Asking how sure you are: " + ("on." if on else "off."), title="Confidence")
 
     def on_mount(self) -> None:
         self.sub_title = "Statistics"
