@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from newsquiz.cli import bundled_scenarios_dir
-from newsquiz.scenario.library import matches, scan
+from newsquiz.scenario.library import cached_entries, matches, scan
 
 BUNDLED = bundled_scenarios_dir() / "g20-blinken-lavrov.yaml"
 
@@ -36,16 +36,21 @@ def test_scan_lists_valid_and_broken_files(tmp_path: Path) -> None:
 def test_cache_lists_unchanged_files_without_reading_them(tmp_path: Path) -> None:
     folder = _library(tmp_path)
     cache = tmp_path / "cache.json"
-    first = scan([folder], cache)
-    assert all(e.result is not None for e in first)  # read and validated
+    seen: list[tuple[int, int]] = []
+    first = scan([folder], cache, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]  # both files read and validated, progress said
+    assert all(e.result is None for e in first)  # only summaries are kept
     assert json.loads(cache.read_text("utf-8"))["files"]
 
-    again = scan([folder], cache, cached_only=True)
+    again = cached_entries([folder], cache)
     assert again is not None
     assert [e.summary for e in again] == [e.summary for e in first]
     assert all(e.result is None for e in again)  # from the cache only
     # Played from the cache: the file is read in full then.
     assert again[0].scenario is not None and again[0].result is not None
+    seen.clear()
+    scan([folder], cache, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == []  # nothing changed: nothing read
 
 
 def test_cache_notices_an_edited_file(tmp_path: Path) -> None:
@@ -58,9 +63,25 @@ def test_cache_notices_an_edited_file(tmp_path: Path) -> None:
     )
     target.write_text(text, "utf-8")
     os.utime(target, ns=(1, 1))  # a different stamp even on a coarse clock
-    assert scan([folder], cache, cached_only=True) is None
-    titles = [e.summary.title for e in scan([folder], cache)]
+    shown_at_once = cached_entries([folder], cache)
+    assert shown_at_once is not None
+    assert "Elbow brush in Delhi" in [e.summary.title for e in shown_at_once]
+    titles = [e.summary.title for e in scan([folder], cache)]  # then the files are checked
     assert "Edited title" in titles
+
+
+def test_the_cache_lists_only_what_is_under_the_paths_asked_for(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    other = tmp_path / "lib-other"
+    other.mkdir()
+    shutil.copy(BUNDLED, other / "copy.yaml")
+    cache = tmp_path / "cache.json"
+    scan([folder, other], cache)
+    only = cached_entries([other], cache)
+    assert only is not None and [e.path.name for e in only] == ["copy.yaml"]
+    one = cached_entries([folder / "g20.yaml"], cache)
+    assert one is not None and [e.path.name for e in one] == ["g20.yaml"]
+    assert cached_entries([folder], tmp_path / "no-cache.json") is None
 
 
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:

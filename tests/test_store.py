@@ -834,3 +834,68 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
             "bo": 200,
         }
         assert s._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_export_streams_the_same_text_and_reports_a_failing_output(
+    tmp_path: Path, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsquiz.store.export import write_json
+
+    scenario = two_question_scenario(topics=["diplomacy"])
+    _two_attempts(store, scenario, "ana")
+    rows = store.export_rows()
+    for n in (0, 1, len(rows)):
+        out = io.StringIO()
+        assert write_json(iter(rows[:n]), out) == n
+        items = [{col: r[col] for col in EXPORT_COLUMNS} for r in rows[:n]]
+        assert out.getvalue() == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    # The rows reach the writer one at a time, from the open query (nothing listed first).
+    seen: list[str] = []
+
+    def writer(stream: Any, out: None) -> int:
+        first = next(stream)
+        seen.append(type(stream).__name__)
+        return 1 + sum(1 for _ in stream) if first else 0
+
+    assert store.export(writer, None) == 4 and seen == ["generator"]
+    if Path("/dev/full").exists():  # the output fails, not the progress file
+        data = tmp_path / "data"
+        assert cli_main(["--data-dir", str(data), "export", "-o", "/dev/full"]) == 1
+        err = capsys.readouterr().err
+        assert "newsquiz export: cannot write /dev/full" in err
+        assert "Progress cannot be saved" not in err
+
+
+def test_an_open_checks_the_games_in_progress_and_the_whole_history_when_due(
+    tmp_path: Path,
+) -> None:
+    from newsquiz.store import db
+    from newsquiz.store.paths import DB_NAME
+
+    folder = tmp_path / "sweep"
+    store = Store.open(folder)
+    scenario = two_question_scenario()
+    _two_attempts(store, scenario, "ana")  # two finished games
+    session = Session(scenario, 0)
+    unfinished = store.start_attempt("ana", scenario, session)
+    store.close()
+    con = sqlite3.connect(folder / DB_NAME)
+    with con:
+        con.execute("UPDATE attempts SET score = 'lots' WHERE status = 'finished'")
+        con.execute(
+            "UPDATE attempt_states SET state_json = '{' WHERE attempt_id = ?", (unfinished,)
+        )
+    con.close()
+    # Checked recently: the game that could be resumed is set aside, the history is not
+    # read (statistics cope with the damaged rows meanwhile).
+    store = Store.open(folder)
+    assert store.message and "could not be read" in store.message
+    assert store.in_progress("ana", scenario.id) is None
+    assert store.stats("ana").attempts == 2
+    store.close()
+    # When the full check is due, every attempt is looked at.
+    db.check_due(folder / DB_NAME)
+    store = Store.open(folder)
+    assert store.message and store.message.count("could not be read") == 2
+    assert store.stats("ana").attempts == 0
+    store.close()

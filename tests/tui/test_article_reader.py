@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from tui_helpers import bundled, eventually, library_ready, new_app, press, screen_text
 
 from newsquiz.scenario.model import Scenario
-from newsquiz.tui.article import ArticleScreen, ArticleView, wrap_block, wrap_offsets
+from newsquiz.tui.article import ArticleScreen, ArticleView
+from newsquiz.tui.text import wrap_block, wrap_offsets
 
 # ------------------------------------------------------------------------- wrapping
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import yaml
-from textual.widgets import OptionList
 from tui_helpers import (
     HOSTILE,
     HOSTILE_DIR,
@@ -44,6 +43,7 @@ from newsquiz.tui.dialogs import ConfirmScreen, DiagnosticsScreen
 from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.play import FeedbackScreen, PlayScreen
 from newsquiz.tui.results import ResultsScreen
+from newsquiz.tui.scenario_list import ScenarioList
 
 #: Fields that hold text a player reads (every one must carry the full markup).
 TEXT_FIELDS = {
@@ -321,4 +321,4 @@ async def test_play_the_hostile_scenario_through() -> None:
         await until_screen(pilot, LibraryScreen)
         assert app.is_running
         assert app.return_value is None
-        assert isinstance(app.screen.query_one("#scenarios"), OptionList)
+        assert isinstance(app.screen.query_one("#scenarios"), ScenarioList)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from tui_helpers import (
     BROKEN,
     BUNDLED,
@@ -58,6 +58,7 @@ from newsquiz.tui.play import (
     PlayScreen,
 )
 from newsquiz.tui.results import ResultsScreen
+from newsquiz.tui.scenario_list import ScenarioList
 
 SCENARIO = bundled()
 PLANS = plans_for_endings(SCENARIO)
@@ -325,7 +326,7 @@ async def test_filter_narrows_the_list(library: Path) -> None:
     app = new_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await library_ready(pilot)
-        options = app.screen.query_one("#scenarios", OptionList)
+        options = app.screen.query_one("#scenarios", ScenarioList)
         assert options.option_count == 3
         assert _status(app).startswith("3 of 3 scenarios")
         assert isinstance(app.focused, Input)
@@ -370,7 +371,7 @@ async def test_broken_file_is_listed_with_its_first_diagnostic(library: Path) ->
         assert where in broken
         # Arrows move the highlight while the filter keeps the focus; enter explains.
         await press(pilot, "down", "down")
-        assert app.screen.query_one("#scenarios", OptionList).highlighted == 2
+        assert app.screen.query_one("#scenarios", ScenarioList).highlighted == 2
         await press(pilot, "enter")
         dialog = await until_screen(pilot, DiagnosticsScreen)
         text = flat(" ".join(static_texts(app)))

@@ -22,6 +22,7 @@ from newsquiz.store.tracker import open_progress
 from newsquiz.tui.app import make_app
 from newsquiz.tui.dialogs import ChoiceScreen
 from newsquiz.tui.play import FeedbackScreen, PlayScreen
+from newsquiz.tui.scenario_list import ScenarioList
 
 
 def _toasts(app: object) -> str:
@@ -65,7 +66,7 @@ async def test_damaged_saved_game_is_set_aside_and_the_app_starts(tmp_path: Path
         async with app.run_test(size=(110, 36), notifications=True) as pilot:
             library = await library_ready(pilot)
             assert len(library.entries) == 2
-            texts = [str(o.prompt) for o in library.query_one("#scenarios").options]  # type: ignore[attr-defined]
+            texts = library.query_one("#scenarios", ScenarioList).texts()
             assert sum("in progress" in t for t in texts) == 1  # b's, not a's
             if start == 0:
                 await eventually(pilot, lambda a=app: "could not be read" in _toasts(a))

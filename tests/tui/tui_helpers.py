@@ -108,11 +108,16 @@ def static_texts(app: App[Any]) -> list[str]:
 
 
 def option_texts(app: App[Any]) -> list[str]:
+    """The options of the screen's lists: choices, and the library's entries."""
+    from newsquiz.tui.scenario_list import ScenarioList
+
     texts = []
     for options in app.screen.query(OptionList):
         for i in range(options.option_count):
             prompt = options.get_option_at_index(i).prompt
             texts.append(getattr(prompt, "plain", str(prompt)))
+    for listing in app.screen.query(ScenarioList):
+        texts.extend(listing.texts())
     return texts
 
 

@@ -8,12 +8,13 @@ from the cache without being parsed; a scenario is loaded in full when it is pla
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from newsquiz import __version__
 
@@ -152,25 +153,55 @@ def _write_cache(cache: Path, files: dict[str, Any]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-@overload
-def scan(paths: Iterable[Path], cache: Path | None = None) -> list[Entry]: ...
+def _sort(entries: list[Entry]) -> list[Entry]:
+    entries.sort(key=lambda e: (not e.ok, (e.summary.title or e.path.name).casefold()))
+    return entries
 
 
-@overload
-def scan(paths: Iterable[Path], cache: Path | None, cached_only: bool) -> list[Entry] | None: ...
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def cached_entries(paths: Iterable[Path], cache: Path | None) -> list[Entry] | None:
+    """What the cache says is under ``paths``, without looking at a single file: the list
+    to show at once while :func:`scan` checks the files in the background.  None when
+    there is no cache (a first start)."""
+    from_cache = _read_cache(cache)
+    if not from_cache:
+        return None
+    roots = []
+    for p in paths:
+        with contextlib.suppress(OSError):
+            roots.append(str(p.resolve()))
+    entries: list[Entry] = []
+    for key, cached in from_cache.items():
+        if not _under(key, roots) or not isinstance(cached, dict):
+            continue
+        try:
+            entries.append(Entry(Path(key), Summary.from_dict(cached["summary"])))
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged cache: let the scan decide
+    return _sort(entries)
 
 
 def scan(
-    paths: Iterable[Path], cache: Path | None = None, cached_only: bool = False
-) -> list[Entry] | None:
+    paths: Iterable[Path],
+    cache: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[Entry]:
     """Every scenario file under ``paths`` (missing folders are skipped), summarised from
     ``cache`` where the file is unchanged, read and validated otherwise.
 
-    With ``cached_only``, return None as soon as a file would have to be read."""
+    Only summaries are kept (a file is read again in full when it is played), so memory
+    does not grow with the library.  ``on_progress(done, total)`` is called as the files
+    that have to be read (new or changed) are read."""
+    from newsquiz.scenario.loader import check_file
+
     from_cache = _read_cache(cache)
     fresh: dict[str, Any] = {}
     seen: set[Path] = set()
     entries: list[Entry] = []
+    todo: list[tuple[Path, str, list[int]]] = []
     for f in scenario_files(paths):
         try:
             real = f.resolve()
@@ -189,20 +220,23 @@ def scan(
             except (KeyError, TypeError, ValueError):
                 entry = None
         if entry is None:
-            if cached_only:
-                return None
-            entry = Entry(f, Summary(ok=False))
-            entry.load()
+            todo.append((f, key, stamp))
+            continue
+        entries.append(entry)
+        fresh[key] = cached
+    for done, (f, key, stamp) in enumerate(todo, 1):
+        entry = Entry(f, Summary.of(check_file(f)))  # the result itself is not kept
         entries.append(entry)
         if stamp:
             fresh[key] = {
                 "stamp": stamp,
                 "summary": {**asdict(entry.summary), "topics": list(entry.summary.topics)},
             }
-    if cache is not None and fresh != from_cache and not cached_only:
+        if on_progress is not None:
+            on_progress(done, len(todo))
+    if cache is not None and fresh != from_cache:
         _write_cache(cache, fresh)
-    entries.sort(key=lambda e: (not e.ok, (e.summary.title or e.path.name).casefold()))
-    return entries
+    return _sort(entries)
 
 
 def matches(entry: Entry, query: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from newsquiz.text import clean, clean_data
@@ -230,17 +230,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _open_to_read(args, "export")
     if store is False:
         return 1
-    rows: list[dict[str, Any]] = []
-    if store is not None:
-        with store:
-            rows = store.export_rows(player=args.player, scenario_id=args.scenario)
-    writer: Callable[[list[dict[str, Any]], TextIO], int] = (
+    writer: Callable[[Iterable[dict[str, Any]], TextIO], int] = (
         write_csv if args.format == "csv" else write_json
     )
+
+    def write(out: TextIO) -> int:
+        # Rows go from the database to the file as they are read: flat memory.
+        if store is None:
+            return writer([], out)
+        with store:
+            return store.export(writer, out, player=args.player, scenario_id=args.scenario)
+
     if args.output and args.output != "-":
         try:
             with open(Path(args.output), "w", encoding="utf-8", newline="") as f:
-                n = writer(rows, f)
+                n = write(f)
         except OSError as err:
             print(
                 f"newsquiz export: cannot write {clean(f'{args.output}: {err}')}", file=sys.stderr
@@ -251,7 +255,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = sys.stdout
         if args.format == "csv" and hasattr(out, "reconfigure"):
             out.reconfigure(newline="")  # the csv module writes its own \r\n
-        writer(rows, out)
+        write(out)
         out.flush()
     return 0
 

@@ -91,6 +91,8 @@ class Opened:
     backup_path: Path | None = None
     #: A sentence for the player about a recovery, if there was one.
     message: str | None = None
+    #: Whether every page was read on this open (see :func:`check_is_due`).
+    full_check: bool = True
 
 
 class _Damaged(Exception):
@@ -435,7 +437,9 @@ def open_database(
         if is_store_fault(err):
             raise unavailable(err, path) from err
         raise
-    return Opened(conn, path, recovered_from, backup_path, message)
+    return Opened(
+        conn, path, recovered_from, backup_path, message, full or recovered_from is not None
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -27,7 +27,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from newsquiz.text import clean, clean_data
+from newsquiz.text import clean
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "player",
@@ -92,8 +92,13 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
 
 
 def write_json(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
-    """Write ``rows`` as a JSON array of objects; return the number of rows."""
-    items = [{col: clean_data(row.get(col)) for col in EXPORT_COLUMNS} for row in rows]
-    json.dump(items, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-    return len(items)
+    """Write ``rows`` as a JSON array of objects, one at a time (the same text as one
+    ``json.dump(..., indent=2)`` of the whole list); return the number of rows."""
+    n = 0
+    for row in rows:
+        item = {col: row.get(col) for col in EXPORT_COLUMNS}
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        out.write(("[\n  " if n == 0 else ",\n  ") + text)
+        n += 1
+    out.write("\n]\n" if n else "[]\n")
+    return n

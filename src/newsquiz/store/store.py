@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 #: A claim on an attempt written this recently (seconds) may be another window's.
 RECENT_OWNER_S = 600
@@ -89,9 +90,13 @@ class Store:
 
     # ------------------------------------------------------------ damaged rows
 
-    def _sweep(self) -> None:
-        """Set aside every attempt whose rows cannot be read (on open)."""
-        damaged = self._read(lambda c: c.execute(_DAMAGED_SQL).fetchall())
+    def _sweep(self, everything: bool = True) -> None:
+        """Set aside the attempts whose rows cannot be read (on open): every attempt when
+        the file's full check was due, else the games that can be resumed (the others
+        are read only by statistics, which tolerate a damaged row until then), so an
+        open costs the games in progress, not the whole history."""
+        sql = _DAMAGED_SQL if everything else _DAMAGED_IN_PROGRESS_SQL
+        damaged = self._read(lambda c: c.execute(sql).fetchall())
         if damaged:
             self._set_aside([(int(r[0]), str(r[1])) for r in damaged])
         if self.notices:
@@ -161,7 +166,7 @@ class Store:
         store = cls(opened, path.parent)
         if migrations is None or migrations is MIGRATIONS:
             try:
-                store._sweep()
+                store._sweep(everything=opened.full_check)
             except BaseException:
                 store._conn.close()
                 raise
@@ -439,6 +444,18 @@ class Store:
 
     # --------------------------------------------------------------- reporting
 
+    def in_progress_ids(self, player: str) -> set[str]:
+        """The scenario ids of the player's unfinished attempts (one query)."""
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT DISTINCT a.scenario_id FROM attempts AS a "
+                "JOIN players AS p ON p.id = a.player_id "
+                "WHERE p.name = ? AND a.status = 'in_progress'",
+                (clean_name(player),),
+            ).fetchall()
+        )
+        return {r[0] for r in rows if isinstance(r[0], str)}
+
     def best_scores(self, player: str) -> dict[str, int]:
         """``{scenario_id: best percentage of a finished attempt}``."""
 
@@ -507,27 +524,37 @@ class Store:
     ) -> list[dict[str, Any]]:
         """One row per answer (retries included, see ``counted``), oldest first, with the
         keys of :data:`~newsquiz.store.export.EXPORT_COLUMNS`; times in ISO 8601 UTC."""
-        name = None if player is None else self._stored_name(clean_name(player))
+        return self.export(lambda rows, _: list(rows), None, player, scenario_id)
 
-        def run(c: sqlite3.Connection) -> list[dict[str, Any]]:
-            sql = """
-                SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
-                    s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
-                    s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
-                    a.topics
-                FROM answers AS s
-                JOIN attempts AS a ON a.id = s.attempt_id
-                JOIN players AS p ON p.id = a.player_id
-                WHERE 1"""
-            params: list[Any] = []
-            if player is not None:
-                sql += " AND p.name = ?"
-                params.append(name)
-            if scenario_id is not None:
-                sql += " AND a.scenario_id = ?"
-                params.append(scenario_id)
-            sql += " ORDER BY s.answered_at, a.id, s.seq"
-            out = []
+    def export(
+        self,
+        write: Callable[[Iterator[dict[str, Any]], W], T],
+        out: W,
+        player: str | None = None,
+        scenario_id: str | None = None,
+    ) -> T:
+        """``write(rows, out)`` with the rows of :meth:`export_rows` streamed from the
+        database as they are written (memory stays flat however many answers there are)."""
+        name = None if player is None else self._stored_name(clean_name(player))
+        sql = """
+            SELECT p.name, a.scenario_id, a.scenario_title, a.id, s.seq, s.node_id,
+                s.question, s.kind, s.your_answer, s.correct_answer, s.correct, s.verdict,
+                s.points, s.max_points, s.hints_used, s.seconds, s.counted, s.answered_at,
+                a.topics
+            FROM answers AS s
+            JOIN attempts AS a ON a.id = s.attempt_id
+            JOIN players AS p ON p.id = a.player_id
+            WHERE 1"""
+        params: list[Any] = []
+        if player is not None:
+            sql += " AND p.name = ?"
+            params.append(name)
+        if scenario_id is not None:
+            sql += " AND a.scenario_id = ?"
+            params.append(scenario_id)
+        sql += " ORDER BY s.answered_at, a.id, s.seq"
+
+        def rows(c: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             for r in c.execute(sql, params):
                 values = (
                     r[0], r[1], r[2], r[3], r[4] + 1, r[5], r[6], r[7], r[8], r[9],
@@ -536,10 +563,18 @@ class Store:
                 )  # fmt: skip
                 # Cleaned again: a database written by an older newsquiz may hold
                 # control characters (typed answers were stored raw).
-                out.append(dict(zip(EXPORT_COLUMNS, clean_data(list(values)))))
-            return out
+                yield dict(zip(EXPORT_COLUMNS, clean_data(list(values))))
 
-        return self._read(run)
+        def run(c: sqlite3.Connection) -> T:
+            try:
+                return write(rows(c), out)
+            except OSError as err:  # the output failed, not the database
+                raise _OutputFailed(err) from err
+
+        try:
+            return self._read(run)
+        except _OutputFailed as failed:
+            raise failed.err from None
 
     # ------------------------------------------------------------ review deck
 
@@ -666,11 +701,24 @@ FROM attempts AS a LEFT JOIN attempt_states AS st ON st.attempt_id = a.id
 WHERE reason IS NOT NULL
 """
 
+_DAMAGED_IN_PROGRESS_SQL = _DAMAGED_SQL.replace(
+    "WHERE reason IS NOT NULL", "WHERE a.status = 'in_progress' AND reason IS NOT NULL"
+)
+assert _DAMAGED_IN_PROGRESS_SQL != _DAMAGED_SQL
+
 _SAVED_SELECT = """
     SELECT a.id, p.name, a.scenario_title, a.scenario_id, a.content_hash, a.seed, a.status,
         a.started_at, a.updated_at, a.score, a.max_score, a.percent, st.state_json
     FROM attempts AS a JOIN players AS p ON p.id = a.player_id
         JOIN attempt_states AS st ON st.attempt_id = a.id"""
+
+
+class _OutputFailed(Exception):
+    """Writing an export failed (carried through the store's error handling intact)."""
+
+    def __init__(self, err: OSError) -> None:
+        super().__init__(str(err))
+        self.err = err
 
 
 class _Unreadable(Exception):

@@ -88,6 +88,10 @@ class Backend(Protocol):
 
     def best_scores(self, player: str) -> dict[str, int]: ...
 
+    def in_progress_ids(self, player: str) -> set[str]:
+        """The scenario ids the player has an unfinished game of (library badges)."""
+        ...
+
     def history(
         self, player: str, scenario_id: str | None = None, limit: int | None = None
     ) -> list[AttemptSummary]: ...
@@ -208,6 +212,13 @@ class Progress:
     def best_percent(self, scenario_id: str) -> int | None:
         best: dict[str, int] = self._call(lambda b: b.best_scores(self.player), {})
         return best.get(scenario_id)
+
+    def badges(self) -> tuple[dict[str, int], frozenset[str]]:
+        """For the library, in two queries whatever its size: the best percentage of a
+        finished game per scenario id, and the ids with a game in progress."""
+        best: dict[str, int] = self._call(lambda b: b.best_scores(self.player), {})
+        saved: set[str] = self._call(lambda b: b.in_progress_ids(self.player), set())
+        return best, frozenset(saved)
 
     def has_saved(self, scenario_id: str) -> bool:
         return self._call(lambda b: b.in_progress(self.player, scenario_id), None) is not None

@@ -211,6 +211,7 @@ class NewsQuizApp(App[None]):
             if isinstance(screen, LibraryScreen):
                 screen.progress = progress
                 if screen.entries:
+                    screen.refresh_badges()
                     screen.refresh_list()
         if progress.notice:
             toast(self, progress.notice, title="Progress", severity="warning", timeout=8)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -30,6 +29,7 @@ from textual.strip import Strip
 from textual.widgets import Footer
 
 from newsquiz.text import clean
+from newsquiz.tui.text import wrap_block
 
 if TYPE_CHECKING:
     from textual import events
@@ -45,74 +45,6 @@ _MIN_GUTTER = 4
 _LEFT, _RIGHT = 2, 1
 _MARGIN = _LEFT + _RIGHT
 _CACHE = 256  # wrapped paragraphs kept (a screen shows a handful)
-
-
-def _cell_width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of one line of ``text`` (no ``\\n``) to ``width`` cells.
-
-    Returns ``(start, end)`` character ranges, one per screen line; the space a line
-    breaks at belongs to neither line.  ASCII text (nearly every news article) takes a
-    fast path of one ``rfind`` per line; other text is measured in terminal cells.
-    """
-    width = max(1, width)
-    n = len(text)
-    if n <= width and (text.isascii() or sum(map(_cell_width, text)) <= width):
-        return [(0, n)]
-    out: list[tuple[int, int]] = []
-    pos = 0
-    if text.isascii():
-        while n - pos > width:
-            cut = text.rfind(" ", pos, pos + width + 1)
-            if cut <= pos:
-                out.append((pos, pos + width))
-                pos += width
-            else:
-                out.append((pos, cut))
-                pos = cut + 1
-        out.append((pos, n))
-        return out
-    # Cell-aware: walk characters, remembering the last space on the current line.
-    start = 0
-    cells = 0
-    last_space = -1
-    i = 0
-    while i < n:
-        ch = text[i]
-        w = _cell_width(ch)
-        if cells + w > width and i > start:
-            if last_space > start:
-                out.append((start, last_space))
-                start = last_space + 1
-            else:
-                out.append((start, i))
-                start = i
-            cells = sum(map(_cell_width, text[start:i]))
-            last_space = -1
-            continue
-        if ch == " ":
-            last_space = i
-        cells += w
-        i += 1
-    out.append((start, n))
-    return out
-
-
-def wrap_block(text: str, width: int) -> list[tuple[int, int]]:
-    """:func:`wrap_offsets` for text that may hold hard line breaks."""
-    if "\n" not in text:
-        return wrap_offsets(text, width)
-    out: list[tuple[int, int]] = []
-    base = 0
-    for line in text.split("\n"):
-        out.extend((base + a, base + b) for a, b in wrap_offsets(line, width))
-        base += len(line) + 1
-    return out
 
 
 @dataclass(frozen=True)

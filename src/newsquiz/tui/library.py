@@ -6,8 +6,8 @@ UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,55 +18,16 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 
-from newsquiz.scenario.library import Entry, matches, scan
+from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.dialogs import DiagnosticsScreen
+from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
 
 if TYPE_CHECKING:
     from newsquiz.scenario.model import Scenario
-
-
-def _entry_prompt(entry: Entry, progress: Progress) -> Content:
-    s = entry.summary
-    if not s.ok:
-        return (
-            Content("⚠ ").stylize("bold")
-            + literal(entry.path.name, "bold")
-            + Content("  cannot be played\n  ")
-            + literal(entry.problem)
-        )
-    meta = [part for part in (s.outlet, _date(s.published)) if part]
-    line2 = [
-        " · ".join(meta),
-        ", ".join(s.topics),
-        f"{s.questions} questions",
-        f"~{s.minutes} min",
-        s.difficulty,
-    ]
-    badges = Content("")
-    best = progress.best_percent(s.id)
-    if best is not None:
-        badges += literal(f"  best {best}%").stylize("bold")
-    if progress.has_saved(s.id):
-        badges += Content("  ▶ in progress").stylize("bold")
-    return (
-        literal(s.title, "bold")
-        + badges
-        + Content("\n  ")
-        + literal("  ·  ".join(part for part in line2 if part))
-    )
-
-
-def _date(iso: str) -> str:
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{d.day} {d:%B %Y}"
 
 
 class LibraryScreen(Screen[None]):
@@ -122,58 +83,99 @@ class LibraryScreen(Screen[None]):
         self.cache = cache
         self.entries: list[Entry] = []
         self.shown: list[Entry] = []
+        #: Badges for the whole library, read in two queries when the list may have
+        #: changed (loaded, back from a game, another player) — never per keystroke.
+        self.best: dict[str, int] = {}
+        self.saved: frozenset[str] = frozenset()
+        self._reading = ""  # progress of reading new or changed files
 
     def compose(self) -> ComposeResult:
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
         with Vertical(id="library"):
             yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
-            yield OptionList(Option(Content("Loading scenarios…"), disabled=True), id="scenarios")
+            yield ScenarioList(id="scenarios")
             yield Static(id="library-status", classes="dim")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Library"
         self.query_one("#filter", Input).focus()
-        # Usually every file is unchanged: list them from the cache at once; anything
-        # to read and validate is done off the event loop.
-        cached = scan(self.paths, self.cache, cached_only=True)
+        # The list the cache remembers is shown at once, without touching a file; the
+        # files are then checked off the event loop (new or changed ones read, with
+        # progress in the status line) and the list is replaced if anything differs.
+        cached = cached_entries(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
-        self.load(refresh=cached is None)
+        self.load()
 
     @work(thread=True, exclusive=True, group="library")
-    def load(self, refresh: bool = True) -> None:
-        if refresh:
-            entries = scan(self.paths, self.cache)
-            self.app.call_from_thread(self.loaded, entries)
-        elif self.entries:
-            self.app.call_from_thread(self.post_message, self.Listed(self, first=False))
+    def load(self) -> None:
+        last = 0.0
+
+        def reading(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done == total or now - last > 0.2:
+                last = now
+                self.app.call_from_thread(self.reading, done, total)
+
+        entries = scan(self.paths, self.cache, on_progress=reading)
+        self.app.call_from_thread(self.checked, entries)
+
+    def reading(self, done: int, total: int) -> None:
+        """Say how far the reading of new or changed files has got."""
+        if done < total:
+            self._reading = f"reading new or changed files: {done:,} of {total:,}…"
+        else:
+            self._reading = ""
+        self._update_status()
+
+    def checked(self, entries: list[Entry]) -> None:
+        """The files as they are on disk: replace the list if it differs."""
+
+        def key(es: list[Entry]) -> list[tuple[str, Summary]]:
+            return [(str(e.path.resolve()), e.summary) for e in es]
+
+        if not self.entries or key(entries) != key(self.entries):
+            self.loaded(entries)
+        else:
+            self.post_message(self.Listed(self, first=False))
 
     def loaded(self, entries: list[Entry]) -> None:
         first = not self.entries
         self.entries = entries
+        self.refresh_badges()
         self.refresh_list()
         self.post_message(self.Listed(self, first))
+
+    def refresh_badges(self) -> None:
+        self.best, self.saved = self.progress.badges()
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
         self.shown = [e for e in self.entries if matches(e, query)]
-        options = self.query_one("#scenarios", OptionList)
-        previous = options.highlighted
-        options.clear_options()
-        for entry in self.shown:
-            options.add_option(Option(_entry_prompt(entry, self.progress)))
+        listing = self.query_one("#scenarios", ScenarioList)
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
-            options.add_option(Option(literal(f"No scenarios found in {where}."), disabled=True))
-        elif not self.shown:
-            options.add_option(Option(Content("Nothing matches the filter."), disabled=True))
-        if self.shown:
-            options.highlighted = min(previous or 0, len(self.shown) - 1)
+            empty = f"No scenarios found in {where}."
+        else:
+            empty = "Nothing matches the filter."
+        listing.show(
+            self.shown, best=self.best, saved=self.saved, empty=empty, keep=listing.highlighted
+        )
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if not self.entries and self._reading:
+            status = self._reading[0].upper() + self._reading[1:]
+            self.query_one("#library-status", Static).update(literal(status))
+            return
         bad = sum(1 for e in self.entries if not e.ok)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
             status += f" · {bad} broken (enter: why)"
+        if self._reading:
+            status += f" · {self._reading}"
         status += f" · player: {self.progress.player}"
         if self.progress.saving:
             import time
@@ -196,21 +198,21 @@ class LibraryScreen(Screen[None]):
         self.refresh_list()
 
     def action_cursor(self, delta: int) -> None:
-        options = self.query_one("#scenarios", OptionList)
+        listing = self.query_one("#scenarios", ScenarioList)
         if not self.shown:
             return
-        current = options.highlighted or 0
-        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+        current = listing.highlighted or 0
+        listing.highlighted = max(0, min(len(self.shown) - 1, current + delta))
 
     def action_clear(self) -> None:
         self.query_one("#filter", Input).value = ""
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_scenario_list_chosen(self, event: ScenarioList.Chosen) -> None:
         event.stop()
         self.action_play()
 
     def selected(self) -> Entry | None:
-        index = self.query_one("#scenarios", OptionList).highlighted
+        index = self.query_one("#scenarios", ScenarioList).highlighted
         if index is None or not 0 <= index < len(self.shown):
             return None
         return self.shown[index]
@@ -242,6 +244,7 @@ class LibraryScreen(Screen[None]):
             if name and name != self.progress.player:
                 self.progress.switch_player(name)
                 toast(self, f"Now playing as {name}.")
+            self.refresh_badges()
             self.refresh_list()
 
         self.app.push_screen(PlayerScreen(self.progress.players(), self.progress.player), picked)
@@ -262,4 +265,5 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self.entries:
+            self.refresh_badges()
             self.refresh_list()

@@ -21,6 +21,7 @@ toasts, titles and placeholders given text any other way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content, Span
@@ -93,3 +94,74 @@ def toast(
     target.notify(
         clean(message), title=plain(title), severity=severity, timeout=timeout, markup=False
     )
+
+
+# ------------------------------------------------------------------ wrapping
+
+
+def _cell_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of one line of ``text`` (no ``\\n``) to ``width`` cells.
+
+    Returns ``(start, end)`` character ranges, one per screen line; the space a line
+    breaks at belongs to neither line.  ASCII text (nearly every news article) takes a
+    fast path of one ``rfind`` per line; other text is measured in terminal cells.
+    """
+    width = max(1, width)
+    n = len(text)
+    if n <= width and (text.isascii() or sum(map(_cell_width, text)) <= width):
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    pos = 0
+    if text.isascii():
+        while n - pos > width:
+            cut = text.rfind(" ", pos, pos + width + 1)
+            if cut <= pos:
+                out.append((pos, pos + width))
+                pos += width
+            else:
+                out.append((pos, cut))
+                pos = cut + 1
+        out.append((pos, n))
+        return out
+    # Cell-aware: walk characters, remembering the last space on the current line.
+    start = 0
+    cells = 0
+    last_space = -1
+    i = 0
+    while i < n:
+        ch = text[i]
+        w = _cell_width(ch)
+        if cells + w > width and i > start:
+            if last_space > start:
+                out.append((start, last_space))
+                start = last_space + 1
+            else:
+                out.append((start, i))
+                start = i
+            cells = sum(map(_cell_width, text[start:i]))
+            last_space = -1
+            continue
+        if ch == " ":
+            last_space = i
+        cells += w
+        i += 1
+    out.append((start, n))
+    return out
+
+
+def wrap_block(text: str, width: int) -> list[tuple[int, int]]:
+    """:func:`wrap_offsets` for text that may hold hard line breaks."""
+    if "\n" not in text:
+        return wrap_offsets(text, width)
+    out: list[tuple[int, int]] = []
+    base = 0
+    for line in text.split("\n"):
+        out.extend((base + a, base + b) for a, b in wrap_offsets(line, width))
+        base += len(line) + 1
+    return out
