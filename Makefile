@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: play test lint bench clean venv
+.PHONY: play test lint bench clean venv browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,18 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The browser test needs Chromium and its driver: installed here where we can (root with
+# apt); never fails the build (the test then skips, saying why).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium and chromium-driver for the browser test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium chromium-driver >/dev/null) || echo "could not install chromium: the browser test will skip"; \
+	  else echo "no chromium and cannot install it (not root, or no apt): the browser test will skip"; fi; \
+	fi
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)

@@ -451,7 +451,12 @@ def row_store(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
 # ----------------------------------------------------------------------- filter
 
 
-async def _keystroke_latency(app: Any, ready: Callable[[], bool], keys: Sequence[str]) -> float:
+async def _keystroke_latency(
+    app: Any,
+    ready: Callable[[], bool],
+    keys: Sequence[str],
+    seen: Callable[[], None] | None = None,
+) -> float:
     from textual import events
 
     frames: list[float] = []
@@ -470,6 +475,8 @@ async def _keystroke_latency(app: Any, ready: Callable[[], bool], keys: Sequence
                 break
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if seen is not None:
+            seen()
         latencies = []
         for key in keys:
             await pilot.pause()
@@ -514,11 +521,12 @@ def row_filter(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
                 screen = app.screen
                 return isinstance(screen, LibraryScreen) and len(screen.entries) > n
 
-            latency = asyncio.run(_keystroke_latency(app, ready, keys))
-            if not prompts:
-                screen = app.screen
-                prompts.extend(e.summary.title for e in getattr(screen, "entries", []))
-            return latency
+            def titles() -> None:
+                if not prompts:
+                    screen = app.screen
+                    prompts.extend(e.summary.title for e in getattr(screen, "entries", []))
+
+            return asyncio.run(_keystroke_latency(app, ready, keys, titles))
 
         candidate()  # builds the cache, and the prompts for the floor
 

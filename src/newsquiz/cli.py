@@ -376,6 +376,9 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
         progress_factory=lambda: _open_progress(args),
         library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
     )
+    from newsquiz.class_cli import class_reports
+
+    app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
     app.run()
     return int(app.return_code or 0)
 
@@ -644,6 +647,10 @@ def build_parser() -> argparse.ArgumentParser:
     from newsquiz.moodle_cli import add_moodle_commands
 
     add_moodle_commands(sub)  # import, export-gift
+
+    from newsquiz.class_cli import add_class_commands
+
+    add_class_commands(sub)  # serve, class report|import|play
     return parser
 
 

@@ -31,9 +31,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from newsquiz.store.tracker import Progress
+from newsquiz.tui.classroom import ClassReports, Classroom
 from newsquiz.tui.dialogs import ChoiceScreen, HelpScreen
 from newsquiz.tui.library import LibraryScreen
-from newsquiz.tui.text import toast
+from newsquiz.tui.text import plain, toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
@@ -43,6 +44,9 @@ if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.tui.results import Next
 
 THEME_SETTING = "theme"
+#: Textual's own palette commands a student may use in class mode (not "Screenshot",
+#: which writes a file).
+CLASS_SYSTEM_COMMANDS = frozenset({"Theme", "Keys", "Quit", "Maximize", "Minimize"})
 
 
 class NewsQuizApp(App[None]):
@@ -61,8 +65,13 @@ class NewsQuizApp(App[None]):
         seed: int | None = None,
         progress_factory: Callable[[], Progress] | None = None,
         library_cache: Path | None = None,
+        classroom: Classroom | None = None,
     ) -> None:
         super().__init__()
+        #: Served to a class (``newsquiz serve``): a student plays as one name only.
+        self.classroom = classroom
+        if classroom is not None:
+            self.title = plain(f"newsquiz — class {classroom.name}")
         self.paths = list(paths)
         self.library_cache = library_cache
         #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.
@@ -78,7 +87,19 @@ class NewsQuizApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(LibraryScreen(self.paths, self.progress, self.library_cache))
+        library = LibraryScreen(self.paths, self.progress, self.library_cache)
+        self.push_screen(library)
+        if self.classroom is not None:
+            from newsquiz.tui.classroom import NameScreen
+
+            library.can_switch_player = False
+            self.play_single_file = False  # the student chooses, after giving a name
+            classroom = self.classroom
+            self.push_screen(
+                NameScreen(classroom.name, classroom.roster),
+                lambda name: self.use_progress(classroom.open(name or "")),
+            )
+            return
         if self.progress_factory is None:
             self.use_progress(self.progress)
 
@@ -189,7 +210,8 @@ class NewsQuizApp(App[None]):
 
         if not self.progress.saving:
             return False
-        return confidence_on(self.progress.get_setting(CONFIDENCE_SETTING))
+        classroom = self.classroom is not None  # off by default in a class
+        return confidence_on(self.progress.get_setting(CONFIDENCE_SETTING), classroom=classroom)
 
     def toggle_confidence(self) -> None:
         from newsquiz.engine.review import CONFIDENCE_SETTING
@@ -222,7 +244,8 @@ class NewsQuizApp(App[None]):
         toast(self, message, title="Progress", severity="warning", timeout=8)
 
     def _remember_theme(self, theme: object) -> None:
-        if not self._applying_saved_theme:
+        # A student's theme is not the class's: in class mode it is not kept.
+        if not self._applying_saved_theme and self.classroom is None:
             self.progress.set_setting(THEME_SETTING, self.theme)
 
     def new_seed(self) -> int:
@@ -326,7 +349,10 @@ class NewsQuizApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # In class mode, nothing that writes on the server (a screenshot file).
+            if self.classroom is None or command.title in CLASS_SYSTEM_COMMANDS:
+                yield command
         yield SystemCommand("Help", "Show the keys", self.action_help)
         from newsquiz.tui.play import PlayScreen
 
@@ -341,14 +367,46 @@ class NewsQuizApp(App[None]):
                 "Read the article", "Read the selected scenario's article", screen.action_article
             )
             yield SystemCommand("Statistics", "History and success per topic", screen.action_stats)
-            yield SystemCommand("Switch player", "Choose who is playing", screen.action_player)
+            if self.classroom is None:
+                yield SystemCommand("Switch player", "Choose who is playing", screen.action_player)
+                if self.class_reports is not None:
+                    yield SystemCommand(
+                        "Class report", "A class's results (newsquiz serve)", self.action_classes
+                    )
+                yield SystemCommand(
+                    "Review", "Spaced review of what you are about to forget", screen.action_review
+                )
             yield SystemCommand(
-                "Review", "Spaced review of what you are about to forget", screen.action_review
+                "Confidence step on/off",
+                "Ask how sure you are after choosing, before the verdict",
+                self.toggle_confidence,
             )
-        yield SystemCommand(
-            "Confidence step on/off",
-            "Ask how sure you are after choosing, before the verdict",
-            self.toggle_confidence,
+
+    #: The teacher's classes: name → its report (None: no Class screen).
+    class_reports: ClassReports | None = None
+
+    def action_classes(self) -> None:
+        """Pick a class (when there are several) and show its report."""
+        from newsquiz.tui.classroom import ClassScreen
+
+        if self.class_reports is None:
+            return
+        names = self.class_reports.names()
+        if not names:
+            toast(self, "No class yet: start one with newsquiz serve --class NAME.")
+            return
+
+        def show(name: str | None) -> None:
+            if name and self.class_reports is not None:
+                self.push_screen(ClassScreen(self.class_reports.report(name)))
+
+        if len(names) == 1:
+            show(names[0])
+            return
+        keyed = {str(n): name for n, name in enumerate(names[:9], 1)}
+        self.push_screen(
+            ChoiceScreen("Class report", "Which class?", list(keyed.items())),
+            lambda key: show(keyed.get(key or "")),
         )
 
 
@@ -369,6 +427,7 @@ def make_app(
     seed: int | None = None,
     progress_factory: Callable[[], Progress] | None = None,
     library_cache: Path | None = None,
+    classroom: Classroom | None = None,
 ) -> NewsQuizApp:
     """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
 
@@ -381,4 +440,5 @@ def make_app(
         seed=seed,
         progress_factory=progress_factory,
         library_cache=library_cache,
+        classroom=classroom,
     )

@@ -237,8 +237,17 @@ class LibraryScreen(Screen[None]):
     def action_review(self) -> None:
         self.post_message(self.Review(self))
 
+    #: False in a served class: a student plays as the name they gave, no other.
+    can_switch_player = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "player" and not self.can_switch_player)
+
     def action_player(self) -> None:
         from newsquiz.tui.stats import PlayerScreen
+
+        if not self.can_switch_player:
+            return
 
         def picked(name: str | None) -> None:
             if name and name != self.progress.player:
