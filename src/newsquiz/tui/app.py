@@ -376,11 +376,11 @@ class NewsQuizApp(App[None]):
                 yield SystemCommand(
                     "Review", "Spaced review of what you are about to forget", screen.action_review
                 )
-            yield SystemCommand(
-                "Confidence step on/off",
-                "Ask how sure you are after choosing, before the verdict",
-                self.toggle_confidence,
-            )
+                yield SystemCommand(
+                    "Confidence step on/off",
+                    "Ask how sure you are after choosing, before the verdict",
+                    self.toggle_confidence,
+                )
 
     #: The teacher's classes: name → its report (None: no Class screen).
     class_reports: ClassReports | None = None
