@@ -267,6 +267,58 @@ def cmd_play(args: argparse.Namespace) -> int:
     return _play_app(args, paths)
 
 
+def _positive(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= len(text) <= 6 or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 999999")
+    return int(text)
+
+
+def _confidence_setting(args: argparse.Namespace, progress: Progress) -> bool:
+    """--confidence on|off stores the setting; the stored one (default: on for
+    self-study) says whether the confidence step is asked."""
+    from newsquiz.engine.review import CONFIDENCE_SETTING, confidence_on
+
+    if getattr(args, "confidence", None):
+        progress.set_setting(CONFIDENCE_SETTING, args.confidence)
+    return confidence_on(progress.get_setting(CONFIDENCE_SETTING))
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The due review cards of the player, across every scenario (plain lines)."""
+    from pathlib import Path
+
+    from newsquiz.plain_review import review_plain
+    from newsquiz.scenario.loader import check_file
+
+    paths = [Path(p) for p in args.paths] or [
+        bundled_scenarios_dir(),
+        user_scenarios_dir(getattr(args, "data_dir", None)),
+    ]
+    files = _scenario_files("review", [p for p in paths if p.exists()]) or []
+    scenarios: dict[str, Scenario] = {}
+    for f in files:
+        result = check_file(f)  # a broken file's cards wait (they are not noted as gone)
+        if result.ok and result.scenario is not None:
+            scenarios.setdefault(result.scenario.id, result.scenario)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    progress = _open_progress(args, listener=_say)
+    if progress.notice:
+        _say(progress.notice)
+    try:
+        return review_plain(
+            progress,
+            scenarios,
+            sys.stdin,
+            sys.stdout,
+            _colour(sys.stdout),
+            limit=args.limit,
+            confidence=_confidence_setting(args, progress),
+        )
+    finally:
+        progress.close()
+
+
 def _play_preview(args: argparse.Namespace, paths: list[Path]) -> int:
     """--watch, --from, --set: the author's preview of one file (saves nothing)."""
     from newsquiz.authoring.preview import PreviewError, parse_sets, preview_scenario
@@ -388,7 +440,10 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
     if session is None:
         session = Session(scenario, seed)
         progress.started(session)
-    player = PlainPlayer(session, sys.stdin, sys.stdout, colour, progress=progress)
+    confidence = _confidence_setting(args, progress) if progress.saving else False
+    player = PlainPlayer(
+        session, sys.stdin, sys.stdout, colour, progress=progress, confidence=confidence
+    )
     return player.run()
 
 
@@ -529,7 +584,34 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="start with a variable at this value (repeatable)",
     )
+    p.add_argument(
+        "--confidence",
+        choices=("on", "off"),
+        default=None,
+        help="ask how sure you are before each verdict (kept as a setting; default: on)",
+    )
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser(
+        "review", help="spaced review: the questions you are about to forget, across scenarios"
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="scenario files or folders (default: bundled)"
+    )
+    p.add_argument("--limit", type=_positive, default=None, metavar="N", help="at most N cards")
+    p.add_argument(
+        "--player",
+        metavar="NAME",
+        default=None,
+        help="whose deck to review (default: the last player)",
+    )
+    p.add_argument(
+        "--confidence",
+        choices=("on", "off"),
+        default=None,
+        help="ask how sure you are before each verdict (kept as a setting; default: on)",
+    )
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("new", help="draft a scenario from an article: a .txt/.html file or URL")
     p.add_argument(

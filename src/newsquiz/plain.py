@@ -55,6 +55,7 @@ from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.errors import InvalidAnswer, LoopLimitExceeded, NoRoute
 from newsquiz.engine.present import EVIDENCE_WIDTH, hint_price, points_text
+from newsquiz.engine.review import Confidence
 from newsquiz.engine.session import AnswerRecord, Outcome, Response, Session
 from newsquiz.scenario.model import Question, Scenario
 from newsquiz.store.tracker import Progress
@@ -197,8 +198,11 @@ class PlainPlayer:
         *,
         echo: bool | None = None,
         progress: Progress | None = None,
+        confidence: bool = False,
     ) -> None:
         self.session = session
+        #: Ask how sure the player is after each answer, before its verdict.
+        self.confidence = confidence
         self.io = _Lines(stdin, stdout, colour, echo)
         #: Where every answer is committed before its feedback is printed.
         self.progress: Progress = progress or Progress(None)
@@ -337,7 +341,10 @@ class PlainPlayer:
                 self.io.out(HELP)
                 continue
             try:
-                outcome = self.session.answer(self._parse(q, raw))
+                response = self._parse(q, raw)
+                if self.confidence:
+                    self.progress.confide(self.session, ask_confidence(self.io))
+                outcome = self.session.answer(response)
             except InvalidAnswer as err:
                 self.io.out(_sentence(clean(str(err))))
                 continue
@@ -525,6 +532,16 @@ class PlainPlayer:
         player = PlainPlayer(practice, self.io.stdin, self.io.stdout, self.io.colour)
         player.io = self.io
         player.run()
+
+
+#: The confidence step's keys (Enter skips it).
+CONFIDENCE_KEYS: dict[str, Confidence] = {"1": "unsure", "2": "fairly", "3": "sure"}
+CONFIDENCE_PROMPT = "How sure are you? 1 unsure, 2 fairly sure, 3 sure (Enter skips): "
+
+
+def ask_confidence(io: _Lines) -> Confidence | None:
+    """The confidence step: a key per level, Enter (or anything else) skips it."""
+    return CONFIDENCE_KEYS.get(io.read(CONFIDENCE_PROMPT).strip())
 
 
 def pick_scenario(

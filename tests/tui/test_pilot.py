@@ -41,6 +41,7 @@ from tui_helpers import (
     session_of,
     start_first,
     static_texts,
+    until_feedback,
     until_screen,
     widget_text,
 )
@@ -463,7 +464,7 @@ async def test_resize_relays_out_every_screen() -> None:
         await send(pilot, "down", "u")
         await pilot.resize_terminal(60, 20)
         await send(pilot, "enter", wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         assert "Evidence — paragraph 9" in flat(" ".join(static_texts(app)))
         await press(pilot, "o")
         await until_screen(pilot, ArticleScreen)
@@ -544,7 +545,7 @@ async def test_play_again_starts_a_fresh_game() -> None:
         await play(pilot, until=lambda s: s.question is not None)
         response = response_for(session, "right")
         await send(pilot, *keys_for(session, response), wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         assert session.records[-1].verdict == "correct"
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tui_helpers import ROOT, answer, library_ready, send, settle, until_screen
 
-from newsquiz.store.tracker import open_progress
+from newsquiz.store.tracker import Progress, open_progress
 from newsquiz.tui.app import make_app
 from newsquiz.tui.dialogs import ChoiceScreen
 from newsquiz.tui.library import LibraryScreen
@@ -72,11 +72,19 @@ async def _one_question(pilot: object, text: str) -> None:
         await send(pilot, "enter")  # type: ignore[arg-type]
 
 
+def _progress(data: Path) -> Progress:
+    """Saved progress without the confidence step (typed input is under test here; the
+    step has its own tests in test_review_tui.py)."""
+    progress = open_progress(str(data), "ada")
+    progress.set_setting("confidence_step", "off")
+    return progress
+
+
 async def _session(data: Path, texts: list[str]) -> None:
     app = make_app(
         [PROMPTS],
         seed=7,
-        progress_factory=lambda: open_progress(str(data), "ada"),
+        progress_factory=lambda: _progress(data),
     )
     async with app.run_test(size=(100, 40)) as pilot:
         await library_ready(pilot)

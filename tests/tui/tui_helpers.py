@@ -335,13 +335,23 @@ def keys_for(session: Session, response: Any) -> list[str]:
 
 async def answer(pilot: Pilot[Any], verdict: str = "right") -> Any:
     """Answer the open question on the PlayScreen by keys; waits for the FeedbackScreen."""
-    from newsquiz.tui.play import FeedbackScreen
 
     session = session_of(pilot.app)
     response = response_for(session, verdict)
     await send(pilot, *keys_for(session, response), wait=False)
-    await until_screen(pilot, FeedbackScreen)
+    await until_feedback(pilot)
     return response
+
+
+async def until_feedback(pilot: Pilot[Any]) -> Any:
+    """Wait for the FeedbackScreen after an answer, skipping the confidence step (on
+    by default when progress is saved) if it is asked."""
+    from newsquiz.tui.confidence import ConfidenceScreen
+    from newsquiz.tui.play import FeedbackScreen
+
+    if isinstance(await until_screen(pilot, (FeedbackScreen, ConfidenceScreen)), ConfidenceScreen):
+        await send(pilot, "enter", wait=False)  # skipped
+    return await until_screen(pilot, FeedbackScreen)
 
 
 async def play(

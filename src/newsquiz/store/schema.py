@@ -64,6 +64,25 @@ Schema version 3
 
 No change of tables: player names stored by older versions are stripped of control
 characters (:func:`v3_clean_player_names`); every text is stored without them since.
+
+Schema version 4
+----------------
+
+``review_cards``
+    A player's spaced-review deck (see :mod:`newsquiz.store.review`): one card per
+    ``(player_id, scenario_id, node_id)`` — the stable ids, so a card survives edits of
+    its scenario —, with ``scenario_title`` and ``question`` (as last seen, for a card
+    whose scenario is gone), ``fingerprint`` (of the question it was made for:
+    :func:`newsquiz.engine.review.fingerprint`), ``card_json`` (the ``fsrs`` card,
+    ``Card.to_dict()``), ``due`` (Unix seconds, the card's due date, for the due query),
+    ``sure_wrong`` (1: answered wrong while sure, at least once), ``reviews``, ``lapses``,
+    ``note`` (why the card cannot be asked any more, or NULL), ``created_at``,
+    ``updated_at``.
+``review_log``
+    Every rated answer of a card (in play or in review): ``player_id``, ``scenario_id``,
+    ``node_id``, ``rating`` (1-4), ``verdict``, ``confidence`` (``unsure``/``fairly``/
+    ``sure`` or NULL), ``retrievability`` (FSRS's predicted recall just before, NULL for a
+    new card), ``reviewed_at``.  The statistics read retention and calibration from it.
 """
 
 from __future__ import annotations
@@ -199,7 +218,45 @@ def v3_clean_player_names(c: sqlite3.Connection) -> None:
         taken.add(candidate)
 
 
-MIGRATIONS: Sequence[Migration] = (V1, V2, v3_clean_player_names)
+# IF NOT EXISTS: a file whose user_version was set back by hand still migrates.
+V4 = """
+CREATE TABLE IF NOT EXISTS review_cards (
+    player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
+    scenario_id     TEXT NOT NULL,
+    node_id         TEXT NOT NULL,
+    scenario_title  TEXT NOT NULL,
+    question        TEXT NOT NULL,
+    fingerprint     TEXT NOT NULL,
+    card_json       TEXT NOT NULL,
+    due             REAL NOT NULL,
+    sure_wrong      INTEGER NOT NULL DEFAULT 0 CHECK (sure_wrong IN (0, 1)),
+    reviews         INTEGER NOT NULL DEFAULT 0,
+    lapses          INTEGER NOT NULL DEFAULT 0,
+    note            TEXT,
+    created_at      REAL NOT NULL,
+    updated_at      REAL NOT NULL,
+    PRIMARY KEY (player_id, scenario_id, node_id)
+) WITHOUT ROWID;
+
+-- The due cards of a player, soonest first.
+CREATE INDEX IF NOT EXISTS review_cards_due ON review_cards (player_id, due);
+
+CREATE TABLE IF NOT EXISTS review_log (
+    id              INTEGER PRIMARY KEY,
+    player_id       INTEGER NOT NULL REFERENCES players (id) ON DELETE CASCADE,
+    scenario_id     TEXT NOT NULL,
+    node_id         TEXT NOT NULL,
+    rating          INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    verdict         TEXT NOT NULL,
+    confidence      TEXT,
+    retrievability  REAL,
+    reviewed_at     REAL NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS review_log_by_player ON review_log (player_id, reviewed_at);
+"""
+
+MIGRATIONS: Sequence[Migration] = (V1, V2, v3_clean_player_names, V4)
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,14 +15,15 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from newsquiz.engine.review import REVIEW_SUFFIX, Confidence, base_scenario_id
 from newsquiz.engine.session import AnswerRecord, Session
 from newsquiz.scenario.model import Scenario
-from newsquiz.store import db
+from newsquiz.store import db, review
 from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
@@ -36,6 +37,7 @@ from newsquiz.store.records import (
     real,
     topics_of,
 )
+from newsquiz.store.review import ReviewCard
 from newsquiz.store.schema import MIGRATIONS, Migration
 from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
@@ -297,12 +299,17 @@ class Store:
                 ),
             )
             attempt_id = int(cur.lastrowid or 0)
-            _sync(c, attempt_id, session, self.token)
+            _sync(c, attempt_id, session, self.token, {})
             return attempt_id
 
         return self._write(run)
 
-    def save(self, attempt_id: int, session: Session) -> None:
+    def save(
+        self,
+        attempt_id: int,
+        session: Session,
+        confidence: Mapping[int, Confidence] | None = None,
+    ) -> None:
         """Bring the attempt up to date with ``session`` in one transaction: the answers
         not stored yet, its state, its score, and whether it finished.  Call it after
         every ``answer()``/``skip()`` (*before* showing the feedback: when it returns, the
@@ -310,7 +317,7 @@ class Store:
         self-healing: after a failed write, the next one catches up; calling it twice
         stores nothing twice.  An attempt abandoned meanwhile by another newsquiz still
         gets its answers (nothing is lost), though it stays abandoned."""
-        self._write(lambda c: _sync(c, attempt_id, session, self.token))
+        self._write(lambda c: _sync(c, attempt_id, session, self.token, confidence or {}))
 
     def abandon(self, attempt_id: int) -> None:
         """Mark an attempt abandoned (a restart): it is kept in the history and its
@@ -400,7 +407,7 @@ class Store:
                         attempt_id,
                     ),
                 )
-                _sync(c, attempt_id, session, self.token)
+                _sync(c, attempt_id, session, self.token, None)  # rated when first given
 
             self._write(run)
         return session
@@ -572,6 +579,48 @@ class Store:
         except _OutputFailed as failed:
             raise failed.err from None
 
+    # ------------------------------------------------------------ review deck
+
+    def due_reviews(self, player: str, now: float, limit: int | None = None) -> list[ReviewCard]:
+        """The player's cards due at ``now`` (sure-and-wrong first, then soonest)."""
+        name = self._stored_name(clean_name(player))
+        return self._read(lambda c: review.due(c, _known_player(c, name), now, limit))
+
+    def review_answer(
+        self, player: str, session: Session, confidence: Mapping[int, Confidence] | None = None
+    ) -> None:
+        """Schedule the cards answered in ``session`` (a review round: no attempt is
+        kept), in one transaction that reads and rewrites each card."""
+        name = clean_name(player)
+
+        def run(c: sqlite3.Connection) -> None:
+            _rate(c, _player_id(c, name), session, range(len(session.records)), confidence or {})
+
+        self._write(run)
+
+    def review_cards(self, player: str) -> list[ReviewCard]:
+        name = self._stored_name(clean_name(player))
+        return self._read(lambda c: review.cards(c, _known_player(c, name)))
+
+    def reviews_due(self, player: str, now: float) -> tuple[int, float | None]:
+        """How many cards are due at ``now``, and when the next one is (None: none)."""
+        name = self._stored_name(clean_name(player))
+
+        def run(c: sqlite3.Connection) -> tuple[int, float | None]:
+            pid = _known_player(c, name)
+            return review.due_count(c, pid, now), review.next_due(c, pid)
+
+        return self._read(run)
+
+    def review_stats(self, player: str) -> review.ReviewStats:
+        name = self._stored_name(clean_name(player))
+        return self._read(lambda c: review.stats(c, _known_player(c, name)))
+
+    def set_review_note(self, player: str, scenario_id: str, node_id: str, note: str) -> None:
+        """Take a card out of review (its question was removed or changed), saying why."""
+        name = clean_name(player)
+        self._write(lambda c: review.set_note(c, _player_id(c, name), scenario_id, node_id, note))
+
     # --------------------------------------------------------------- the rest
 
     def reset(self, player: str) -> int:
@@ -727,6 +776,12 @@ def _stored_answer(r: Sequence[Any]) -> StoredAnswer:
     )
 
 
+def _known_player(c: sqlite3.Connection, name: str) -> int:
+    """The id of the player called ``name`` (-1, matching nothing, when there is none)."""
+    row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
+    return -1 if row is None else int(row[0])
+
+
 def _player_id(c: sqlite3.Connection, name: str) -> int:
     row = c.execute("SELECT id FROM players WHERE name = ?", (name,)).fetchone()
     if row is not None:
@@ -755,8 +810,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot save a {type(value).__name__}")
 
 
-def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) -> None:
-    """Bring the attempt up to date with ``session``: insert the answers not stored yet,
+def _sync(
+    c: sqlite3.Connection,
+    attempt_id: int,
+    session: Session,
+    token: str,
+    confidence: Mapping[int, Confidence] | None,
+) -> None:
+    """Bring the attempt up to date with ``session``: insert the answers not stored yet
+    (and rate them for the review deck, with ``confidence``; None: answers rewritten
+    after a rescoring, rated already),
     rewrite its state and score, and mark it finished when the session is.  Only the
     store holding the attempt's claim (``token``) may: another one's write raises
     :class:`AttemptTakenOver` (an attempt not claimed yet is claimed)."""
@@ -785,6 +848,8 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) 
                 for seq in range(last_seq + 1, len(records))
             ],
         )
+        if confidence is not None:
+            _rate(c, player_id, session, range(last_seq + 1, len(records)), confidence)
     first = [r for r in records if r.counted]
     # Every text stored is free of control characters (typed answers included), so no
     # report or export can carry a terminal escape from a player to a teacher.
@@ -828,6 +893,38 @@ def _sync(c: sqlite3.Connection, attempt_id: int, session: Session, token: str) 
             attempt_id,
         ),
     )
+
+
+def _rate(
+    c: sqlite3.Connection,
+    player_id: int,
+    session: Session,
+    seqs: range,
+    confidence: Mapping[int, Confidence],
+) -> None:
+    """The review deck learns of the new answers ``seqs`` of ``session`` (first answers
+    only: a retry after a teaching scene is not rated), in the same transaction."""
+    scenario = session.scenario
+    nodes = scenario.node_map
+    for seq in seqs:
+        r = session.records[seq]
+        node = nodes.get(r.node_id)
+        if not r.counted or node is None or node.question is None:
+            continue
+        review.record(
+            c,
+            player_id=player_id,
+            scenario_id=base_scenario_id(scenario.id),
+            scenario_title=scenario.title,
+            question=node.question,
+            node_id=r.node_id,
+            verdict=r.verdict,
+            hints_used=r.hints_used,
+            confidence=confidence.get(seq),
+            seconds=r.seconds,
+            now=r.answered_at,
+            enrol=not scenario.id.endswith(REVIEW_SUFFIX),
+        )
 
 
 def _seconds(r: AnswerRecord) -> float:

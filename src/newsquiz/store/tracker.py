@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from newsquiz.store.errors import AttemptTakenOver, StoreUnavailable
 
 if TYPE_CHECKING:  # kept off the app's start-up path: the library's first frame needs none
+    from newsquiz.engine.review import Confidence
     from newsquiz.engine.session import Session
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.records import AttemptSummary, Player, SavedAttempt
+    from newsquiz.store.review import ReviewCard, ReviewStats
     from newsquiz.store.stats import Stats
 
 T = TypeVar("T")
@@ -66,7 +68,15 @@ class Backend(Protocol):
 
     def start_attempt(self, player: str, scenario: Scenario, session: Session) -> int: ...
 
-    def save(self, attempt_id: int, session: Session) -> None: ...
+    def save(
+        self,
+        attempt_id: int,
+        session: Session,
+        confidence: Mapping[int, Confidence] | None = None,
+    ) -> None:
+        """Bring the attempt up to date; ``confidence`` (answer index -> how sure the
+        player said they were) rates the new answers for the review deck."""
+        ...
 
     def abandon(self, attempt_id: int) -> None: ...
 
@@ -90,6 +100,22 @@ class Backend(Protocol):
 
     def get_setting(self, key: str, default: Any = None) -> Any: ...
 
+    # The review deck (see newsquiz.store.review); times are Unix seconds, passed in.
+
+    def due_reviews(
+        self, player: str, now: float, limit: int | None = None
+    ) -> list[ReviewCard]: ...
+
+    def reviews_due(self, player: str, now: float) -> tuple[int, float | None]: ...
+
+    def review_answer(
+        self, player: str, session: Session, confidence: Mapping[int, Confidence] | None = None
+    ) -> None: ...
+
+    def review_stats(self, player: str) -> ReviewStats: ...
+
+    def set_review_note(self, player: str, scenario_id: str, node_id: str, note: str) -> None: ...
+
     def set_setting(self, key: str, value: Any) -> None: ...
 
 
@@ -112,6 +138,10 @@ class Progress:
         self._pending: list[str] = []
         self._settings: dict[str, str] = {}  # without a backend: for this run only
         self._attempts: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
+        #: How sure the player said they were, per game and answer index.
+        self._confidence: weakref.WeakKeyDictionary[Session, dict[int, Confidence]] = (
+            weakref.WeakKeyDictionary()
+        )
         if backend is not None:
             backend.on_busy = self._busy
 
@@ -241,11 +271,48 @@ class Progress:
             return
         if attempt == _TAKEN_OVER:
             return
+        sure = self._confidence.get(session) or None
         try:
-            self._call(lambda b: b.save(attempt, session), None)
+            self._call(lambda b: b.save(attempt, session, sure), None)
         except AttemptTakenOver as err:
             self._attempts[session] = _TAKEN_OVER
             self._say(str(err))
+
+    # -------------------------------------------------------------- review deck
+
+    def confide(self, session: Session, level: Confidence | None) -> None:
+        """How sure the player is of the answer they are about to give (None: they
+        skipped the step).  Call before ``answer()``; the next save rates it."""
+        levels = self._confidence.setdefault(session, {})
+        if level is None:
+            levels.pop(len(session.records), None)
+        else:
+            levels[len(session.records)] = level
+
+    def confidence_of(self, session: Session, seq: int) -> Confidence | None:
+        return self._confidence.get(session, {}).get(seq)
+
+    def due_reviews(self, now: float, limit: int | None = None) -> list[ReviewCard]:
+        return self._call(lambda b: b.due_reviews(self.player, now, limit), [])
+
+    def reviews_due(self, now: float) -> tuple[int, float | None]:
+        """How many reviews are due at ``now``, and when the next card is due."""
+        nothing: tuple[int, float | None] = (0, None)
+        return self._call(lambda b: b.reviews_due(self.player, now), nothing)
+
+    def reviewed(
+        self, session: Session, confidence: Mapping[int, Confidence] | None = None
+    ) -> None:
+        """A review round's answers are in ``session``: schedule their cards (with how
+        sure the player said they were, by answer index)."""
+        sure = confidence or self._confidence.get(session) or None
+        self._call(lambda b: b.review_answer(self.player, session, sure), None)
+
+    def review_stats(self) -> ReviewStats | None:
+        return self._call(lambda b: b.review_stats(self.player), None)
+
+    def set_review_note(self, scenario_id: str, node_id: str, note: str) -> None:
+        self._call(lambda b: b.set_review_note(self.player, scenario_id, node_id, note), None)
 
     # ----------------------------------------------------------------- settings
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,9 @@ from newsquiz.tui.text import plain, toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
+    from newsquiz.scenario.library import Entry
     from newsquiz.scenario.model import Scenario
+    from newsquiz.store.review import ReviewCard
     from newsquiz.tui.results import Next
 
 THEME_SETTING = "theme"
@@ -83,6 +86,8 @@ class NewsQuizApp(App[None]):
         self.progress_factory = progress_factory if progress is None else None
         self._progress_lock = threading.Lock()
         self._opened: Progress | None = None
+        #: The clock for review due dates (tests pass a fixed one).
+        self.clock: Callable[[], float] = time.time
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -136,6 +141,88 @@ class NewsQuizApp(App[None]):
 
     def on_library_screen_play(self, message: LibraryScreen.Play) -> None:
         self.start(message.scenario)
+
+    # ------------------------------------------------------------------ review
+
+    def on_library_screen_review(self, message: LibraryScreen.Review) -> None:
+        self.review(message.screen.entries)
+
+    def review(self, entries: Sequence[Entry]) -> None:
+        """The Review screen; on enter, each due card in its own one-question round."""
+        self.ensure_progress()
+        from newsquiz.tui.review import ReviewScreen
+
+        screen = ReviewScreen(self.progress, clock=self.clock)
+
+        def chosen(start: bool | None) -> None:
+            if start:
+                self._review_next(screen.cards, list(entries), 0, 0)
+
+        self.push_screen(screen, chosen)
+
+    def _review_next(
+        self, cards: Sequence[ReviewCard], entries: list[Entry], i: int, done: int
+    ) -> None:
+        from newsquiz.engine.review import review_scenario, when_text, why_not_askable
+        from newsquiz.engine.session import Session
+        from newsquiz.tui.play import PlayScreen
+
+        if i >= len(cards):
+            now = self.clock()
+            count, next_due = self.progress.reviews_due(now)
+            text = f"Reviewed {done} question{'s' if done != 1 else ''}."
+            if count:
+                text += f" {count} more due now."
+            elif next_due is not None:
+                text += f" The next review is due {when_text(next_due, now)}."
+            toast(self, text, title="Review")
+            return
+        card = cards[i]
+        scenario = _scenario_by_id(entries, card.scenario_id)
+        reason = why_not_askable(scenario, card.node_id, card.fingerprint)
+        if reason is not None or scenario is None:
+            note = reason or "its scenario is no longer in the library"
+            self.progress.set_review_note(card.scenario_id, card.node_id, note)
+            toast(
+                self,
+                f"Left out of review: {card.question} ({note}).",
+                title=card.scenario_title,
+                severity="warning",
+            )
+            self._review_next(cards, entries, i + 1, done)
+            return
+        session = Session(
+            review_scenario(scenario, card.node_id), self.new_seed(), clock=self.clock
+        )
+        local = Progress(None)  # a review round keeps no attempt: the card is scheduled
+        play = PlayScreen(session, local)
+        play.confidence = self.confidence_step()
+
+        def answered(finished: Session | None) -> None:
+            if finished is None or not finished.records:
+                return  # left the review: back to the library
+            level = local.confidence_of(finished, 0)
+            self.progress.reviewed(finished, {0: level} if level else None)
+            self._review_next(cards, entries, i + 1, done + 1)
+
+        self.push_screen(play, answered)
+
+    def confidence_step(self) -> bool:
+        """Whether play asks how sure the player is (the stored setting; on for
+        self-study, off when nothing is saved)."""
+        from newsquiz.engine.review import CONFIDENCE_SETTING, confidence_on
+
+        if not self.progress.saving:
+            return False
+        classroom = self.classroom is not None  # off by default in a class
+        return confidence_on(self.progress.get_setting(CONFIDENCE_SETTING), classroom=classroom)
+
+    def toggle_confidence(self) -> None:
+        from newsquiz.engine.review import CONFIDENCE_SETTING
+
+        on = not self.confidence_step()
+        self.progress.set_setting(CONFIDENCE_SETTING, "on" if on else "off")
+        toast(self, "Asking how sure you are: " + ("on." if on else "off."), title="Confidence")
 
     def use_progress(self, progress: Progress) -> None:
         """Start using ``progress``: its theme, its messages, the library's badges."""
@@ -235,7 +322,9 @@ class NewsQuizApp(App[None]):
 
         if fresh:
             self.progress.started(session)
-        self.push_screen(PlayScreen(session, self.progress), self.after_play)
+        screen = PlayScreen(session, self.progress)
+        screen.confidence = self.confidence_step()
+        self.push_screen(screen, self.after_play)
 
     def after_play(self, session: Session | None) -> None:
         """The play screen closed: with the finished session, show the results."""
@@ -295,6 +384,14 @@ class NewsQuizApp(App[None]):
                     yield SystemCommand(
                         "Class report", "A class's results (newsquiz serve)", self.action_classes
                     )
+                yield SystemCommand(
+                    "Review", "Spaced review of what you are about to forget", screen.action_review
+                )
+                yield SystemCommand(
+                    "Confidence step on/off",
+                    "Ask how sure you are after choosing, before the verdict",
+                    self.toggle_confidence,
+                )
 
     #: The teacher's classes: name → its report (None: no Class screen).
     class_reports: ClassReports | None = None
@@ -332,6 +429,16 @@ HELP_SECTIONS = {
     "ResultsScreen": "Results",
     "ArticleScreen": "Article",
 }
+
+
+def _scenario_by_id(entries: Sequence[Entry], scenario_id: str) -> Scenario | None:
+    """The library's valid scenario with this id (read in full), or None."""
+    for entry in entries:
+        if entry.ok and entry.summary.id == scenario_id:
+            scenario = entry.scenario or entry.load().scenario
+            if scenario is not None and scenario.id == scenario_id:
+                return scenario
+    return None
 
 
 def make_app(

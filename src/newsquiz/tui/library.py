@@ -52,6 +52,13 @@ class LibraryScreen(Screen[None]):
             super().__init__()
             self.scenario = scenario
 
+    class Review(Message):
+        """The player asked for their spaced review (the app shows the Review screen)."""
+
+        def __init__(self, screen: LibraryScreen) -> None:
+            super().__init__()
+            self.screen = screen
+
     BINDINGS = [
         Binding("enter", "play", "Play", priority=True),
         Binding("down", "cursor(1)", "Down", show=False, priority=True),
@@ -63,6 +70,7 @@ class LibraryScreen(Screen[None]):
         Binding("ctrl+r", "article", "Article"),
         Binding("ctrl+s", "stats", "Stats"),
         Binding("ctrl+o", "player", "Player"),
+        Binding("ctrl+e", "review", "Review", show=False, priority=True),
         Binding("escape", "clear", "Clear filter", show=False),
     ]
 
@@ -169,6 +177,14 @@ class LibraryScreen(Screen[None]):
         if self._reading:
             status += f" · {self._reading}"
         status += f" · player: {self.progress.player}"
+        if self.progress.saving:
+            import time
+
+            from newsquiz.engine.review import due_badge
+
+            badge = due_badge(self.progress.reviews_due(time.time())[0])
+            if badge:
+                status += f" · {badge} (ctrl+e)"
         if not self.progress.saving:
             status += " · not saving"
         self.query_one("#library-status", Static).update(literal(status))
@@ -217,6 +233,9 @@ class LibraryScreen(Screen[None]):
         from newsquiz.tui.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.progress))
+
+    def action_review(self) -> None:
+        self.post_message(self.Review(self))
 
     #: False in a served class: a student plays as the name they gave, no other.
     can_switch_player = True

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from newsquiz.engine import present
 from newsquiz.engine.errors import EngineError, InvalidAnswer
+from newsquiz.engine.review import Confidence
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
@@ -188,6 +189,8 @@ class PlayScreen(Screen[Session | None]):
         self.session = session
         self.progress = progress
         self.answer_widget: Widget | None = None
+        #: Ask how sure the player is before each verdict (set by the app).
+        self.confidence = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-bar"):
@@ -338,8 +341,21 @@ class PlayScreen(Screen[Session | None]):
             self.progress.save(s)
             self.after_move()
             return
+        if self.confidence:
+            from newsquiz.tui.confidence import ConfidenceScreen
+
+            def sure(level: Confidence | None) -> None:
+                self.progress.confide(s, level)
+                self._answer(message.response)
+
+            self.app.push_screen(ConfidenceScreen(), sure)
+            return
+        self._answer(message.response)
+
+    def _answer(self, response: object) -> None:
+        s = self.session
         try:
-            outcome = s.answer(message.response)
+            outcome = s.answer(response)
         except InvalidAnswer as err:
             self.query_one("#error", Static).update(
                 literal("⚠ " + str(err).capitalize()).stylize("bold")

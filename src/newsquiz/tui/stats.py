@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +13,11 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual_plotext import PlotextPlot
 
 from newsquiz.store.stats import RateStat
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.text import literal, plain
+from newsquiz.tui.text import literal, plain, toast
 
 BAR_WIDTH = 20
 
@@ -30,6 +33,48 @@ def _rate(r: RateStat) -> str:
     return f"{bar(r.rate)} {r.rate:4.0%}  ({r.correct}/{r.answered} right)"
 
 
+CALIBRATION_LABELS = (("unsure", "Unsure"), ("fairly", "Fairly sure"), ("sure", "Sure"))
+
+
+def _day(ts: float) -> str:
+    return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+class RetentionPlot(PlotextPlot):
+    """Share of reviews recalled, per day (textual-plotext)."""
+
+    def __init__(self, retention: Sequence[tuple[float, float, int]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.retention = list(retention)
+
+    def on_mount(self) -> None:
+        plt = self.plt
+        days = [_day(day) for day, _, _ in self.retention]
+        plt.date_form("Y-m-d")
+        plt.plot(days, [round(100 * share) for _, share, _ in self.retention], marker="braille")
+        plt.ylim(0, 100)
+        plt.title("Retention: % of reviews recalled, per day")
+
+
+class CalibrationPlot(PlotextPlot):
+    """How often each confidence level was right (textual-plotext)."""
+
+    def __init__(self, calibration: dict[str, tuple[int, int]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.calibration = calibration
+
+    def on_mount(self) -> None:
+        plt = self.plt
+        rows = [
+            (label, self.calibration[level])
+            for level, label in CALIBRATION_LABELS
+            if self.calibration.get(level, (0, 0))[0]
+        ]
+        plt.bar([label for label, _ in rows], [round(100 * r / n) for _, (n, r) in rows])
+        plt.ylim(0, 100)
+        plt.title("Calibration: % right when you said…")
+
+
 def _when(ts: float) -> str:
     return _dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
@@ -37,7 +82,10 @@ def _when(ts: float) -> str:
 class StatsScreen(Screen[None]):
     """History and success per topic, scenario and question for the current player."""
 
-    BINDINGS = [Binding("escape,q,s", "close", "Back")]
+    BINDINGS = [
+        Binding("escape,q,s", "close", "Back"),
+        Binding("c", "confidence", "Confidence step", show=False),
+    ]
 
     def __init__(self, progress: Progress) -> None:
         super().__init__()
@@ -108,7 +156,41 @@ class StatsScreen(Screen[None]):
                         yield Static(
                             literal(f"{q.rate:4.0%}  ") + literal(q.question), classes="dim"
                         )
+            yield from self._review_section()
         yield Footer()
+
+    def _review_section(self) -> ComposeResult:
+        """Spaced review: the deck, retention over time and calibration, as plots."""
+        review = self.progress.review_stats() if self.progress.saving else None
+        if review is None or (not review.retention and not review.calibration):
+            return
+        yield Static(Content("Spaced review").stylize("bold"), classes="section-title")
+        yield Static(
+            literal(
+                f"{review.cards} question(s) in your review deck"
+                + (f", {review.sure_wrong} answered wrong while sure" if review.sure_wrong else "")
+                + ".  c turns the confidence step on or off."
+            )
+        )
+        if review.retention:
+            yield Static(Content("Retention over time").stylize("bold"))
+            for day, share, n in review.retention[-7:]:
+                yield Static(literal(f"{_day(day)}  {share:4.0%} recalled ({n} review(s))"))
+            yield RetentionPlot(review.retention, classes="review-plot")
+        if review.calibration:
+            yield Static(Content("Calibration: how often you were right").stylize("bold"))
+            for level, label in CALIBRATION_LABELS:
+                n, right = review.calibration.get(level, (0, 0))
+                if n:
+                    yield Static(literal(f"{label:<12} {right / n:4.0%}  ({right}/{n} right)"))
+            yield CalibrationPlot(review.calibration, classes="review-plot")
+
+    def action_confidence(self) -> None:
+        from newsquiz.engine.review import CONFIDENCE_SETTING, confidence_on
+
+        on = not confidence_on(self.progress.get_setting(CONFIDENCE_SETTING))
+        self.progress.set_setting(CONFIDENCE_SETTING, "on" if on else "off")
+        toast(self, "Asking how sure you are: " + ("on." if on else "off."), title="Confidence")
 
     def on_mount(self) -> None:
         self.sub_title = "Statistics"
