@@ -11,12 +11,13 @@ from tui_helpers import (
     resume_app,
     send,
     settle,
+    until_feedback,
     until_screen,
     widget_text,
 )
 
 from newsquiz.tui.article import ArticleScreen
-from newsquiz.tui.play import AnswerInput, ChoiceList, FeedbackScreen, OrderList, PlayScreen
+from newsquiz.tui.play import AnswerInput, ChoiceList, OrderList, PlayScreen
 
 SCENARIO = bundled()
 
@@ -34,7 +35,7 @@ async def test_a_number_chooses_and_enter_answers() -> None:
         assert isinstance(app.screen, PlayScreen)
         assert session.records == [] or session.records[-1].node_id != "headline"
         await send(pilot, "enter", wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         record = session.records[-1]
         assert record.node_id == "headline"
         assert record.your_answer == shown[1].text
@@ -50,7 +51,7 @@ async def test_true_false_numbers_choose_too() -> None:
         assert app.screen.query_one(ChoiceList).highlighted == 1
         assert "1–9: choose" in widget_text(app, "#instructions").replace("\u00a0", " ")
         await send(pilot, "enter", wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         assert session.records[-1].node_id == "first-contact"
 
 
@@ -64,7 +65,7 @@ async def test_enter_on_an_untouched_order_asks_once() -> None:
         assert "You have not moved any item" in widget_text(app, "#error")
         assert app.screen.query_one(OrderList).asked
         await send(pilot, "enter", wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         record = session.records[-1]
         assert record.node_id == "timeline"
         assert [int(x) for x in record.response] == order
@@ -75,7 +76,7 @@ async def test_a_moved_order_answers_at_the_first_enter() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         session = await resume(pilot)
         await send(pilot, "down", "u", "enter", wait=False)
-        await until_screen(pilot, FeedbackScreen)
+        await until_feedback(pilot)
         assert session.records[-1].node_id == "timeline"
 
 
