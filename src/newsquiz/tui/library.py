@@ -88,6 +88,8 @@ class LibraryScreen(Screen[None]):
         self.best: dict[str, int] = {}
         self.saved: frozenset[str] = frozenset()
         self._reading = ""  # progress of reading new or changed files
+        self._listed = False  # the list has been shown at least once
+        self._play_when_listed = False  # enter was pressed before it was
 
     def compose(self) -> ComposeResult:
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
@@ -144,9 +146,14 @@ class LibraryScreen(Screen[None]):
     def loaded(self, entries: list[Entry]) -> None:
         first = not self.entries
         self.entries = entries
+        self._listed = True
         self.refresh_badges()
         self.refresh_list()
         self.post_message(self.Listed(self, first))
+        if self._play_when_listed:
+            # Enter was pressed while the list was still loading: it meant this.
+            self._play_when_listed = False
+            self.call_later(self.action_play)
 
     def refresh_badges(self) -> None:
         self.best, self.saved = self.progress.badges()
@@ -261,6 +268,8 @@ class LibraryScreen(Screen[None]):
     def action_play(self) -> None:
         entry = self.selected()
         if entry is None:
+            if not self._listed:
+                self._play_when_listed = True  # played as soon as the list is there
             return
         scenario = entry.scenario  # read in full now (the list may come from the cache)
         if scenario is None:
