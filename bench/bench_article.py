@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.bench_tui import _FrameSpy
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "scenarios" / "g20-blinken-lavrov.yaml"
 SIZES = (5_000, 500_000, 1_500_000)
@@ -51,21 +53,6 @@ def article_of(size: int) -> tuple[str, ...]:
         paragraphs.append(text)
         total += len(text) + 2
     return tuple(paragraphs)
-
-
-class _FrameSpy:
-    """Records when the app hands a composed frame to its driver."""
-
-    def __init__(self, app: Any) -> None:
-        self.frames: list[float] = []
-        original = app._display
-
-        def display(screen: Any, renderable: Any) -> None:
-            if renderable is not None:
-                self.frames.append(time.perf_counter())
-            original(screen, renderable)
-
-        app._display = display
 
 
 async def _time_push(pilot: Any, make_screen: Any) -> float:

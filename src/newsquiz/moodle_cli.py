@@ -26,15 +26,14 @@ class _ReadError(Exception):
 
 def read_text_file(path: Path, what: str) -> str:
     """A regular UTF-8 text file of at most MAX_BYTES, or _ReadError saying why not."""
+    from newsquiz.scenario.loader import NotRegularFile, read_regular
+
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+        data, _ = read_regular(path, MAX_BYTES)  # never a pipe or a device
+    except (FileNotFoundError, NotADirectoryError):
         raise _ReadError(f"no such file: {path}") from None
-    if not real.is_file():
-        raise _ReadError(f"{path} is not a regular file")
-    try:
-        with real.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+    except NotRegularFile:
+        raise _ReadError(f"{path} is not a regular file") from None
     except OSError as err:
         raise _ReadError(f"cannot read {path}: {err.strerror or err}") from None
     if len(data) > MAX_BYTES:

@@ -87,16 +87,15 @@ def read_source(
 
 
 def _read_file(path: Path, cap: int) -> bytes:
+    from newsquiz.scenario.loader import NotRegularFile, read_regular
+
     name = str(path)
     try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+        data, _ = read_regular(path, cap)  # never a pipe or a device; cap + 1 bytes
+    except (FileNotFoundError, NotADirectoryError):
         raise AuthoringError(f"{name}: no such file") from None
-    if not resolved.is_file():
-        raise AuthoringError(f"{name}: not a regular file")
-    try:
-        with resolved.open("rb") as fh:
-            data = fh.read(cap + 1)
+    except NotRegularFile:
+        raise AuthoringError(f"{name}: not a regular file") from None
     except OSError as err:
         raise AuthoringError(f"{name}: cannot be read ({err.strerror or err})") from None
     if len(data) > cap:
