@@ -22,7 +22,6 @@ from textual.widgets import Footer, Input, Static
 
 from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.dialogs import DiagnosticsScreen
 from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
 
@@ -108,7 +107,9 @@ class LibraryScreen(Screen[None]):
         cached = cached_entries(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
-        self.load()
+        # The check starts once the first frame is painted: a thread reading files (and
+        # importing the loader) would hold the interpreter while that frame is drawn.
+        self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True, group="library")
     def load(self) -> None:
@@ -273,6 +274,8 @@ class LibraryScreen(Screen[None]):
             return
         scenario = entry.scenario  # read in full now (the list may come from the cache)
         if scenario is None:
+            from newsquiz.tui.dialogs import DiagnosticsScreen
+
             result = entry.load()
             self.refresh_list()
             self.app.push_screen(
