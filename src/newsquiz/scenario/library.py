@@ -188,12 +188,15 @@ def scan(
     paths: Iterable[Path],
     cache: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    *,
+    keep: bool = False,
 ) -> list[Entry]:
     """Every scenario file under ``paths`` (missing folders are skipped), summarised from
     ``cache`` where the file is unchanged, read and validated otherwise.
 
     Only summaries are kept (a file is read again in full when it is played), so memory
-    does not grow with the library.  ``on_progress(done, total)`` is called as the files
+    does not grow with the library; ``keep`` keeps the full result of the files read (for
+    one file about to be played).  ``on_progress(done, total)`` is called as the files
     that have to be read (new or changed) are read."""
     from newsquiz.scenario.loader import check_file
 
@@ -225,7 +228,8 @@ def scan(
         entries.append(entry)
         fresh[key] = cached
     for done, (f, key, stamp) in enumerate(todo, 1):
-        entry = Entry(f, Summary.of(check_file(f)))  # the result itself is not kept
+        result = check_file(f)
+        entry = Entry(f, Summary.of(result), result if keep else None)
         entries.append(entry)
         if stamp:
             fresh[key] = {

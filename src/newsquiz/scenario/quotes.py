@@ -399,6 +399,12 @@ _GRAM = 8
 _INDEX_FROM = 64 * 1024
 
 
+def normalised_paragraphs(paragraphs: Sequence[str]) -> list[str]:
+    """:func:`normalise` of each paragraph, worked out once per article (one pass over
+    the whole article, shared with the quote finder).  Do not modify the list."""
+    return _index(paragraphs).normal_texts()
+
+
 def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:
     """Tell the finder which quotes are coming, so a long article is scanned once for
     all of them instead of once per quote.  Optional: results are the same without it."""

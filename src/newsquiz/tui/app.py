@@ -110,6 +110,9 @@ class NewsQuizApp(App[None]):
             return
         if self.progress_factory is None:
             self.use_progress(self.progress)
+        elif self.play_single_file:
+            # `newsquiz play FILE`: the game needs saved progress at once.
+            self._open_progress_in_background()
 
     #: Called once, when the first frame is on screen (the CLI turns the garbage
     #: collector back on then: see ``cli._play_app``).

@@ -107,9 +107,17 @@ class LibraryScreen(Screen[None]):
         cached = cached_entries(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
-        # The check starts once the first frame is painted: a thread reading files (and
-        # importing the loader) would hold the interpreter while that frame is drawn.
-        self.call_after_refresh(self.load)
+        if self.single_file:
+            self.load()  # `newsquiz play FILE`: its game, not this list, is what is awaited
+        else:
+            # The check starts once the first frame is painted: a thread reading files
+            # (and importing the loader) would hold the interpreter while it is drawn.
+            self.call_after_refresh(self.load)
+
+    @property
+    def single_file(self) -> bool:
+        """The library is one file (``newsquiz play FILE``)."""
+        return len(self.paths) == 1 and self.paths[0].is_file()
 
     @work(thread=True, exclusive=True, group="library")
     def load(self) -> None:
@@ -122,7 +130,8 @@ class LibraryScreen(Screen[None]):
                 last = now
                 self.app.call_from_thread(self.reading, done, total)
 
-        entries = scan(self.paths, self.cache, on_progress=reading)
+        # One file is about to be played: keep what was read (not read it twice).
+        entries = scan(self.paths, self.cache, on_progress=reading, keep=self.single_file)
         self.app.call_from_thread(self.checked, entries)
 
     def reading(self, done: int, total: int) -> None:
