@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from newsquiz.cli import bundled_scenarios_dir
-from newsquiz.scenario.library import cached_entries, matches, scan
+from newsquiz.scenario.library import Entry, cached_entries, matches, scan
 
 BUNDLED = bundled_scenarios_dir() / "g20-blinken-lavrov.yaml"
 
@@ -92,3 +92,28 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
         entries = scan([folder], cache)
         assert [e.path.name for e in entries] == ["g20.yaml", "broken.yaml"]
         assert entries[0].ok
+
+
+def test_a_file_about_to_be_played_is_read_once(tmp_path: Path) -> None:
+    """`newsquiz play FILE`: the scan keeps what it read (keep=True), so playing the file
+    does not read and validate it again; a library scan keeps summaries only."""
+    folder = _library(tmp_path)
+    (kept,) = scan([folder / "g20.yaml"], keep=True)
+    assert kept.result is not None and kept.result.ok
+    assert kept.scenario is kept.result.scenario  # no second read
+    assert all(e.result is None for e in scan([folder]))
+
+
+def test_cached_entries_make_their_paths_when_asked(tmp_path: Path) -> None:
+    """Listed from the cache, an entry is the same as the scan's: its path (made when
+    first asked for), its summary, and equal to an entry of the same file."""
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    scanned = scan([folder], cache)
+    listed = cached_entries([folder], cache)
+    assert listed is not None
+    assert [e.path for e in listed] == [e.path.resolve() for e in scanned]
+    assert all(isinstance(e.path, Path) for e in listed)
+    assert listed == [Entry(e.path.resolve(), e.summary) for e in scanned]
+    listed[0].path = folder / "elsewhere.yaml"  # a path can still be set
+    assert listed[0].path.name == "elsewhere.yaml"

@@ -15,6 +15,7 @@ from newsquiz.scenario.quotes import (
     _normalise_mapped,
     find_quote,
     normalise,
+    normalised_paragraphs,
     split_paragraphs,
 )
 
@@ -363,6 +364,14 @@ def test_offset_map_agrees_with_normalise(text: str) -> None:
         assert source  # every character comes from somewhere
         assert char in normalise(source) or source.isspace()
     assert list(mapped.starts) == sorted(mapped.starts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(paragraphs=st.lists(_TRICKY, max_size=6))
+def test_normalised_paragraphs_are_each_paragraph_normalised(paragraphs: list[str]) -> None:
+    """The validator's "also in paragraph N" check normalises the article once (one pass
+    over all of it): the same text as normalising each paragraph, NULs and all."""
+    assert normalised_paragraphs(paragraphs) == [normalise(p) for p in paragraphs]
 
 
 def test_prepared_long_article_finds_the_first_occurrence_like_a_scan() -> None:

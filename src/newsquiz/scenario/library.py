@@ -108,6 +108,34 @@ class Entry:
         return " ".join([*parts, s.difficulty]).casefold()
 
 
+class _Cached(Entry):
+    """An entry listed from the cache: its ``Path`` is made only when asked for (a
+    library of thousands lists at start-up without making thousands of paths)."""
+
+    def __init__(self, key: str, summary: Summary) -> None:
+        self._key = key
+        self._path: Path | None = None
+        self.summary = summary
+        self.result = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self._key)
+        return self._path
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        self._path = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entry):
+            return NotImplemented
+        return (self.path, self.summary) == (other.path, other.summary)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def scenario_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Scenario files named directly, and ``*.yaml``/``*.yml`` under folders (sorted)."""
     for p in paths:
@@ -158,10 +186,6 @@ def _sort(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
-def _under(path: str, roots: list[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
-
-
 def cached_entries(paths: Iterable[Path], cache: Path | None) -> list[Entry] | None:
     """What the cache says is under ``paths``, without looking at a single file: the list
     to show at once while :func:`scan` checks the files in the background.  None when
@@ -169,16 +193,17 @@ def cached_entries(paths: Iterable[Path], cache: Path | None) -> list[Entry] | N
     from_cache = _read_cache(cache)
     if not from_cache:
         return None
-    roots = []
+    roots = set()
     for p in paths:
         with contextlib.suppress(OSError):
-            roots.append(str(p.resolve()))
+            roots.add(str(p.resolve()))
+    folders = tuple(root.rstrip(os.sep) + os.sep for root in roots)  # files under a root
     entries: list[Entry] = []
     for key, cached in from_cache.items():
-        if not _under(key, roots) or not isinstance(cached, dict):
+        if not (key in roots or key.startswith(folders)) or not isinstance(cached, dict):
             continue
         try:
-            entries.append(Entry(Path(key), Summary.from_dict(cached["summary"])))
+            entries.append(_Cached(key, Summary.from_dict(cached["summary"])))
         except (KeyError, TypeError, ValueError):
             return None  # a damaged cache: let the scan decide
     return _sort(entries)

@@ -402,7 +402,7 @@ _INDEX_FROM = 64 * 1024
 def normalised_paragraphs(paragraphs: Sequence[str]) -> list[str]:
     """:func:`normalise` of each paragraph, worked out once per article (one pass over
     the whole article, shared with the quote finder).  Do not modify the list."""
-    return _index(paragraphs).normal_texts()
+    return _index(paragraphs).normal_texts() if paragraphs else []
 
 
 def prepare_quotes(paragraphs: Sequence[str], quotes: Iterable[str]) -> None:

@@ -170,7 +170,10 @@ class LibraryScreen(Screen[None]):
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
-        self.shown = [e for e in self.entries if matches(e, query)]
+        if query.split():
+            self.shown = [e for e in self.entries if matches(e, query)]
+        else:  # no filter: every entry (no text to build per entry)
+            self.shown = list(self.entries)
         listing = self.query_one("#scenarios", ScenarioList)
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
