@@ -6,9 +6,10 @@ import gc
 from pathlib import Path
 
 import pytest
-from tui_helpers import BUNDLED, SCENARIOS, library_ready, until_screen
+from tui_helpers import BUNDLED, SCENARIOS, library_ready, send, until_screen, widget_text
 
 import newsquiz.scenario.loader as loader
+from newsquiz.scenario.library import HEAD_ENTRIES, scan
 from newsquiz.scenario.loader import CheckResult
 from newsquiz.store.tracker import open_progress
 from newsquiz.tui.app import make_app
@@ -78,3 +79,48 @@ async def test_the_first_frame_hook_runs_once(tmp_path: Path) -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+async def test_a_big_library_is_listed_from_the_cache_head_then_filtered(tmp_path: Path) -> None:
+    """Listed from the cache's head (the first entries and how many there are), the
+    library still counts, scrolls and filters every entry."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for i in range(HEAD_ENTRIES + 5):
+        (folder / f"copy-{i:03d}.yaml").write_bytes(BUNDLED.read_bytes())
+    cache = tmp_path / "cache.json"
+    scan([folder], cache)
+    app = make_app([folder], library_cache=cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        library = await library_ready(pilot)
+        assert len(library.entries) == HEAD_ENTRIES + 5
+        assert f"{HEAD_ENTRIES + 5} of {HEAD_ENTRIES + 5} scenarios" in widget_text(
+            app, "#library-status"
+        )
+        for _ in range(12):  # to the last entry: past the head
+            await pilot.press("pagedown")
+        assert library.selected() is library.entries[-1]
+        await pilot.press(*"copy-044")
+        await pilot.pause()
+        assert [e.path.name for e in library.shown] == ["copy-044.yaml"]
+
+
+async def test_keys_typed_ahead_of_a_choice_never_close_the_library(tmp_path: Path) -> None:
+    """The library is the bottom screen: a choice answered twice by keys typed ahead
+    (or anything popping one screen too many) leaves the library on screen."""
+    from newsquiz.tui.dialogs import ChoiceScreen
+
+    app = make_app([SCENARIOS], library_cache=tmp_path / "cache.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        library = await library_ready(pilot)
+        picked: list[str | None] = []
+        app.push_screen(
+            ChoiceScreen("Pick", "Which?", [("c", "this"), ("r", "that")]), picked.append
+        )
+        await until_screen(pilot, ChoiceScreen)
+        await send(pilot, "c", "r", "c")  # queued together, as a fast typist
+        await pilot.pause()
+        assert picked == ["c"]
+        assert app.screen is library
+        await app.pop_screen()  # one too many: ignored
+        assert app.screen_stack == [library]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -92,6 +93,13 @@ class NewsQuizApp(App[None]):
         # The library is the bottom screen, drawn in the first frame (not pushed over an
         # empty default screen: one screen less to lay out and paint at start-up).
         return LibraryScreen(self.paths, self.progress, self.library_cache)
+
+    def pop_screen(self) -> AwaitComplete:
+        if len(self.screen_stack) <= 1:
+            # Only the library is left: a screen dismissed twice (keys typed ahead of it)
+            # must not close it (there is nothing under it).
+            return AwaitComplete()
+        return super().pop_screen()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)

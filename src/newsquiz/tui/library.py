@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
+from newsquiz.scenario.library import Entry, Summary, broken_count, cached_listing, matches, scan
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
@@ -80,8 +80,9 @@ class LibraryScreen(Screen[None]):
         self.paths = list(paths)
         self.progress = progress
         self.cache = cache
-        self.entries: list[Entry] = []
-        self.shown: list[Entry] = []
+        #: From the cache at first (read as far as the screen needs), then from the scan.
+        self.entries: Sequence[Entry] = []
+        self.shown: Sequence[Entry] = []
         #: Badges for the whole library, read in two queries when the list may have
         #: changed (loaded, back from a game, another player) — never per keystroke.
         self.best: dict[str, int] = {}
@@ -104,7 +105,7 @@ class LibraryScreen(Screen[None]):
         # The list the cache remembers is shown at once, without touching a file; the
         # files are then checked off the event loop (new or changed ones read, with
         # progress in the status line) and the list is replaced if anything differs.
-        cached = cached_entries(self.paths, self.cache)
+        cached = cached_listing(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
         if self.single_file:
@@ -142,10 +143,10 @@ class LibraryScreen(Screen[None]):
             self._reading = ""
         self._update_status()
 
-    def checked(self, entries: list[Entry]) -> None:
+    def checked(self, entries: Sequence[Entry]) -> None:
         """The files as they are on disk: replace the list if it differs."""
 
-        def key(es: list[Entry]) -> list[tuple[str, Summary]]:
+        def key(es: Sequence[Entry]) -> list[tuple[str, Summary]]:
             return [(str(e.path.resolve()), e.summary) for e in es]
 
         if not self.entries or key(entries) != key(self.entries):
@@ -153,7 +154,7 @@ class LibraryScreen(Screen[None]):
         else:
             self.post_message(self.Listed(self, first=False))
 
-    def loaded(self, entries: list[Entry]) -> None:
+    def loaded(self, entries: Sequence[Entry]) -> None:
         first = not self.entries
         self.entries = entries
         self._listed = True
@@ -172,8 +173,8 @@ class LibraryScreen(Screen[None]):
         query = self.query_one("#filter", Input).value
         if query.split():
             self.shown = [e for e in self.entries if matches(e, query)]
-        else:  # no filter: every entry (no text to build per entry)
-            self.shown = list(self.entries)
+        else:  # no filter: every entry (none read or built for it)
+            self.shown = self.entries
         listing = self.query_one("#scenarios", ScenarioList)
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
@@ -190,7 +191,7 @@ class LibraryScreen(Screen[None]):
             status = self._reading[0].upper() + self._reading[1:]
             self.query_one("#library-status", Static).update(literal(status))
             return
-        bad = sum(1 for e in self.entries if not e.ok)
+        bad = broken_count(self.entries)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
             status += f" · {bad} broken (enter: why)"
