@@ -93,6 +93,22 @@ def traced_mount(self):
     mounted(self)
     mark("library on_mount done")
 library.LibraryScreen.on_mount = traced_mount
+import newsquiz.scenario.library as listing
+scan = listing.scan
+def traced_scan(*a, **k):
+    mark("library scan (thread)")
+    found = scan(*a, **k)
+    mark("library scan done")
+    return found
+library.scan = traced_scan
+app_class = newsquiz.tui.app.NewsQuizApp
+for name in ("start", "ensure_progress", "_play"):
+    def traced(self, *a, _name=name, _method=getattr(app_class, name), **k):
+        mark(f"app.{_name}")
+        found = _method(self, *a, **k)
+        mark(f"app.{_name} done")
+        return found
+    setattr(app_class, name, traced)
 from newsquiz.cli import main
 sys.argv = ["newsquiz", *sys.argv[3:]]
 raise SystemExit(main())

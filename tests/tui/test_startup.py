@@ -48,8 +48,12 @@ async def test_play_file_reads_the_file_once_and_opens_progress(
         progress_factory=lambda: open_progress(str(data), "ada"),
         library_cache=tmp_path / "cache.json",
     )
+    at_first_frame: list[str] = []
+    app.first_frame_hook = lambda: at_first_frame.append(type(app.screen).__name__)
     async with app.run_test(size=(80, 24)) as pilot:
         play = await until_screen(pilot, PlayScreen)
+        await pilot.pause()
+        assert at_first_frame == ["PlayScreen"]  # the frame awaited is the game's
         assert read == [BUNDLED.name]
         assert app.progress.saving and app.progress.player == "ada"
         assert play.session.scenario.id == "g20-blinken-lavrov"

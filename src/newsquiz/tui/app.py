@@ -122,11 +122,16 @@ class NewsQuizApp(App[None]):
             # `newsquiz play FILE`: the game needs saved progress at once.
             self._open_progress_in_background()
 
-    #: Called once, when the first frame is on screen (the CLI turns the garbage
+    #: Called once, when the first frame the player waits for is on screen: the
+    #: library's, or with ``newsquiz play FILE`` the game's (the CLI turns the garbage
     #: collector back on then: see ``cli._play_app``).
     first_frame_hook: Callable[[], None] | None = None
 
     def on_ready(self) -> None:
+        if not self.play_single_file:
+            self._first_frame_done()
+
+    def _first_frame_done(self) -> None:
         hook, self.first_frame_hook = self.first_frame_hook, None
         if hook is not None:
             hook()
@@ -154,6 +159,8 @@ class NewsQuizApp(App[None]):
             # `newsquiz play FILE`: straight into the game (the library is behind it).
             self.play_single_file = False
             screen.action_play()
+        if message.first:
+            self.call_after_refresh(self._first_frame_done)  # the game's, or the list's
         if self.progress_factory is not None:
             # After the frame being drawn: opening SQLite in a thread would slow it.
             self.call_after_refresh(self._open_progress_in_background)
