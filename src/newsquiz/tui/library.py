@@ -109,7 +109,10 @@ class LibraryScreen(Screen[None]):
         if cached is not None:
             self.loaded(cached)
         if self.single_file:
-            self.load()  # `newsquiz play FILE`: its game, not this list, is what is awaited
+            # `newsquiz play FILE`: its game, not this list, is what is awaited; the file
+            # is read here and now (a thread would share the interpreter with frames of
+            # this list that nobody waits for).
+            self.checked(scan(self.paths, self.cache, keep=True))
         else:
             # The check starts once the first frame is painted: a thread reading files
             # (and importing the loader) would hold the interpreter while it is drawn.
