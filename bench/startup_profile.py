@@ -96,7 +96,7 @@ library.LibraryScreen.on_mount = traced_mount
 import newsquiz.scenario.library as listing
 scan = listing.scan
 def traced_scan(*a, **k):
-    mark("library scan (thread)")
+    mark("library scan")
     found = scan(*a, **k)
     mark("library scan done")
     return found
@@ -120,6 +120,18 @@ from newsquiz.class_cli import class_reports
 class_reports(None)
 """
 
+#: What ``newsquiz play FILE`` imports besides, before its first scene.
+_PLAY_IMPORTS = (
+    _IMPORTS
+    + """
+from newsquiz.scenario.loader import check_file
+from newsquiz.store.tracker import open_progress
+import newsquiz.store.store
+from newsquiz.engine.session import Session
+from newsquiz.tui.play import PlayScreen
+"""
+)
+
 _FLOOR_IMPORTS = "import textual.app; from textual.widgets import Footer, Static"
 
 
@@ -140,10 +152,10 @@ def _importtime(code: str, env: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def imports(env: dict[str, str], runs: int = 5) -> list[str]:
-    _importtime(_IMPORTS, env)  # compiled once
+def imports(env: dict[str, str], code: str = _IMPORTS, runs: int = 5) -> list[str]:
+    _importtime(code, env)  # compiled once
     floor = _importtime(_FLOOR_IMPORTS, env)
-    samples = [_importtime(_IMPORTS, env) for _ in range(runs)]
+    samples = [_importtime(code, env) for _ in range(runs)]
     names = set().union(*samples) - set(floor)
     own = {n: statistics.median(s.get(n, 0) for s in samples) for n in names}
     total = statistics.median(sum(s.values()) for s in samples)
@@ -177,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         env = _env(Path(tmp))
-        print("\n".join(imports(env)))
+        print("\n".join(imports(env, _PLAY_IMPORTS if args.play else _IMPORTS)))
         if args.play:
             data = Path(tmp) / "play-data"
             args_ = ["--data-dir", str(data), "play", args.play]
