@@ -21,7 +21,7 @@ from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
-from newsquiz.tui.text import highlight, literal, plain, prose, toast
+from newsquiz.tui.text import Hanging, hanging, highlight, literal, plain, prose, toast
 
 # ------------------------------------------------------------------ widgets
 
@@ -32,6 +32,11 @@ class Submitted(Message):
     def __init__(self, response: object) -> None:
         super().__init__()
         self.response = response
+
+
+def _number(i: int, count: int) -> str:
+    """``1. `` — right-aligned when there are ten or more, so the texts line up."""
+    return f"{i + 1}.".rjust(len(f"{count}.")) + " "
 
 
 class ChoiceList(OptionList):
@@ -48,12 +53,13 @@ class ChoiceList(OptionList):
         self.ticked: set[str] = set()
         super().__init__(*[Option(self._prompt(i)) for i in range(len(choices))], classes="answer")
 
-    def _prompt(self, i: int) -> Content:
-        number = literal(f"{i + 1}. ").stylize("bold")
+    def _prompt(self, i: int) -> Hanging:
+        # A choice that wraps goes on under its text, not under its number (or box).
+        number = literal(_number(i, len(self.ids))).stylize("bold")
         if self.multi:
             box = "[x] " if self.ids[i] in self.ticked else "[ ] "
             number = number + literal(box)
-        return number + literal(self.texts[i])
+        return hanging(number, literal(self.texts[i]))
 
     def action_tick(self) -> None:
         if not self.multi or self.highlighted is None:
@@ -91,8 +97,9 @@ class OrderList(OptionList):
         self.asked = False
         super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
 
-    def _prompt(self, i: int) -> Content:
-        return literal(f"{i + 1}. ").stylize("bold") + literal(self.items[i][1])
+    def _prompt(self, i: int) -> Hanging:
+        number = literal(_number(i, len(self.items))).stylize("bold")
+        return hanging(number, literal(self.items[i][1]))
 
     def action_move(self, delta: int) -> None:
         i = self.highlighted

@@ -25,12 +25,17 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content, Span
+from textual.strip import Strip
+from textual.visual import Visual
 
 from newsquiz.text import clean
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.css.styles import RulesMap
     from textual.notifications import SeverityLevel
+    from textual.style import Style
+    from textual.visual import RenderOptions
     from textual.widget import Widget
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*\n]+?)(?<=\S)\*")
@@ -74,6 +79,49 @@ def highlight(text: str, start: int, end: int, style: str = "reverse bold") -> C
         return Content(text)
     marked = text[:start] + "»" + text[start:end] + "«" + text[end:]
     return Content(marked).stylize(style, start, end + 2)
+
+
+class Hanging(Visual):
+    """``head`` then ``body``, the body's wrapped lines indented under its first line
+    (``1. a long choice…`` / ``   …continues``), as a list of numbered choices reads."""
+
+    def __init__(self, head: Content, body: Content) -> None:
+        self.head = head
+        self.body = body
+
+    @property
+    def plain(self) -> str:
+        return self.head.plain + self.body.plain
+
+    def _head_width(self, width: int) -> int:
+        # A head wider than the space leaves the body at least a few cells.
+        return max(0, min(self.head.cell_length, width - 4))
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        head = self.head.cell_length
+        return head + self.body.get_optimal_width(rules, max(1, container_width - head))
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return max(1, self.body.get_height(rules, max(1, width - self._head_width(width))))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if width <= 0:
+            return []
+        head_width = self._head_width(width)
+        body = self.body.render_strips(max(1, width - head_width), height, style, options)
+        if not body:
+            body = [Strip.blank(width - head_width, style.rich_style)]
+        head = Strip(self.head.render_segments(style)).crop_pad(head_width, 0, 0, style.rich_style)
+        indent = Strip.blank(head_width, style.rich_style)
+        return [Strip.join([head if n == 0 else indent, line]) for n, line in enumerate(body)]
+
+
+def hanging(head: Content, body: Content) -> Hanging:
+    """A numbered line whose wrapped text hangs under its first line: build both parts
+    with :func:`literal` (the guard checks they are)."""
+    return Hanging(head, body)
 
 
 def plain(text: str) -> str:
