@@ -21,6 +21,7 @@ from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
+from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import Hanging, hanging, highlight, literal, plain, prose, toast
 
 # ------------------------------------------------------------------ widgets
@@ -126,30 +127,15 @@ class OrderUntouched(Message):
     """Enter on an order nobody moved: the screen asks once before answering."""
 
 
-class AnswerInput(Input):
-    """The typed-answer box.
-
-    Keys are applied in the order they were typed.  Textual runs an Input's own key
-    bindings (backspace, delete, arrows…) only once the key has bubbled up to the app,
-    while a typed character is inserted at once: in a burst (a paste, a fast typist,
-    < 10 ms apart) the digits after a backspace were inserted before it ran, and the
-    backspace then deleted one of them ("220" for "2022").  Here an editing key runs its
-    action as soon as the box receives it, so nothing overtakes it.  Focus coming back
-    (tab) does not select the whole answer, so the next key does not replace it.
+class AnswerInput(TextBox):
+    """The typed-answer box: its keys run in the order they were typed (see
+    :class:`TextBox`: a burst of backspaces then digits once recorded "220" for "2022").
+    Focus coming back (tab) does not select the whole answer, so the next key does not
+    replace it.
     """
 
     def __init__(self, placeholder: str) -> None:
         super().__init__(placeholder=plain(placeholder), classes="answer", select_on_focus=False)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority:
-                    event.stop()
-                    event.prevent_default()
-                    await self.run_action(binding.action)
-                    return
-        await super()._on_key(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

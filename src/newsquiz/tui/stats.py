@@ -17,6 +17,7 @@ from textual_plotext import PlotextPlot
 
 from newsquiz.store.stats import RateStat
 from newsquiz.store.tracker import Progress
+from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import literal, plain, toast
 
 BAR_WIDTH = 20
@@ -220,7 +221,7 @@ class PlayerScreen(ModalScreen[str]):
                 ],
                 id="players",
             )
-            yield Input(placeholder="…or type a new name and press enter", id="new-player")
+            yield TextBox(placeholder="…or type a new name and press enter", id="new-player")
         yield Footer()
 
     def on_mount(self) -> None:
