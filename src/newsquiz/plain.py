@@ -356,8 +356,8 @@ class PlainPlayer:
         s = self.session
         q = s.question
         assert q is not None
-        i, n = s.progress()
-        self.io.out(self.io.style(f"Question {i} of {n} · score {present.number(s.score)}", _BOLD))
+        counter = f"{present.question_counter(s)} · score {present.path_score(s)}"
+        self.io.out(self.io.style(counter, _BOLD))
         self.io.out(clean(q.prompt.strip()))
         shown = s.choices() if q.kind in ("single", "multiple", "truefalse", "order") else []
         for c in shown:
@@ -454,7 +454,10 @@ class PlainPlayer:
     def _show_outcome(self, outcome: Outcome) -> None:
         s = self.session
         label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
-        self.io.out(f"{label} · {points_text(outcome)} · score {present.path_score(s)}")
+        self.io.out(
+            f"{label} · {points_text(outcome)} · score {present.path_score(s)}"
+            f" · {present.answered_counter(s).lower()}"
+        )
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
         for line in outcome.feedback:

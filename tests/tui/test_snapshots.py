@@ -232,6 +232,10 @@ class TestFeedback:
     def test_wrong_with_evidence(self, shot: Any) -> None:
         shot(*answered("two-sources", "wrong"))
 
+    def test_after_the_last_question_the_counter_is_full(self, shot: Any) -> None:
+        # Issue 11: the game ends at "Question n of n" on every path.
+        shot(*answered("voices", "right"))
+
 
 # ------------------------------------------------------------------------ results
 

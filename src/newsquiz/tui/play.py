@@ -214,9 +214,8 @@ class PlayScreen(Screen[Session | None]):
 
     def show_status(self) -> None:
         s = self.session
-        i, n = s.progress()
-        where = f"Question {i} of {n}" if i else f"{n} questions ahead"
-        parts = [where, f"Score {present.path_score(s)}"]
+        _, n = s.progress()
+        parts = [present.question_counter(s), f"Score {present.path_score(s)}"]
         if s.streak >= 2:
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
@@ -225,8 +224,10 @@ class PlayScreen(Screen[Session | None]):
             + Content("  ·  ")
             + literal(s.scenario.title)
         )
+        # Filled by the questions answered, out of those the path can reach: full at
+        # the end of every path.
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(n, 1), progress=max(0, i - 1))
+        bar.update(total=max(n, 1), progress=len(s.answered))
 
     def show_node(self) -> None:
         s = self.session
@@ -358,6 +359,7 @@ class PlayScreen(Screen[Session | None]):
             toast(self, str(err), severity="error", title="This scenario has a problem")
             return
         self.progress.save(s)
+        self.show_status()
         self.show_feedback(outcome)
 
     def on_order_untouched(self, message: OrderUntouched) -> None:
@@ -423,6 +425,7 @@ class PlayScreen(Screen[Session | None]):
             return
         outcome = s.skip()
         self.progress.save(s)
+        self.show_status()
         self.show_feedback(outcome)
 
     def action_article(self) -> None:
@@ -558,9 +561,11 @@ class FeedbackScreen(Screen[None]):
                 yield Static(Content(""), classes="changes")
         with Horizontal(id="feedback-bar"):
             yield Static(
+                # Where the game stands after this answer (after the last one,
+                # "Question n of n"); the footer names the keys in full.
                 literal(
-                    f"Score {present.path_score(self.session)}  ·  enter: continue"
-                    + ("  ·  o: the article at the evidence" if o.evidence else "  ·  o: article")
+                    f"{present.answered_counter(self.session)}  ·  "
+                    f"Score {present.path_score(self.session)}  ·  enter: continue  ·  o: article"
                 ),
                 id="feedback-score",
             )
