@@ -531,8 +531,18 @@ class PlainPlayer:
             return
         if raw.strip().lower() != "p":
             return
+        # A new seed: the choices come in a new order.  Saved as the app saves it: an
+        # attempt of the practice scenario (its id ends in ~practice), which statistics
+        # keep apart from the real games.
         practice = Session(practice_scenario(s.scenario, missed), s.seed + 1)
-        player = PlainPlayer(practice, self.io.stdin, self.io.stdout, self.io.colour)
+        player = PlainPlayer(
+            practice,
+            self.io.stdin,
+            self.io.stdout,
+            self.io.colour,
+            progress=self.progress,
+            confidence=self.confidence,
+        )
         player.io = self.io
         player.run()
 
