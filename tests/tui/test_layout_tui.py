@@ -127,3 +127,31 @@ def test_ten_or_more_choices_line_up() -> None:
 
     assert [_number(i, 9) for i in (0, 8)] == ["1. ", "9. "]
     assert [_number(i, 12) for i in (0, 9, 11)] == [" 1. ", "10. ", "12. "]
+
+
+def test_key_phrases_wrap_between_phrases_only() -> None:
+    from newsquiz.tui.text import Phrases
+
+    parts = ["enter: answer", "ctrl+r: article", "escape: leave the box", "ctrl+t: hint (1 left)"]
+    lines = Phrases(parts)._lines(76).plain.split("\n")
+    assert lines == [
+        "enter: answer  ·  ctrl+r: article  ·  escape: leave the box",
+        "ctrl+t: hint (1 left)",
+    ]
+    assert Phrases(parts)._lines(200).plain == "  ·  ".join(parts)
+
+
+async def test_the_typed_answer_keys_are_whole_at_80_columns() -> None:
+    """At 80×24 the key line of a typed answer with a hint wraps between phrases, and
+    the footer says what escape does there: it leaves the box."""
+    from tui_helpers import bundled, engine_until, resume, resume_app
+
+    app = resume_app(engine_until(bundled(), "two-sources"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await resume(pilot)
+        rows = screen_text(app).splitlines()
+        assert any(row.strip() == "ctrl+t: hint (1 left)" for row in rows), rows
+        assert "esc Leave the box" in rows[-1] and "Library" not in rows[-1]
+        await send(pilot, "escape")
+        rows = screen_text(app).splitlines()
+        assert "esc Library" in rows[-1]

@@ -26,7 +26,7 @@ from newsquiz.tui.library import LibraryScreen
 TUI = Path(__file__).resolve().parents[2] / "src" / "newsquiz" / "tui"
 
 #: Calls that build text for the screen from plain text (never markup).
-SAFE_BUILDERS = {"literal", "prose", "highlight"}
+SAFE_BUILDERS = {"literal", "prose", "highlight", "phrases"}
 #: Widgets and calls whose first argument is shown: it must be built by a safe builder.
 SHOWN = {"Static", "Label", "Option", "update", "replace_option_prompt_at_index"}
 TITLES = {"title", "sub_title", "TITLE", "SUB_TITLE"}

@@ -22,7 +22,7 @@ from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
 from newsquiz.tui.inputs import TextBox
-from newsquiz.tui.text import Hanging, hanging, highlight, literal, plain, prose, toast
+from newsquiz.tui.text import Hanging, hanging, highlight, literal, phrases, plain, prose, toast
 
 # ------------------------------------------------------------------ widgets
 
@@ -172,6 +172,8 @@ class PlayScreen(Screen[Session | None]):
         Binding("ctrl+r", "typed_article", "Article", priority=True),
         Binding("s", "skip", "Skip"),
         Binding("escape", "leave", "Library"),
+        # In a typed answer escape first leaves the box: the footer says so there.
+        Binding("escape", "leave_box", "Leave the box"),
         Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_body(1)", "Scroll down", show=False),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
@@ -274,27 +276,26 @@ class PlayScreen(Screen[Session | None]):
         q = s.question
         widget = self.answer_widget
         if q is None:
-            phrases = ["enter: continue", "a: article"]
+            parts = ["enter: continue", "a: article"]
         elif q.kind in ("single", "truefalse"):
-            phrases = ["↑↓ or 1–9: choose", "enter: answer"]
+            parts = ["↑↓ or 1–9: choose", "enter: answer"]
         elif q.kind == "multiple":
-            phrases = ["select all that apply", "space or 1–9: tick", "enter: answer"]
+            parts = ["select all that apply", "space or 1–9: tick", "enter: answer"]
         elif q.kind == "order":
-            phrases = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
+            parts = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
         elif self._typing() or self.focused is widget:
-            phrases = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
+            parts = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
         else:
             # Out of the box: letters are commands again, typing goes back into it.
-            phrases = ["type or tab: back to your answer", "a: article", "escape: library"]
+            parts = ["type or tab: back to your answer", "a: article", "escape: library"]
         if q is not None:
             left = len(s.hints_left())
             if left:
                 key = "ctrl+t" if self._typing() else "h"
-                phrases.append(f"{key}: hint ({left} left)")
+                parts.append(f"{key}: hint ({left} left)")
             if s.skippable:
-                phrases.append("s: skip")
-        text = "  ·  ".join(p.replace(" ", "\u00a0") for p in phrases)
-        self.query_one("#instructions", Static).update(literal(text))
+                parts.append("s: skip")
+        self.query_one("#instructions", Static).update(phrases(parts))
 
     def _show_hints(self) -> None:
         s = self.session
@@ -315,6 +316,10 @@ class PlayScreen(Screen[Session | None]):
         if action == "typed_hint":
             return s.question is not None and bool(s.hints_left()) and self._typing()
         if action == "typed_article":
+            return self._typing()
+        if action == "leave":
+            return not self._typing()
+        if action == "leave_box":
             return self._typing()
         if action == "skip":
             return s.skippable
@@ -433,6 +438,11 @@ class PlayScreen(Screen[Session | None]):
 
     def action_leave(self) -> None:
         self.dismiss(None)
+
+    def action_leave_box(self) -> None:
+        if self._typing():
+            self.set_focus(None)
+            self._focus_changed()
 
     async def on_key(self, event: events.Key) -> None:
         # Escape inside a typed answer first leaves the box, then the screen.

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.strip import Strip
 from textual.visual import Visual
@@ -116,6 +117,48 @@ class Hanging(Visual):
         head = Strip(self.head.render_segments(style)).crop_pad(head_width, 0, 0, style.rich_style)
         indent = Strip.blank(head_width, style.rich_style)
         return [Strip.join([head if n == 0 else indent, line]) for n, line in enumerate(body)]
+
+
+class Phrases(Visual):
+    """Short phrases joined by ``sep``, wrapped between phrases only (``h: hint (1 left)``
+    is never cut in two); a phrase wider than the line is wrapped as text."""
+
+    def __init__(self, phrases: list[str], sep: str = "  ·  ") -> None:
+        self.phrases = [" ".join(clean(p).split()) for p in phrases if p.strip()]
+        self.sep = sep
+
+    @property
+    def plain(self) -> str:
+        return self.sep.join(self.phrases)
+
+    def _lines(self, width: int) -> Content:
+        lines: list[str] = []
+        used = 0
+        for phrase in self.phrases:
+            cells = cell_len(phrase)
+            if lines and used + cell_len(self.sep) + cells <= width:
+                lines[-1] += self.sep + phrase
+                used += cell_len(self.sep) + cells
+            else:
+                lines.append(phrase)
+                used = cells
+        return Content("\n".join(lines))
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return cell_len(self.plain)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._lines(max(1, width)).get_height(rules, max(1, width))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._lines(max(1, width)).render_strips(width, height, style, options)
+
+
+def phrases(parts: list[str]) -> Phrases:
+    """Key hints and the like, ``a  ·  b  ·  c``, wrapped between phrases only."""
+    return Phrases(parts)
 
 
 def hanging(head: Content, body: Content) -> Hanging:
