@@ -155,3 +155,23 @@ async def test_the_typed_answer_keys_are_whole_at_80_columns() -> None:
         await send(pilot, "escape")
         rows = screen_text(app).splitlines()
         assert "esc Library" in rows[-1]
+
+
+async def test_results_review_lines_hang_under_their_text(tmp_path: Path) -> None:
+    from tui_helpers import new_app, play
+
+    from newsquiz.tui.results import ResultsScreen
+
+    _long_scenario(tmp_path)
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_first(pilot)
+        await play(pilot, ["wrong", "wrong", "wrong"])
+        await until_screen(pilot, ResultsScreen)
+        rows = screen_text(app).splitlines()
+        for label in ("Your answer: ", "Right answer: "):
+            at = next(n for n, row in enumerate(rows) if label in row)
+            column = rows[at].index(label) + len(label)
+            follow = rows[at + 1]
+            # The answer wraps (it is long) and goes on under its own first letter.
+            assert follow[:column].strip() == "" and follow[column] != " ", rows[at : at + 2]
