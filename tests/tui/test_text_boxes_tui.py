@@ -117,3 +117,38 @@ async def test_a_burst_in_the_class_name_box_lands_in_order() -> None:
         assert box.value == "Zoé K"
         await send(pilot, "enter")
     assert app.return_value == "Zoé K"
+
+
+async def test_in_a_typed_answer_s_is_a_letter_and_skip_waits_outside_the_box(
+    tmp_path: Path,
+) -> None:
+    """The footer and the key line offer `s: skip` only where `s` skips: out of the box."""
+    from tui_helpers import screen_text, start_first, until_feedback, widget_text
+
+    from conftest import question_node, scenario_yaml
+    from newsquiz.tui.play import AnswerInput
+
+    question = {
+        "kind": "text",
+        "prompt": "Who was raised?",
+        "answers": ["Paul Whelan"],
+        "evidence": "met briefly in Delhi",
+        "skippable": True,
+    }
+    (tmp_path / "typed.yaml").write_text(
+        scenario_yaml([question_node("q", question)]), encoding="utf-8"
+    )
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_first(pilot)
+        box = app.screen.query_one(AnswerInput)
+        assert "Skip" not in screen_text(app).splitlines()[-1]
+        assert "s: skip" not in widget_text(app, "#instructions")
+        await send(pilot, *"Paul Whelans", "backspace")
+        assert box.value == "Paul Whelan"
+        await send(pilot, "escape")
+        assert "s Skip" in screen_text(app).splitlines()[-1]
+        assert "s: skip" in widget_text(app, "#instructions")
+        await send(pilot, "s", wait=False)
+        outcome = await until_feedback(pilot)
+        assert "Skipped" in widget_text(app, "#verdict"), outcome

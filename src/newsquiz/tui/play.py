@@ -293,7 +293,7 @@ class PlayScreen(Screen[Session | None]):
             if left:
                 key = "ctrl+t" if self._typing() else "h"
                 parts.append(f"{key}: hint ({left} left)")
-            if s.skippable:
+            if s.skippable and not self._typing():
                 parts.append("s: skip")
         self.query_one("#instructions", Static).update(phrases(parts))
 
@@ -322,7 +322,8 @@ class PlayScreen(Screen[Session | None]):
         if action == "leave_box":
             return self._typing()
         if action == "skip":
-            return s.skippable
+            # In a typed answer `s` is a letter: leave the box (escape) to skip.
+            return s.skippable and not self._typing()
         if action == "pick":
             q = s.question
             return q is not None and q.kind in ("single", "truefalse", "multiple")
