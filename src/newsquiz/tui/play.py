@@ -523,12 +523,13 @@ class FeedbackScreen(Screen[None]):
             css = f"verdict-{o.verdict}"
             node = self.session.scenario.node_map.get(o.node_id)
             yield Static(verdict + literal(points), id="verdict", classes=css)
-            yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
+            # A long answer goes on under itself, not under its label.
+            yield Static(hanging(Content("Your answer: ").stylize("bold"), literal(o.your_answer)))
             if o.tries_left:
                 yield Static(literal(present.tries_left(o.tries_left)), id="tries-left")
             elif o.verdict != "correct":
                 yield Static(
-                    Content("Right answer: ").stylize("bold") + literal(o.correct_answer),
+                    hanging(Content("Right answer: ").stylize("bold"), literal(o.correct_answer)),
                     id="right-answer",
                 )
             for ev in o.evidence:
