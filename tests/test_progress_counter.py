@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import correct_response, make_scenario, question_node
 from newsquiz.engine.compiled import compiled
 from newsquiz.engine.session import Session
+from newsquiz.scenario.model import Scenario
 from test_engine_properties import SCENARIOS, Decision, act, decisions, fixed_clock, seeds
 
 
@@ -176,6 +178,73 @@ def test_the_counter_never_promises_fewer_questions_than_the_player_meets(
     seen = _final_count(session, moves, seed)
     answered = len(session.answered)
     assert session.progress() == (answered, answered)  # ends at n of n
+    for n, path_max in seen:
+        assert n >= answered
+        assert path_max + 1e-9 >= session.score
+
+
+@st.composite
+def conditional_scenarios(draw: st.DrawFn) -> Scenario:
+    """Random forward graphs with flags set by answers, nodes behind `when`, conditional
+    routes on flags and on `score`, and now and then a teaching loop back."""
+    n = draw(st.integers(2, 6))
+    flags = ["f0", "f1"]
+
+    def condition() -> str:
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            return draw(st.sampled_from(flags))
+        if kind == 1:
+            return "not " + draw(st.sampled_from(flags))
+        return f"score >= {draw(st.integers(0, 3))}"
+
+    def later(i: int) -> str:
+        j = draw(st.integers(i + 1, n))
+        return "end" if j == n else f"n{i + 1}" if j == i + 1 else f"n{j}"
+
+    nodes: list[dict[str, Any]] = []
+    for i in range(n):
+        fields: dict[str, Any] = {}
+        for branch in ("on_correct", "on_wrong"):
+            if draw(st.booleans()):
+                flag = draw(st.sampled_from(flags))
+                fields[branch] = {"set": {flag: draw(st.sampled_from(["true", "false"]))}}
+        if i > 0 and draw(st.integers(0, 4)) == 0:
+            # A teaching loop: a wrong answer goes to a lesson that comes back here.
+            fields["on_wrong"] = {**fields.get("on_wrong", {}), "goto": f"lesson{i}"}
+            nodes.append({"id": f"lesson{i}", "text": "Read it again.", "next": f"n{i}"})
+        extra: dict[str, Any] = {}
+        if i > 0 and draw(st.booleans()):
+            extra["when"] = condition()
+        if draw(st.booleans()):
+            nxt: Any = [{"when": condition(), "goto": later(i)}, {"goto": later(i)}]
+        else:
+            nxt = later(i)
+        nodes.append(question_node(f"n{i}", _tf(draw(st.integers(0, 2)), **fields), nxt, **extra))
+    return make_scenario(nodes, variables={"f0": False, "f1": False})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=conditional_scenarios(), answers=st.lists(st.booleans(), max_size=30))
+def test_on_random_conditional_graphs_the_counter_is_an_upper_bound_that_ends_exact(
+    scenario: Scenario, answers: list[bool]
+) -> None:
+    session = Session(scenario, 0, clock=fixed_clock)
+    seen: list[tuple[int, float]] = []
+    queue = list(answers)
+    for _ in range(200):
+        i, n = session.progress()
+        assert 0 <= i <= n
+        seen.append((n, session.path_max))
+        if session.finished:
+            break
+        if session.question is None:
+            session.advance()
+        else:
+            session.answer("true" if (queue.pop(0) if queue else True) else "false")
+    assert session.finished
+    answered = len(session.answered)
+    assert session.progress() == (answered, answered)
     for n, path_max in seen:
         assert n >= answered
         assert path_max + 1e-9 >= session.score
