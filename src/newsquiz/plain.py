@@ -23,7 +23,9 @@ free text or a number otherwise.  A text answer that is exactly one of the comma
 letters is taken as the command.
 
 After the ending, every answer is reviewed and the player is offered a practice round of
-the questions missed (``p``; Enter or the end of input finishes), as in the app.
+the questions missed (``p``; Enter or the end of input finishes), as in the app; when
+progress is saved, the round is saved as the app saves it (an attempt of the practice
+scenario, kept apart from the real statistics).
 
 End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
 Ctrl-C does the same with exit status 130.
