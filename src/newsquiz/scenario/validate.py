@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
+from newsquiz.scenario import loops
 from newsquiz.scenario.build import clip, did_you_mean
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.limits import (
@@ -738,6 +739,28 @@ class Validator:
                     node.pos,
                     "every path from here loops back without reaching 'end' or an ending",
                 )
+        stuck = {n.id for n in self.s.nodes if n.id in reachable and n.id not in finishing}
+        for loop in loops.loops(self.s):
+            if not loop.closed or stuck.intersection(loop.nodes) or broken.intersection(loop.nodes):
+                continue
+            fixed = loop.fixed()
+            why = (
+                "its ways out depend only on "
+                + ", ".join(f"'{name}'" for name in fixed)
+                + ", which nothing in the loop changes"
+                if fixed
+                else "its ways out are conditions without a variable, which never change"
+            )
+            self.report(
+                "NQ206",
+                f"once play goes round the loop {loop.describe(self.s)}, it can never leave "
+                f"it: {why}",
+                nodes[loop.nodes[0]].pos,
+                f"its ways out: {loop.ways_out()}",
+                "give the loop a way out play can take: change one of those variables "
+                "inside the loop (a counter, or a flag an answer sets), add a last route "
+                "without 'when', or let an answer leave the loop",
+            )
 
     # ------------------------------------------------------------------ drafts
 
