@@ -198,3 +198,11 @@ def test_hints_given_as_a_string_show_the_list_form() -> None:
     )
     assert "NQ100: node 'q1'.question.hints: expected a list" in only
     assert "'- text: Look at paragraph 1'" in only
+
+
+def test_a_duplicate_choice_is_named_by_its_id() -> None:
+    """Choices are named one way in every message: by id (as 'question q1 choice b')."""
+    only = _only(
+        MINIMAL_SCENARIO.replace("        - text: In Geneva", "        - text: In Geneva\n" * 2)
+    )
+    assert "NQ302: question 'q1': choice \"In Geneva\" appears twice (choices 'b' and 'c')" in only

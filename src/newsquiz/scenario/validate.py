@@ -526,7 +526,12 @@ class Validator:
             ids_seen[cid] = choice.pos
             self.check_choice(node, q, choice, cid)
         self.duplicates(
-            [c.text for c in q.choices], q.at("choices"), what, "choice", [c.pos for c in q.choices]
+            [c.text for c in q.choices],
+            q.at("choices"),
+            what,
+            "choice",
+            [c.pos for c in q.choices],
+            list(choice_ids(q)),
         )
 
     def check_choice(self, node: Node, q: Question, c: Choice, cid: str) -> None:
@@ -565,16 +570,23 @@ class Validator:
         what: str,
         noun: str,
         positions: list[Pos] | None = None,
+        labels: list[str] | None = None,
     ) -> None:
+        """NQ302 for a text given twice; ``labels`` name them (choice ids), else their
+        numbers from 1."""
         seen: dict[str, int] = {}
         for i, text in enumerate(texts):
             key = normalise(text).casefold()
             if key in seen:
                 at = positions[i] if positions else pos
+                first, again = (
+                    (f"'{labels[seen[key]]}'", f"'{labels[i]}'")
+                    if labels
+                    else (str(seen[key] + 1), str(i + 1))
+                )
                 self.report(
                     "NQ302",
-                    f'{what}: {noun} "{_clip(text)}" appears twice '
-                    f"({noun}s {seen[key] + 1} and {i + 1})",
+                    f'{what}: {noun} "{_clip(text)}" appears twice ({noun}s {first} and {again})',
                     at,
                 )
             else:
