@@ -309,3 +309,32 @@ def test_an_ending_only_a_goto_reaches_tests_clean(tmp_path: Path) -> None:
     for report in (exhaustive(s), random_runs(s, 200, seed=1)):
         assert report.findings == [], report.format()
         assert report.endings["walked-out"] > 0 and report.endings["done"] > 0
+
+
+# What an editor found in the bundled scenario beyond word-for-word give-aways: phrases
+# that answer a later question, said in other words (a paraphrased answer, a count
+# written as a word, what makes a true/false statement false).
+BUNDLED_ANSWERS = {
+    "ministry-statement": ["no further details", "confirmed the meeting"],
+    "elbow-brush": ["did not comment"],
+    "two-sources": ["two sources", "two different sources"],
+    "fact-check": ["request"],
+}
+
+
+def test_the_bundled_scenario_does_not_answer_a_question_before_it_is_asked() -> None:
+    from newsquiz.scenario.editorial import _plain, _reachable, _shown_after
+
+    s = load(BUNDLED)
+    reach = _reachable(s)
+    paragraphs = s.article.paragraphs if s.article is not None else ()
+    for later, phrases in BUNDLED_ANSWERS.items():
+        earlier = [n for n in s.nodes if later in reach[n.id] and n.id != later]
+        assert earlier, later
+        target = s.node_map[later]
+        shown = [(n.id, w, t) for n in earlier for w, t, _ in _shown_after(n, paragraphs)]
+        if target.text:
+            shown.append((later, "scene text", target.text))
+        for phrase in phrases:
+            found = [(n, w) for n, w, t in shown if phrase in _plain(t)]
+            assert not found, f"'{phrase}' answers question '{later}' before it: {found}"
