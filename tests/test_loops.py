@@ -307,3 +307,13 @@ def test_the_bundled_scenario_still_tests_clean() -> None:
     report = exhaustive(load(BUNDLED))
     assert report.ok and not report.bounded
     assert not [f for f in report.findings if "loop" in f.message], report.format()
+
+
+def test_a_random_game_in_a_long_loop_that_can_still_end_is_a_warning() -> None:
+    """A counter loop longer than a random game's step budget: the game is stopped, the
+    test finds that an ending is still reachable, and says so as a warning (no error)."""
+    report = random_runs(loads(COUNTER_LOOP), 2, max_game_steps=30)
+    assert report.ok, report.format()
+    (long,) = [f for f in report.findings if "still going" in f.message]
+    assert long.severity == "warning"
+    assert "an ending can still be reached from where it was (node 'tick')" in long.message

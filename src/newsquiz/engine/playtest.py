@@ -629,6 +629,7 @@ def random_runs(
     caps = _caps(scenario)
     doomed: set[tuple[Any, ...]] = set()  # states proven to reach no ending
     reported: set[tuple[str, ...]] = set()  # loops already reported
+    long_game = False  # a game stopped while an ending was still reachable (said once)
     for run in range(runs):
         session = tracker.watch(Session(scenario, rng.randrange(2**32), clock=_zero))
         report.max_score = session.max_score
@@ -660,13 +661,24 @@ def random_runs(
             if _state_key(session, caps) not in doomed:
                 space = _Space(scenario, tracker, None)
                 space.explore(session.clone(), DEFAULT_MAX_STATES, MAX_TEST_STEPS)
-                stuck, _undecided = space.verdicts()
+                stuck, undecided = space.verdicts()
                 doomed.update(space.keys[sid] for sid in stuck)
                 prefix = f"random game {run + 1:,} was still going after {steps:,} steps: "
                 for nodes, finding in space.loop_findings(prefix):
                     if nodes not in reported:
                         reported.add(nodes)
                         report.findings.append(finding)
+                if 0 not in stuck and 0 not in undecided and not long_game:
+                    # An ending can still be reached from where it was: a long loop.
+                    long_game = True
+                    report.findings.append(
+                        Finding(
+                            "warning",
+                            f"{prefix}an ending can still be reached from where it was "
+                            f"(node '{session.visit.node_id}'), so it was stopped there; "
+                            "check that a loop this long is meant",
+                        )
+                    )
             continue
         assert session.ending is not None
         tracker.endings[session.ending.id] += 1
