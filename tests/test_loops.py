@@ -317,3 +317,26 @@ def test_a_random_game_in_a_long_loop_that_can_still_end_is_a_warning() -> None:
     (long,) = [f for f in report.findings if "still going" in f.message]
     assert long.severity == "warning"
     assert "an ending can still be reached from where it was (node 'tick')" in long.message
+
+
+def test_retry_loops_left_behind_do_not_multiply_the_states() -> None:
+    """Tries count in a game state only while play can come back to their question:
+    three retry loops in a row are explored in full, far inside the state limit (with
+    every try counted everywhere it would be about 11³ times as many states)."""
+    from conftest import make_scenario, question_node
+
+    nodes = []
+    for i in (1, 2, 3):
+        q = {
+            "kind": "truefalse",
+            "prompt": f"Question {i}: they met in Delhi.",
+            "answer": "true",
+            "evidence": "met briefly in Delhi",
+            "on_wrong": f"teach{i}",
+        }
+        nodes.append(question_node(f"q{i}", q, f"q{i + 1}" if i < 3 else "end"))
+        nodes.append({"id": f"teach{i}", "text": "Read paragraph 1 again.", "next": f"q{i}"})
+    report = exhaustive(make_scenario(nodes))
+    assert report.ok and not report.bounded, report.format()
+    assert report.states < 200, report.states
+    assert report.nodes_reached == report.nodes_total == 6

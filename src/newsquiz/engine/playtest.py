@@ -363,22 +363,54 @@ class _Tracker:
 _ENDED = -1
 
 
-def _caps(scenario: Scenario) -> dict[str, int]:
-    """For each question inside a loop, the answers after which its tries run out (what
-    decides whether a wrong answer goes round again or on by ``next``)."""
-    out: dict[str, int] = {}
-    for found in loops.loops(scenario):
-        for node_id in found.nodes:
-            node = scenario.node_map[node_id]
-            q = node.question
-            if q is not None:
-                cap = q.attempts or (RETRY_CAP if node.next else 0)
-                if cap:
-                    out[node_id] = cap
-    return out
+class _Tries:
+    """What the tries used on questions inside loops add to a game state.
+
+    A question inside a loop can be answered again, and after ``attempts`` (or
+    RETRY_CAP) wrong answers play leaves it by ``next``: how many tries are used decides
+    what a wrong answer does.  It matters only while play can still come back to that
+    question, so a state counts the tries of the loop questions reachable from where
+    it is (a game that has left a retry loop behind is one state, however many tries it
+    took)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.caps: dict[str, int] = {}
+        for found in loops.loops(scenario):
+            for node_id in found.nodes:
+                node = scenario.node_map[node_id]
+                q = node.question
+                if q is not None:
+                    cap = q.attempts or (RETRY_CAP if node.next else 0)
+                    if cap:
+                        self.caps[node_id] = cap
+        self.ahead: dict[str, set[str]] = {}  # node → loop questions reachable from it
+        if not self.caps:
+            return
+        back: dict[str, list[str]] = {}
+        for src, out in loops.edges(scenario).items():
+            for e in out:
+                back.setdefault(e.dst, []).append(src)
+        for q_id in self.caps:
+            seen = {q_id}
+            todo = [q_id]
+            while todo:
+                for prev in back.get(todo.pop(), ()):
+                    if prev not in seen:
+                        seen.add(prev)
+                        todo.append(prev)
+            for node_id in seen:
+                self.ahead.setdefault(node_id, set()).add(q_id)
+
+    def key(self, session: Session) -> tuple[tuple[str, int], ...]:
+        ahead = self.ahead.get(session.visit.node_id)
+        if not ahead:
+            return ()
+        return tuple(
+            sorted((n, min(t, self.caps[n])) for n, t in session.tries.items() if n in ahead)
+        )
 
 
-def _state_key(session: Session, caps: dict[str, int]) -> tuple[Any, ...]:
+def _state_key(session: Session, tries: _Tries) -> tuple[Any, ...]:
     """Everything that decides how a game can go on from here."""
     return (
         session.visit.node_id,
@@ -388,7 +420,7 @@ def _state_key(session: Session, caps: dict[str, int]) -> tuple[Any, ...]:
         session.score,
         session.correct_count,
         session.wrong_count,
-        tuple(sorted((n, min(t, caps[n])) for n, t in session.tries.items() if n in caps)),
+        tries.key(session),
     )
 
 
@@ -400,7 +432,7 @@ class _Space:
         self.scenario = scenario
         self.tracker = tracker
         self.report = report  # None: explore only (no endings or scores counted)
-        self.caps = _caps(scenario)
+        self.tries = _Tries(scenario)
         self.ids: dict[tuple[Any, ...], int] = {}
         self.keys: list[tuple[Any, ...]] = []
         self.children: list[list[int]] = []
@@ -418,7 +450,7 @@ class _Space:
         return sid
 
     def explore(self, root: Session, max_states: int, max_steps: int) -> None:
-        stack = [(self._add(_state_key(root, self.caps)), root)]
+        stack = [(self._add(_state_key(root, self.tries)), root)]
         held = _weight(root)  # game steps held in memory by the stack and the states
         while stack:
             sid, session = stack.pop()
@@ -449,7 +481,7 @@ class _Space:
                     self._ended(child)
                     self.children[sid].append(_ENDED)
                     continue
-                key = _state_key(child, self.caps)
+                key = _state_key(child, self.tries)
                 cid = self.ids.get(key)
                 if cid is None:
                     cid = self._add(key)
@@ -626,7 +658,7 @@ def random_runs(
     tracker = _Tracker(scenario)
     rng = random.Random(seed)
     used: Counter[tuple[str, str]] = Counter()
-    caps = _caps(scenario)
+    tries = _Tries(scenario)
     doomed: set[tuple[Any, ...]] = set()  # states proven to reach no ending
     reported: set[tuple[str, ...]] = set()  # loops already reported
     long_game = False  # a game stopped while an ending was still reachable (said once)
@@ -639,7 +671,7 @@ def random_runs(
         steps = 0
         try:
             while not session.finished:
-                if steps >= max_game_steps or (doomed and _state_key(session, caps) in doomed):
+                if steps >= max_game_steps or (doomed and _state_key(session, tries) in doomed):
                     break
                 steps += 1
                 node_id = session.visit.node_id
@@ -658,7 +690,7 @@ def random_runs(
             tracker.halted(session.halted)
             continue
         if not session.finished:
-            if _state_key(session, caps) not in doomed:
+            if _state_key(session, tries) not in doomed:
                 space = _Space(scenario, tracker, None)
                 space.explore(session.clone(), DEFAULT_MAX_STATES, MAX_TEST_STEPS)
                 stuck, undecided = space.verdicts()
