@@ -256,7 +256,8 @@ class Session:
         met = sum(r.max_points for r in self.records if r.counted)
         if self.finished:
             return met
-        return met + self.c._longest(self.visit.node_id, None, frozenset(self.answered))
+        ahead = self.c.remaining_points(self.visit.node_id, frozenset(self.answered), self.env())
+        return met + ahead
 
     @property
     def path_percent(self) -> int:
@@ -267,12 +268,16 @@ class Session:
         return max(0, min(100, int(100 * self.score / reach + 1e-9)))
 
     def progress(self) -> tuple[int, int]:
-        """(question number i, of n) — n is the longest remaining path, so it may shrink."""
+        """(question number i, of n) — n counts the questions answered and the most this
+        path can still reach, so it may shrink (a bonus behind a condition that can no
+        longer hold is not counted) and is i at the end, on every path."""
         done = len(self.answered)
         if self.ending is not None:
             return done, done
         here = self.node.question is not None and self.visit.node_id not in self.answered
-        remaining = self.c.remaining_questions(self.visit.node_id, frozenset(self.answered))
+        remaining = self.c.remaining_questions(
+            self.visit.node_id, frozenset(self.answered), self.env()
+        )
         return done + (1 if here else 0), max(done + remaining, done + (1 if here else 0), 1)
 
     def choices(self) -> list[ChoiceView]:
