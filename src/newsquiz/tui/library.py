@@ -7,7 +7,7 @@ UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +73,11 @@ class LibraryScreen(Screen[None]):
         Binding("ctrl+e", "review", "Review", show=False, priority=True),
         Binding("escape", "clear", "Clear filter", show=False),
     ]
+
+    #: Called once, when the entries are first listed and before the list is painted
+    #: (``newsquiz play FILE``: the app starts the game there, so this list is not
+    #: painted under it; it is laid out again and painted when the player comes back).
+    first_listed: Callable[[LibraryScreen], None] | None = None
 
     def __init__(
         self, paths: Sequence[Path], progress: Progress, cache: Path | None = None
@@ -164,6 +169,9 @@ class LibraryScreen(Screen[None]):
         self._listed = True
         self.refresh_badges()
         self.refresh_list()
+        if first and self.first_listed is not None:
+            hook, self.first_listed = self.first_listed, None
+            hook(self)
         self.post_message(self.Listed(self, first))
         if self._play_when_listed:
             # Enter was pressed while the list was still loading: it meant this.
