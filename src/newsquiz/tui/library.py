@@ -111,18 +111,19 @@ class LibraryScreen(Screen[None]):
         # The list the cache remembers is shown at once, without touching a file; the
         # files are then checked off the event loop (new or changed ones read, with
         # progress in the status line) and the list is replaced if anything differs.
-        cached = cached_listing(self.paths, self.cache)
-        if cached is not None:
-            self.loaded(cached)
         if self.single_file:
             # `newsquiz play FILE`: its game, not this list, is what is awaited; the file
             # is read here and now (a thread would share the interpreter with frames of
-            # this list that nobody waits for).
-            self.checked(scan(self.paths, self.cache, keep=True))
-        else:
-            # The check starts once the first frame is painted: a thread reading files
-            # (and importing the loader) would hold the interpreter while it is drawn.
-            self.call_after_refresh(self.load)
+            # this list that nobody waits for), and listed as read (the cache's summary
+            # of it would only be replaced).
+            self.loaded(scan(self.paths, self.cache, keep=True))
+            return
+        cached = cached_listing(self.paths, self.cache)
+        if cached is not None:
+            self.loaded(cached)
+        # The check starts once the first frame is painted: a thread reading files (and
+        # importing the loader) would hold the interpreter while it is drawn.
+        self.call_after_refresh(self.load)
 
     @property
     def single_file(self) -> bool:
