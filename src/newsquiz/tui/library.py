@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -309,6 +309,15 @@ class LibraryScreen(Screen[None]):
             )
             return
         self.post_message(self.Play(scenario))
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self.is_current:
+            # Covered before it was laid out (`newsquiz play FILE` pushes the game in
+            # this screen's mount): nothing to lay out or paint now; the next resume
+            # (back from the game) does it.  Textual's own handler is skipped.
+            event.prevent_default()
+            return
+        self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
         if self.entries:
