@@ -24,11 +24,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, Literal, TextIO
 
-from newsquiz.text import clean
+from newsquiz.store.records import points_value, real, topics_of
+from newsquiz.text import clean, clean_data
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "player",
@@ -103,3 +108,287 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
         n += 1
     out.write("\n]\n" if n else "[]\n")
     return n
+
+
+# ------------------------------------------------------------- export in SQL
+#
+# The rows above are built in Python, a dict per row: the reference, and the way on an
+# SQLite without window functions or JSON.  The export proper builds each row's cells
+# in its query, so that rows go from the cursor to ``csv.writer.writerows`` (as JSON
+# text, to ``out.writelines``) with no Python code per row.  Python is called once per
+# row to look at its texts (a regular expression over their bytes), once per attempt for
+# its topics, and per cell only where SQL could not write what the rows above hold:
+# text with a character :func:`~newsquiz.text.clean` changes, text that is not UTF-8, a
+# damaged value, a number within a millionth of a rounding tie.  Such a cell is made by
+# the same conversions as the rows above (:data:`_CONVERT`), so both write the same bytes.
+
+#: A character :func:`newsquiz.text.clean` removes or changes: its ``FORBIDDEN``
+#: characters, CR (made LF) and U+2028/2029 (made LF).
+_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+
+
+def needs_python(raw: Any) -> int:
+    """1 when ``raw`` (one row's texts as UTF-8 bytes, joined by spaces) is not UTF-8
+    or holds a character :func:`~newsquiz.text.clean` changes: its cells are then made
+    in Python; 0 when SQL may write them as they are.  (Every such character is
+    unprintable: the regular expression runs only on the rare text that is not.)"""
+    if not isinstance(raw, bytes):
+        return 1
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return 1
+    return 0 if text.isprintable() or not _UNCLEAN.search(text) else 1
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _answer_number(seq: Any) -> Any:
+    return seq + 1
+
+
+def _seconds(value: Any) -> float:
+    return round(real(value), 3)
+
+
+def _topics(value: Any) -> str:
+    return ";".join(topics_of(value))
+
+
+#: Per column of :data:`EXPORT_COLUMNS`, the value an exported row holds for the stored
+#: value (before :func:`~newsquiz.text.clean_data`), as :meth:`Store.export_rows` has it.
+_CONVERT: tuple[Callable[[Any], Any], ...] = (
+    _same,  # player
+    _same,  # scenario_id
+    _same,  # scenario_title
+    _same,  # attempt
+    _answer_number,  # answer_number
+    _same,  # question_id
+    _same,  # question
+    _same,  # kind
+    _same,  # answer
+    _same,  # correct_answer
+    bool,  # correct
+    _same,  # verdict
+    points_value,  # points
+    points_value,  # max_points
+    _same,  # hints_used
+    _seconds,  # seconds
+    bool,  # counted
+    iso_utc,  # timestamp
+    _topics,  # topics
+)
+assert len(_CONVERT) == len(EXPORT_COLUMNS)
+
+
+def _python_cell(fmt: Format) -> Callable[[int, str, Any], Any]:
+    """The SQL function making one cell in Python: ``(column, typeof, value)``, the
+    value as bytes when it is text (so that text that is not UTF-8 reaches Python)."""
+
+    def cell(column: int, kind: str, raw: Any) -> Any:
+        value = raw.decode("utf-8", "replace") if kind == "text" and isinstance(raw, bytes) else raw
+        try:
+            value = clean_data(_CONVERT[column](value))
+            return _cell(value) if fmt == "csv" else json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError, OverflowError, IndexError):
+            # A damaged value the rows above cannot convert either: an empty cell.
+            return "" if fmt == "csv" else "null"
+
+    return cell
+
+
+Format = Literal["csv", "json"]
+
+
+def sql_export_supported(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite has what the export's query uses (window functions: 3.25,
+    and the JSON functions, built in since 3.38)."""
+    if sqlite3.sqlite_version_info < (3, 25, 0):
+        return False
+    try:
+        conn.execute(
+            "SELECT json_quote('x'), unicode('x'), printf('%03d', 1), strftime('%Y', 0, "
+            "'unixepoch'), row_number() OVER (PARTITION BY x ORDER BY x) FROM (SELECT 1 AS x)"
+        ).fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def _py(fmt: Format, column: int, expr: str) -> str:
+    kind = f"typeof({expr})"
+    value = f"CASE {kind} WHEN 'text' THEN CAST({expr} AS BLOB) ELSE {expr} END"
+    return f"nq_{fmt}({column}, {kind}, {value})"
+
+
+def _flag(columns: Sequence[str]) -> str:
+    """SQL: 1 when the text ``columns`` of a row need Python (not all text, or
+    :func:`needs_python`), else 0.  Joined by a space: no character's bytes span it."""
+    all_text = " AND ".join(f"typeof({c}) = 'text'" for c in columns)
+    joined = " || ' ' || ".join(columns)
+    return f"CASE WHEN {all_text} THEN nq_needs_python(CAST({joined} AS BLOB)) ELSE 1 END"
+
+
+def _text(fmt: Format, column: int, expr: str, flag: str) -> str:
+    if fmt == "json":
+        return f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} ELSE json_quote({expr}) END"
+    # A spreadsheet formula's first character (FORMULA_STARTS; no CR is left once clean).
+    starts = ", ".join(str(ord(c)) for c in FORMULA_STARTS if c != "\r")
+    return (
+        f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} "
+        f"WHEN unicode({expr}) IN ({starts}) THEN '''' || {expr} ELSE {expr} END"
+    )
+
+
+def _decimal(fmt: Format, column: int, expr: str, places: int, whole_as_int: bool) -> str:
+    """``expr`` rounded to ``places`` decimals as Python's ``round`` has it, written as
+    Python writes the float (or, with ``whole_as_int``, a whole number as an int).
+
+    The rounded value is k / 10**places with k the nearest integer to expr * 10**places:
+    exact where that product is more than a millionth from a tie (an IEEE product of a
+    number under 10**5 errs by less than 10**-7), so the decimal digits are k's;
+    anything else is made in Python."""
+    scale = 10**places
+    t = f"({expr} * {scale}.0)"
+    k = f"CAST({t} + (CASE WHEN {expr} < 0 THEN -0.5 ELSE 0.5 END) AS INTEGER)"
+    sign = f"(CASE WHEN {k} < 0 THEN '-' ELSE '' END)"
+    whole = f"{sign} || (abs({k}) / {scale})"
+    fraction = f"rtrim(printf('%0{places}d', abs({k}) % {scale}), '0')"
+    exact = (
+        f"typeof({expr}) IN ('integer', 'real') AND {expr} BETWEEN -100000 AND 100000 "
+        f"AND abs(abs({t} - CAST({t} AS INTEGER)) - 0.5) > 0.000001"
+    )
+    decimals = f"{whole} || '.' || {fraction}"
+    if whole_as_int:
+        written = f"CASE WHEN {k} % {scale} = 0 THEN {k} / {scale} ELSE {decimals} END"
+    else:
+        # Always a float, 2.0 for 2; above zero only (0 and -0.0 are made in Python).
+        exact += f" AND {expr} > 0"
+        written = f"CASE WHEN {k} % {scale} = 0 THEN {whole} || '.0' ELSE {decimals} END"
+    return f"CASE WHEN {exact} THEN {written} ELSE {_py(fmt, column, expr)} END"
+
+
+def _timestamp(fmt: Format, column: int, expr: str) -> str:
+    """ISO 8601 UTC to the second, as :func:`iso_utc`: the whole second, unless the
+    fraction is one Python's microseconds round up (then in Python, as years out of
+    range and damaged values)."""
+    iso = f"strftime('%Y-%m-%dT%H:%M:%SZ', CAST({expr} AS INTEGER), 'unixepoch')"
+    if fmt == "json":
+        iso = f"'\"' || {iso} || '\"'"
+    exact = (
+        f"typeof({expr}) IN ('integer', 'real') AND {expr} >= 0 AND {expr} < 253402300800 "
+        f"AND {expr} - CAST({expr} AS INTEGER) < 0.999999"
+    )
+    return f"CASE WHEN {exact} THEN {iso} ELSE {_py(fmt, column, expr)} END"
+
+
+def _truth(fmt: Format, column: int, expr: str) -> str:
+    return f"CASE {expr} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE {_py(fmt, column, expr)} END"
+
+
+def _integer(fmt: Format, column: int, expr: str, add: int = 0) -> str:
+    plus = f" + {add}" if add else ""
+    return (
+        f"CASE WHEN typeof({expr}) = 'integer' AND {expr} BETWEEN -1000000000 AND 1000000000 "
+        f"THEN {expr}{plus} ELSE {_py(fmt, column, expr)} END"
+    )
+
+
+def export_query(fmt: Format, player: bool, scenario: bool) -> str:
+    """The export's query: its rows are the cells of :data:`EXPORT_COLUMNS` (CSV), or
+    one column, each row's JSON object as ``",\\n  {...}"`` (JSON).  Parameters
+    ``:player`` (a stored name) and ``:scenario`` when ``player``/``scenario``.
+
+    Attempts are numbered 1, 2, 3 per player and scenario (ROW_NUMBER over all of them:
+    a filter keeps or drops whole partitions); player, scenario and topics are made once
+    per attempt.  ``LIMIT -1 OFFSET 0`` keeps each inner query apart, so that its
+    needs-Python flag is computed once per row rather than once per cell."""
+    col = {name: i for i, name in enumerate(EXPORT_COLUMNS)}
+    where = " AND p.name = :player" if player else ""
+    where += " AND a.scenario_id = :scenario" if scenario else ""
+    empty = "''" if fmt == "csv" else "'\"\"'"
+    attempts = f"""
+        SELECT id, ROW_NUMBER() OVER (PARTITION BY player_id, scenario_id ORDER BY id) AS n,
+            {_text(fmt, col["player"], "name", "f")} AS c_player,
+            {_text(fmt, col["scenario_id"], "scenario_id", "f")} AS c_scenario_id,
+            {_text(fmt, col["scenario_title"], "scenario_title", "f")} AS c_scenario_title,
+            CASE WHEN topics = '[]' THEN {empty}
+                ELSE {_py(fmt, col["topics"], "topics")} END AS c_topics
+        FROM (
+            SELECT a.id, a.player_id, a.scenario_id, a.scenario_title, a.topics, p.name,
+                {_flag(["p.name", "a.scenario_id", "a.scenario_title"])} AS f
+            FROM attempts AS a JOIN players AS p ON p.id = a.player_id
+            WHERE 1{where}
+            LIMIT -1 OFFSET 0
+        )"""
+    texts = ("node_id", "question", "kind", "your_answer", "correct_answer", "verdict")
+    cells = {
+        "player": "c_player",
+        "scenario_id": "c_scenario_id",
+        "scenario_title": "c_scenario_title",
+        "attempt": "n",
+        "answer_number": _integer(fmt, col["answer_number"], "seq", add=1),
+        "question_id": _text(fmt, col["question_id"], "node_id", "f"),
+        "question": _text(fmt, col["question"], "question", "f"),
+        "kind": _text(fmt, col["kind"], "kind", "f"),
+        "answer": _text(fmt, col["answer"], "your_answer", "f"),
+        "correct_answer": _text(fmt, col["correct_answer"], "correct_answer", "f"),
+        "correct": _truth(fmt, col["correct"], "correct"),
+        "verdict": _text(fmt, col["verdict"], "verdict", "f"),
+        "points": _decimal(fmt, col["points"], "points", 4, whole_as_int=True),
+        "max_points": _decimal(fmt, col["max_points"], "max_points", 4, whole_as_int=True),
+        "hints_used": _integer(fmt, col["hints_used"], "hints_used"),
+        "seconds": _decimal(fmt, col["seconds"], "seconds", 3, whole_as_int=False),
+        "counted": _truth(fmt, col["counted"], "counted"),
+        "timestamp": _timestamp(fmt, col["timestamp"], "answered_at"),
+        "topics": "c_topics",
+    }
+    assert tuple(cells) == EXPORT_COLUMNS
+    if fmt == "csv":
+        select = ",\n            ".join(cells.values())
+    else:
+        parts = [f"'    {json.dumps(name)}: ' || ({expr})" for name, expr in cells.items()]
+        select = "',\n  {\n' || " + " || ',\n' || ".join(parts) + " || '\n  }'"
+    # The rows are sorted by the outer query: a sorted inner one would be read
+    # through a co-routine copying every cell (half as slow again).
+    return f"""
+        WITH att AS ({attempts})
+        SELECT {select}
+        FROM (
+            SELECT a.id, a.n, a.c_player, a.c_scenario_id, a.c_scenario_title, a.c_topics,
+                s.seq, s.node_id, s.question, s.kind, s.your_answer, s.correct_answer,
+                s.correct, s.verdict, s.points, s.max_points, s.hints_used, s.seconds,
+                s.counted, s.answered_at,
+                {_flag(["s." + t for t in texts])} AS f
+            FROM answers AS s JOIN att AS a ON a.id = s.attempt_id
+            LIMIT -1 OFFSET 0
+        )
+        ORDER BY answered_at, id, seq"""
+
+
+def prepare(conn: sqlite3.Connection, fmt: Format) -> None:
+    """Register the Python functions :func:`export_query` calls on ``conn``."""
+    conn.create_function("nq_needs_python", 1, needs_python, deterministic=True)
+    conn.create_function(f"nq_{fmt}", 3, _python_cell(fmt), deterministic=True)
+
+
+def write_query(fmt: Format, cursor: Iterable[Sequence[Any]], out: TextIO) -> int:
+    """Write the rows of :func:`export_query` (the same text as :func:`write_csv` /
+    :func:`write_json` of :meth:`Store.export_rows`); return how many there were."""
+    counter = itertools.count()
+    rows = map(itemgetter(0), zip(cursor, counter))  # counts in C, row by row
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        return next(counter)
+    first = next(rows, None)
+    if first is None:
+        out.write("[]\n")
+        return 0
+    out.write("[" + first[0][1:])  # ",\n  {" -> "[\n  {"
+    out.writelines(map(itemgetter(0), rows))
+    out.write("\n]\n")
+    return next(counter)

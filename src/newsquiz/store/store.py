@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TextIO, TypeVar
 
 from newsquiz.engine.review import REVIEW_SUFFIX, Confidence, base_scenario_id
 from newsquiz.engine.session import AnswerRecord, Session
@@ -37,6 +37,7 @@ from newsquiz.store.records import (
     real,
     topics_of,
 )
+from newsquiz.store.records import points_value as _num
 from newsquiz.store.review import ReviewCard
 from newsquiz.store.schema import MIGRATIONS, Migration
 from newsquiz.store.stats import Stats, read_stats
@@ -579,6 +580,46 @@ class Store:
         except _OutputFailed as failed:
             raise failed.err from None
 
+    def export_to(
+        self,
+        out: TextIO,
+        fmt: Literal["csv", "json"] = "csv",
+        player: str | None = None,
+        scenario_id: str | None = None,
+    ) -> int:
+        """Write every answer (or a player's, a scenario's) to ``out`` as CSV or JSON,
+        the text :func:`~newsquiz.store.export.write_csv` / ``write_json`` make of
+        :meth:`export_rows`, and return how many.  The cells are made in the query and
+        streamed to ``out`` (:func:`~newsquiz.store.export.export_query`): flat memory,
+        no Python per row.  An SQLite without what the query needs gets the rows of
+        :meth:`export` instead."""
+        from newsquiz.store import export
+
+        if not self._read(export.sql_export_supported):
+            write = export.write_csv if fmt == "csv" else export.write_json
+            return self.export(write, out, player, scenario_id)
+        name = None if player is None else self._stored_name(clean_name(player))
+        sql = export.export_query(fmt, player is not None, scenario_id is not None)
+        params = {"player": name, "scenario": scenario_id}
+
+        def run(c: sqlite3.Connection) -> int:
+            export.prepare(c, fmt)
+            # Every text the query returns is UTF-8 (it made the rest in Python): decoded
+            # in C rather than by the connection's forgiving Python function.
+            factory = c.text_factory
+            c.text_factory = str
+            try:
+                return export.write_query(fmt, c.execute(sql, params), out)
+            except OSError as err:  # the output failed, not the database
+                raise _OutputFailed(err) from err
+            finally:
+                c.text_factory = factory
+
+        try:
+            return self._read(run)
+        except _OutputFailed as failed:
+            raise failed.err from None
+
     # ------------------------------------------------------------ review deck
 
     def due_reviews(self, player: str, now: float, limit: int | None = None) -> list[ReviewCard]:
@@ -796,12 +837,6 @@ def _topics_json(scenario: Scenario) -> str:
 
 def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
     return c.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is not None
-
-
-def _num(value: float) -> float | int:
-    """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
-    rounded = round(real(value), 4)
-    return int(rounded) if rounded.is_integer() else rounded
 
 
 def _json_default(value: Any) -> Any:
