@@ -103,7 +103,9 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     n = 0
     for row in rows:
         item = {col: row.get(col) for col in EXPORT_COLUMNS}
-        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        # default=str: a damaged cell holding bytes is written as CSV writes it.
+        text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
+        text = text.replace("\n", "\n  ")
         out.write(("[\n  " if n == 0 else ",\n  ") + text)
         n += 1
     out.write("\n]\n" if n else "[]\n")
@@ -191,8 +193,13 @@ def _python_cell(fmt: Format) -> Callable[[int, str, Any], Any]:
         value = raw.decode("utf-8", "replace") if kind == "text" and isinstance(raw, bytes) else raw
         try:
             value = clean_data(_CONVERT[column](value))
-            return _cell(value) if fmt == "csv" else json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError, OverflowError, IndexError):
+            if fmt == "json":
+                return json.dumps(value, ensure_ascii=False, default=str)
+            value = _cell(value)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                return str(value)  # the same digits, in a cell SQLite can hold
+            return value
+        except Exception:  # no cell may stop the export
             # A damaged value the rows above cannot convert either: an empty cell.
             return "" if fmt == "csv" else "null"
 
