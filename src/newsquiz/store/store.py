@@ -11,19 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import secrets
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
-from newsquiz.engine.review import REVIEW_SUFFIX, Confidence, base_scenario_id
-from newsquiz.engine.session import AnswerRecord, Session
-from newsquiz.scenario.model import Scenario
-from newsquiz.store import db, review
+from newsquiz.store import db
 from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
@@ -38,10 +35,18 @@ from newsquiz.store.records import (
     topics_of,
 )
 from newsquiz.store.records import points_value as _num
-from newsquiz.store.review import ReviewCard
 from newsquiz.store.schema import MIGRATIONS, Migration
-from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
+
+if TYPE_CHECKING:
+    # Imported where used: ``stats`` and ``export`` read the store without the engine,
+    # the review scheduler or the statistics code (a quicker command).
+    from newsquiz.engine.review import Confidence
+    from newsquiz.engine.session import AnswerRecord, Session
+    from newsquiz.scenario.model import Scenario
+    from newsquiz.store import review
+    from newsquiz.store.review import ReviewCard
+    from newsquiz.store.stats import Stats
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -69,7 +74,7 @@ class Store:
         #: for another process's write lock, before it waits.
         self.on_busy: Callable[[str], None] | None = None
         #: This open store's claim on the attempts it plays (``attempts.owner``).
-        self.token = secrets.token_hex(8)
+        self.token = os.urandom(8).hex()  # as secrets.token_hex(8), without importing it
         #: Sentences for the player that arose in a call (a damaged game set aside);
         #: :meth:`take_notices` returns each once.
         self.notices: list[str] = []
@@ -389,6 +394,8 @@ class Store:
         if isinstance(saved, int):
             saved = self.attempt(saved)
         saved = self._claim(saved)
+        from newsquiz.engine.session import Session
+
         session = Session.from_state(
             scenario, saved.state, allow_changed=allow_changed, clock=clock
         )
@@ -517,6 +524,8 @@ class Store:
     def stats(self, player: str) -> Stats:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
+        from newsquiz.store.stats import read_stats
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: read_stats(c, name))
 
@@ -624,6 +633,8 @@ class Store:
 
     def due_reviews(self, player: str, now: float, limit: int | None = None) -> list[ReviewCard]:
         """The player's cards due at ``now`` (sure-and-wrong first, then soonest)."""
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.due(c, _known_player(c, name), now, limit))
 
@@ -640,11 +651,15 @@ class Store:
         self._write(run)
 
     def review_cards(self, player: str) -> list[ReviewCard]:
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.cards(c, _known_player(c, name)))
 
     def reviews_due(self, player: str, now: float) -> tuple[int, float | None]:
         """How many cards are due at ``now``, and when the next one is (None: none)."""
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> tuple[int, float | None]:
@@ -654,11 +669,15 @@ class Store:
         return self._read(run)
 
     def review_stats(self, player: str) -> review.ReviewStats:
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.stats(c, _known_player(c, name)))
 
     def set_review_note(self, player: str, scenario_id: str, node_id: str, note: str) -> None:
         """Take a card out of review (its question was removed or changed), saying why."""
+        from newsquiz.store import review
+
         name = clean_name(player)
         self._write(lambda c: review.set_note(c, _player_id(c, name), scenario_id, node_id, note))
 
@@ -939,6 +958,9 @@ def _rate(
 ) -> None:
     """The review deck learns of the new answers ``seqs`` of ``session`` (first answers
     only: a retry after a teaching scene is not rated), in the same transaction."""
+    from newsquiz.engine.review import REVIEW_SUFFIX, base_scenario_id
+    from newsquiz.store import review
+
     scenario = session.scenario
     nodes = scenario.node_map
     for seq in seqs:
