@@ -84,3 +84,34 @@ def test_help_texts_are_unchanged(
             )
         )
         pytest.fail("a help text changed (diff above); if on purpose: NEWSQUIZ_UPDATE_GOLDEN=1")
+
+
+_PROBE = """
+import sys
+from newsquiz.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in sys.modules if m.startswith("newsquiz") or m == "typing")))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["export", "--help"], ["class", "report", "--help"]])
+def test_help_imports_no_command_code(argv: list[str]) -> None:
+    """Help needs the parsers only: no command's implementation, not even typing."""
+    env = {**os.environ, "COLUMNS": "80"}
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    loaded = set(out.split("\n")[-2].split())
+    assert loaded <= {
+        "newsquiz",
+        "newsquiz.cli",
+        "newsquiz.text",
+        "newsquiz.store",
+        "newsquiz.store.commands",
+        "newsquiz.moodle_cli",
+        "newsquiz.class_cli",
+    }, loaded
+    assert "usage: newsquiz" in out

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from newsquiz.text import clean, clean_data
 
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal, TextIO
+
     from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.stats import Stats
     from newsquiz.store.store import Store
