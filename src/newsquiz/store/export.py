@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import re
@@ -195,10 +196,7 @@ def _python_cell(fmt: Format) -> Callable[[int, str, Any], Any]:
             value = clean_data(_CONVERT[column](value))
             if fmt == "json":
                 return json.dumps(value, ensure_ascii=False, default=str)
-            value = _cell(value)
-            if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                return str(value)  # the same digits, in a cell SQLite can hold
-            return value
+            return csv_field(_cell(value))
         except Exception:  # no cell may stop the export
             # A damaged value the rows above cannot convert either: an empty cell.
             return "" if fmt == "csv" else "null"
@@ -207,6 +205,13 @@ def _python_cell(fmt: Format) -> Callable[[int, str, Any], Any]:
 
 
 Format = Literal["csv", "json"]
+
+
+def csv_field(value: Any) -> str:
+    """``value`` as :func:`csv.writer` writes it in a row (quoted where needed)."""
+    row = io.StringIO()
+    csv.writer(row).writerow([value, None])
+    return row.getvalue()[: -len(",\r\n")]
 
 
 def sql_export_supported(conn: sqlite3.Connection) -> bool:
@@ -241,40 +246,55 @@ def _flag(columns: Sequence[str]) -> str:
 def _text(fmt: Format, column: int, expr: str, flag: str) -> str:
     if fmt == "json":
         return f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} ELSE json_quote({expr}) END"
-    # A spreadsheet formula's first character (FORMULA_STARTS; no CR is left once clean).
+    # A spreadsheet formula's first character (FORMULA_STARTS; no CR is left once clean),
+    # then quoted as csv.writer quotes (a comma, a double quote or a line break in it).
     starts = ", ".join(str(ord(c)) for c in FORMULA_STARTS if c != "\r")
+    guarded = f"(CASE WHEN unicode({expr}) IN ({starts}) THEN '''' || {expr} ELSE {expr} END)"
+    plain = f"instr({expr}, ',') + instr({expr}, '\"') + instr({expr}, char(10)) = 0"
     return (
-        f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} "
-        f"WHEN unicode({expr}) IN ({starts}) THEN '''' || {expr} ELSE {expr} END"
+        f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} WHEN {plain} THEN {guarded} "
+        f"ELSE '\"' || replace({guarded}, '\"', '\"\"') || '\"' END"
     )
 
 
-def _decimal(fmt: Format, column: int, expr: str, places: int, whole_as_int: bool) -> str:
-    """``expr`` rounded to ``places`` decimals as Python's ``round`` has it, written as
-    Python writes the float (or, with ``whole_as_int``, a whole number as an int).
+def _rounded(expr: str, places: int, above_zero: bool) -> str:
+    """SQL for the inner query: ``expr`` times 10**places rounded to the nearest
+    integer k, as Python's ``round(expr, places)`` has it (that is k / 10**places);
+    NULL where SQL cannot be sure, and Python makes the cell.
 
-    The rounded value is k / 10**places with k the nearest integer to expr * 10**places:
-    exact where that product is more than a millionth from a tie (an IEEE product of a
-    number under 10**5 errs by less than 10**-7), so the decimal digits are k's;
-    anything else is made in Python."""
-    scale = 10**places
-    t = f"({expr} * {scale}.0)"
-    k = f"CAST({t} + (CASE WHEN {expr} < 0 THEN -0.5 ELSE 0.5 END) AS INTEGER)"
-    sign = f"(CASE WHEN {k} < 0 THEN '-' ELSE '' END)"
-    whole = f"{sign} || (abs({k}) / {scale})"
-    fraction = f"rtrim(printf('%0{places}d', abs({k}) % {scale}), '0')"
+    Sure where the product is more than a millionth from a tie: the IEEE product of a
+    number under 10**5 errs by less than 10**-7.  ``above_zero``: also NULL for zero
+    and below (a float cell: Python writes -0.0 where k would say 0)."""
+    t = f"({expr} * {10**places}.0)"
     exact = (
         f"typeof({expr}) IN ('integer', 'real') AND {expr} BETWEEN -100000 AND 100000 "
         f"AND abs(abs({t} - CAST({t} AS INTEGER)) - 0.5) > 0.000001"
     )
-    decimals = f"{whole} || '.' || {fraction}"
-    if whole_as_int:
-        written = f"CASE WHEN {k} % {scale} = 0 THEN {k} / {scale} ELSE {decimals} END"
-    else:
-        # Always a float, 2.0 for 2; above zero only (0 and -0.0 are made in Python).
+    if above_zero:
         exact += f" AND {expr} > 0"
-        written = f"CASE WHEN {k} % {scale} = 0 THEN {whole} || '.0' ELSE {decimals} END"
-    return f"CASE WHEN {exact} THEN {written} ELSE {_py(fmt, column, expr)} END"
+    half = f"(CASE WHEN {expr} < 0 THEN -0.5 ELSE 0.5 END)"
+    return f"CASE WHEN {exact} THEN CAST({t} + {half} AS INTEGER) END"
+
+
+def _decimal(fmt: Format, column: int, expr: str, k: str, places: int, whole_as_int: bool) -> str:
+    """``expr`` written as Python writes ``round(expr, places)`` (a float; with
+    ``whole_as_int``, a whole number as an int), from ``k`` (:func:`_rounded`): the
+    nearest double to k / 10**places, whose shortest repr is k's digits."""
+    scale = 10**places
+    # Zero-padded digits of the fraction without printf: 5 -> 10005 -> "0005".
+    digits = f"rtrim(substr(abs({k}) % {scale} + {scale}, 2), '0')"
+    whole = f"(abs({k}) / {scale})"
+    if whole_as_int:
+        sign = f"(CASE WHEN {k} < 0 THEN '-' ELSE '' END)"
+        return (
+            f"CASE WHEN {k} IS NULL THEN {_py(fmt, column, expr)} "
+            f"WHEN {k} % {scale} = 0 THEN {k} / {scale} "
+            f"ELSE {sign} || {whole} || '.' || {digits} END"
+        )
+    return (
+        f"CASE WHEN {k} IS NULL THEN {_py(fmt, column, expr)} "
+        f"WHEN {k} % {scale} = 0 THEN {whole} || '.0' ELSE {whole} || '.' || {digits} END"
+    )
 
 
 def _timestamp(fmt: Format, column: int, expr: str) -> str:
@@ -344,17 +364,21 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
         "correct_answer": _text(fmt, col["correct_answer"], "correct_answer", "f"),
         "correct": _truth(fmt, col["correct"], "correct"),
         "verdict": _text(fmt, col["verdict"], "verdict", "f"),
-        "points": _decimal(fmt, col["points"], "points", 4, whole_as_int=True),
-        "max_points": _decimal(fmt, col["max_points"], "max_points", 4, whole_as_int=True),
+        "points": _decimal(fmt, col["points"], "points", "k_points", 4, whole_as_int=True),
+        "max_points": _decimal(
+            fmt, col["max_points"], "max_points", "k_max_points", 4, whole_as_int=True
+        ),
         "hints_used": _integer(fmt, col["hints_used"], "hints_used"),
-        "seconds": _decimal(fmt, col["seconds"], "seconds", 3, whole_as_int=False),
+        "seconds": _decimal(fmt, col["seconds"], "seconds", "k_seconds", 3, whole_as_int=False),
         "counted": _truth(fmt, col["counted"], "counted"),
         "timestamp": _timestamp(fmt, col["timestamp"], "answered_at"),
         "topics": "c_topics",
     }
     assert tuple(cells) == EXPORT_COLUMNS
     if fmt == "csv":
-        select = ",\n            ".join(cells.values())
+        # Each row one line of text, as csv.writer would write its cells.
+        select = " || ',' ||\n            ".join(f"({c})" for c in cells.values())
+        select += " || char(13, 10)"
     else:
         parts = [f"'    {json.dumps(name)}: ' || ({expr})" for name, expr in cells.items()]
         select = "',\n  {\n' || " + " || ',\n' || ".join(parts) + " || '\n  }'"
@@ -368,6 +392,9 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
                 s.seq, s.node_id, s.question, s.kind, s.your_answer, s.correct_answer,
                 s.correct, s.verdict, s.points, s.max_points, s.hints_used, s.seconds,
                 s.counted, s.answered_at,
+                {_rounded("s.points", 4, above_zero=False)} AS k_points,
+                {_rounded("s.max_points", 4, above_zero=False)} AS k_max_points,
+                {_rounded("s.seconds", 3, above_zero=True)} AS k_seconds,
                 {_flag(["s." + t for t in texts])} AS f
             FROM answers AS s JOIN att AS a ON a.id = s.attempt_id
             LIMIT -1 OFFSET 0
@@ -387,9 +414,8 @@ def write_query(fmt: Format, cursor: Iterable[Sequence[Any]], out: TextIO) -> in
     counter = itertools.count()
     rows = map(itemgetter(0), zip(cursor, counter))  # counts in C, row by row
     if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
+        csv.writer(out).writerow(EXPORT_COLUMNS)
+        out.writelines(map(itemgetter(0), rows))
         return next(counter)
     first = next(rows, None)
     if first is None:
