@@ -23,7 +23,6 @@ Numbers (points, seconds…) are written as numbers.  JSON keeps every text as i
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import itertools
 import json
@@ -64,6 +63,8 @@ def iso_utc(ts: float | None) -> str | None:
     if not isinstance(ts, (int, float)) or isinstance(ts, bool):
         return None  # also a damaged value in a file read as it is
     try:
+        import datetime as dt  # here: the export writes its times in SQL
+
         moment = dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None
