@@ -12,6 +12,7 @@ import struct
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -349,8 +350,9 @@ def test_cli_export_writes_the_same_file_as_the_python_rows(hostile: Store, tmp_
 def test_python_makes_only_the_cells_sql_cannot(
     hostile: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On real games, no cell is made in Python (only the topics, once per attempt);
-    on the hostile rows, Python makes the cells of the rows needing it, not all."""
+    """On real games, no cell is made cell by cell in Python (only the topics, once per
+    attempt); CSV text fields come from the remembering function, nearly all looked up;
+    on the hostile rows, JSON makes in Python the cells of the rows needing it only."""
     from bench.bench_store import fill
 
     calls: dict[int, int] = {}
@@ -365,17 +367,36 @@ def test_python_makes_only_the_cells_sql_cannot(
 
         return counted
 
+    texts: list[Any] = []
+    make_text = export._csv_text
+
+    def remembered() -> object:
+        texts.append(make_text())
+        return texts[-1]
+
     monkeypatch.setattr(export, "_python_cell", counting)
+    monkeypatch.setattr(export, "_csv_text", remembered)
     with Store.open(tmp_path) as store:
         fill(store, load(BUNDLED), "ana", 2000)
         attempts = len(store.history("ana"))
         for fmt in ("csv", "json"):
             calls.clear()
-            assert _sql(store, fmt)[0] == _reference(store, fmt)
+            text, n = _sql(store, fmt)
+            assert text == _reference(store, fmt)
             topics = export.EXPORT_COLUMNS.index("topics")
             assert calls == {topics: attempts}, calls
+    info = texts[0].cache_info()
+    assert info.hits > 10 * info.misses and info.currsize <= export.TEXT_CACHE, info
     calls.clear()
-    _, n = _sql(hostile, "csv")
+    _, n = _sql(hostile, "json")
     question = export.EXPORT_COLUMNS.index("question")
     assert 0 < calls[question] < n * 0.9, calls
     assert sum(calls.values()) < n * len(export.EXPORT_COLUMNS) / 2, calls
+
+
+def test_more_distinct_texts_than_remembered(
+    hostile: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSV fields the export forgets are made again, the same."""
+    monkeypatch.setattr(export, "TEXT_CACHE", 8)
+    assert _sql(hostile, "csv")[0] == _reference(hostile, "csv")

@@ -23,6 +23,7 @@ Numbers (points, seconds…) are written as numbers.  JSON keeps every text as i
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -247,14 +248,11 @@ def _flag(columns: Sequence[str]) -> str:
 def _text(fmt: Format, column: int, expr: str, flag: str) -> str:
     if fmt == "json":
         return f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} ELSE json_quote({expr}) END"
-    # A spreadsheet formula's first character (FORMULA_STARTS; no CR is left once clean),
-    # then quoted as csv.writer quotes (a comma, a double quote or a line break in it).
-    starts = ", ".join(str(ord(c)) for c in FORMULA_STARTS if c != "\r")
-    guarded = f"(CASE WHEN unicode({expr}) IN ({starts}) THEN '''' || {expr} ELSE {expr} END)"
-    plain = f"instr({expr}, ',') + instr({expr}, '\"') + instr({expr}, char(10)) = 0"
+    # CSV: the field made in Python, remembered for the texts that come again and again
+    # (questions, choices, names: :func:`_csv_text`); other values as the rows above.
     return (
-        f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} WHEN {plain} THEN {guarded} "
-        f"ELSE '\"' || replace({guarded}, '\"', '\"\"') || '\"' END"
+        f"CASE WHEN typeof({expr}) = 'text' THEN nq_csv_text(CAST({expr} AS BLOB)) "
+        f"ELSE {_py(fmt, column, expr)} END"
     )
 
 
@@ -334,6 +332,9 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
     per attempt.  ``LIMIT -1 OFFSET 0`` keeps each inner query apart, so that its
     needs-Python flag is computed once per row rather than once per cell."""
     col = {name: i for i, name in enumerate(EXPORT_COLUMNS)}
+    # JSON: a row's texts are looked at once (the needs-Python flag ``f``); CSV: each
+    # text field is made by a remembering Python function, no flag needed.
+    flag = _flag if fmt == "json" else (lambda columns: "0")
     where = " AND p.name = :player" if player else ""
     where += " AND a.scenario_id = :scenario" if scenario else ""
     empty = "''" if fmt == "csv" else "'\"\"'"
@@ -346,7 +347,7 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
                 ELSE {_py(fmt, col["topics"], "topics")} END AS c_topics
         FROM (
             SELECT a.id, a.player_id, a.scenario_id, a.scenario_title, a.topics, p.name,
-                {_flag(["p.name", "a.scenario_id", "a.scenario_title"])} AS f
+                {flag(["p.name", "a.scenario_id", "a.scenario_title"])} AS f
             FROM attempts AS a JOIN players AS p ON p.id = a.player_id
             WHERE 1{where}
             LIMIT -1 OFFSET 0
@@ -396,17 +397,35 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
                 {_rounded("s.points", 4, above_zero=False)} AS k_points,
                 {_rounded("s.max_points", 4, above_zero=False)} AS k_max_points,
                 {_rounded("s.seconds", 3, above_zero=True)} AS k_seconds,
-                {_flag(["s." + t for t in texts])} AS f
+                {flag(["s." + t for t in texts])} AS f
             FROM answers AS s JOIN att AS a ON a.id = s.attempt_id
             LIMIT -1 OFFSET 0
         )
         ORDER BY answered_at, id, seq"""
 
 
+#: How many distinct texts an export remembers the CSV field of (a few MB at most).
+TEXT_CACHE = 4096
+
+
+def _csv_text() -> Callable[[bytes], str]:
+    """The CSV field of a stored text (its UTF-8 bytes), as :func:`write_csv` writes it:
+    cleaned, a formula guarded, quoted where needed.  Remembers the last
+    :data:`TEXT_CACHE` texts: an export writes the same questions, choices and names
+    again and again, so most fields cost a look-up."""
+
+    @functools.lru_cache(maxsize=TEXT_CACHE)
+    def field(raw: bytes) -> str:
+        return csv_field(_cell(raw.decode("utf-8", "replace")))
+
+    return field
+
+
 def prepare(conn: sqlite3.Connection, fmt: Format) -> None:
     """Register the Python functions :func:`export_query` calls on ``conn``."""
     conn.create_function("nq_needs_python", 1, needs_python, deterministic=True)
     conn.create_function(f"nq_{fmt}", 3, _python_cell(fmt), deterministic=True)
+    conn.create_function("nq_csv_text", 1, _csv_text(), deterministic=True)
 
 
 def write_query(fmt: Format, cursor: Iterable[Sequence[Any]], out: TextIO) -> int:
