@@ -400,3 +400,19 @@ def test_more_distinct_texts_than_remembered(
     """The CSV fields the export forgets are made again, the same."""
     monkeypatch.setattr(export, "TEXT_CACHE", 8)
     assert _sql(hostile, "csv")[0] == _reference(hostile, "csv")
+
+
+def test_the_remembered_csv_field_is_what_write_csv_writes() -> None:
+    """The quick way for printable text (guard, quotes) against _cell + csv.writer, on
+    texts made of every character that matters, and bytes that are not UTF-8."""
+    field = export._csv_text()
+    alphabet = [
+        *"a ,\"'=+-@;\\\t\n\r\x1b\x00\x7f\x85",
+        *"\u00a0’é\u2028\u202e🎉\ufffd",
+    ]
+    rng = random.Random(1)
+    for _ in range(30_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        raw = text.encode("utf-8") + (b"\xff" if rng.random() < 0.05 else b"")
+        expected = export.csv_field(export._cell(raw.decode("utf-8", "replace")))
+        assert field(raw) == expected, text

@@ -416,7 +416,15 @@ def _csv_text() -> Callable[[bytes], str]:
 
     @functools.lru_cache(maxsize=TEXT_CACHE)
     def field(raw: bytes) -> str:
-        return csv_field(_cell(raw.decode("utf-8", "replace")))
+        text = raw.decode("utf-8", "replace")
+        if not text.isprintable():  # a line break, a tab, a control character…
+            return csv_field(_cell(text))
+        # What _cell and csv.writer do to a printable text (clean changes none of it).
+        if text.startswith(FORMULA_STARTS):
+            text = "'" + text
+        if "," in text or '"' in text:
+            return '"' + text.replace('"', '""') + '"'
+        return text
 
     return field
 
