@@ -344,6 +344,7 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
             {_text(fmt, col["scenario_id"], "scenario_id", "f")} AS c_scenario_id,
             {_text(fmt, col["scenario_title"], "scenario_title", "f")} AS c_scenario_title,
             CASE WHEN topics = '[]' THEN {empty}
+                WHEN typeof(topics) = 'text' THEN nq_topics(CAST(topics AS BLOB))
                 ELSE {_py(fmt, col["topics"], "topics")} END AS c_topics
         FROM (
             SELECT a.id, a.player_id, a.scenario_id, a.scenario_title, a.topics, p.name,
@@ -434,6 +435,11 @@ def prepare(conn: sqlite3.Connection, fmt: Format) -> None:
     conn.create_function("nq_needs_python", 1, needs_python, deterministic=True)
     conn.create_function(f"nq_{fmt}", 3, _python_cell(fmt), deterministic=True)
     conn.create_function("nq_csv_text", 1, _csv_text(), deterministic=True)
+    # A scenario's topics, remembered (every attempt at it has the same).
+    topics = functools.lru_cache(maxsize=TEXT_CACHE)(
+        functools.partial(_python_cell(fmt), EXPORT_COLUMNS.index("topics"), "text")
+    )
+    conn.create_function("nq_topics", 1, topics, deterministic=True)
 
 
 def write_query(fmt: Format, cursor: Iterable[Sequence[Any]], out: TextIO) -> int:
