@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsquiz.engine import playtest, session
+from newsquiz.engine import playtest
 from newsquiz.scenario import expr, limits, model, quotes, validate, yamltree
 from newsquiz.scenario.build import field_plan
 from newsquiz.scenario.limits import limits_markdown
@@ -43,7 +43,7 @@ def test_the_code_enforces_the_documented_constants() -> None:
     assert expr.MAX_OPERATORS == limits.MAX_EXPR_OPERATORS
     assert expr.MAX_NUMBER == limits.MAX_NUMBER
     assert expr.MAX_TEXT_VALUE == limits.MAX_TEXT_VALUE
-    assert session.VISIT_LIMIT == limits.VISIT_LIMIT
+    assert playtest.MAX_RANDOM_GAME_STEPS == limits.MAX_RANDOM_GAME_STEPS
     assert playtest.DEFAULT_MAX_STATES == limits.DEFAULT_MAX_STATES
     assert playtest.MAX_TEST_STEPS == limits.MAX_TEST_STEPS
     assert validate._CLOSEST_BUDGET == limits.MAX_CLOSEST_CHARS

@@ -135,7 +135,40 @@ def test_an_unquoted_colon_in_a_value_shows_the_quoted_form() -> None:
 def test_a_field_indented_one_space_too_many_says_so() -> None:
     only = _only(MINIMAL_SCENARIO.replace("      prompt: Where", "       prompt: Where"))
     assert only.startswith("s.yaml:14:8: error NQ004: mapping values are not allowed")
-    assert "indented 7 spaces, more than the line above (6)" in only
+    assert "indented 7 spaces, more than the field above (6)" in only
+
+
+def test_a_field_after_a_list_item_key_compares_with_the_key_not_the_dash() -> None:
+    """`  - id: q1` has its field at column 4: a next line at 5 is one too many (not 3
+    more than the dash's 2, which would tell the teacher to indent it by 2)."""
+    only = _only(
+        MINIMAL_SCENARIO.replace("    question:\n      kind", "     question:\n      kind")
+    )
+    assert only.startswith("s.yaml:12:6: error NQ004: mapping values are not allowed"), only
+    assert "indented 5 spaces, more than the field above (4)" in only
+
+
+def test_a_field_between_two_indents_names_the_fields_it_could_line_up_with() -> None:
+    """`did not find expected key` for a field one space off its mapping: the note gives
+    the columns (and lines) of the fields above that it could belong with."""
+    for old, new, line, note in (
+        (
+            "    next: end",
+            "     next: end",
+            20,
+            "indented 5 spaces, but the fields above it are at 6 (line 15) and 4 (line 12)",
+        ),
+        (
+            "    question:\n      kind",
+            "    question:\n       kind",
+            14,
+            "indented 6 spaces, but the fields above it are at 7 (line 13) and 4 (line 12)",
+        ),
+    ):
+        only = _only(MINIMAL_SCENARIO.replace(old, new))
+        assert only.startswith(f"s.yaml:{line}:"), only
+        assert "did not find expected key" in only
+        assert note in only and "line it up with the field it belongs with" in only
 
 
 def test_a_value_that_starts_with_a_quote_and_goes_on() -> None:
@@ -165,3 +198,11 @@ def test_hints_given_as_a_string_show_the_list_form() -> None:
     )
     assert "NQ100: node 'q1'.question.hints: expected a list" in only
     assert "'- text: Look at paragraph 1'" in only
+
+
+def test_a_duplicate_choice_is_named_by_its_id() -> None:
+    """Choices are named one way in every message: by id (as 'question q1 choice b')."""
+    only = _only(
+        MINIMAL_SCENARIO.replace("        - text: In Geneva", "        - text: In Geneva\n" * 2)
+    )
+    assert "NQ302: question 'q1': choice \"In Geneva\" appears twice (choices 'b' and 'c')" in only

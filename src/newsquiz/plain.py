@@ -23,7 +23,9 @@ free text or a number otherwise.  A text answer that is exactly one of the comma
 letters is taken as the command.
 
 After the ending, every answer is reviewed and the player is offered a practice round of
-the questions missed (``p``; Enter or the end of input finishes), as in the app.
+the questions missed (``p``; Enter or the end of input finishes), as in the app; when
+progress is saved, the round is saved as the app saves it (an attempt of the practice
+scenario, kept apart from the real statistics).
 
 End of input at any prompt stops cleanly with ``Stopped: score X / max (P%)`` (exit 0);
 Ctrl-C does the same with exit status 130.
@@ -356,8 +358,8 @@ class PlainPlayer:
         s = self.session
         q = s.question
         assert q is not None
-        i, n = s.progress()
-        self.io.out(self.io.style(f"Question {i} of {n} · score {present.number(s.score)}", _BOLD))
+        counter = f"{present.question_counter(s)} · score {present.path_score(s)}"
+        self.io.out(self.io.style(counter, _BOLD))
         self.io.out(clean(q.prompt.strip()))
         shown = s.choices() if q.kind in ("single", "multiple", "truefalse", "order") else []
         for c in shown:
@@ -454,7 +456,10 @@ class PlainPlayer:
     def _show_outcome(self, outcome: Outcome) -> None:
         s = self.session
         label = self.io.style(present.verdict_label(outcome.verdict), _TINTS[outcome.verdict])
-        self.io.out(f"{label} · {points_text(outcome)} · score {present.path_score(s)}")
+        self.io.out(
+            f"{label} · {points_text(outcome)} · score {present.path_score(s)}"
+            f" · {present.answered_counter(s).lower()}"
+        )
         if outcome.verdict != "skipped":
             self.io.out(f"You answered: {clean(outcome.your_answer)}")
         for line in outcome.feedback:
@@ -528,8 +533,18 @@ class PlainPlayer:
             return
         if raw.strip().lower() != "p":
             return
+        # A new seed: the choices come in a new order.  Saved as the app saves it: an
+        # attempt of the practice scenario (its id ends in ~practice), which statistics
+        # keep apart from the real games.
         practice = Session(practice_scenario(s.scenario, missed), s.seed + 1)
-        player = PlainPlayer(practice, self.io.stdin, self.io.stdout, self.io.colour)
+        player = PlainPlayer(
+            practice,
+            self.io.stdin,
+            self.io.stdout,
+            self.io.colour,
+            progress=self.progress,
+            confidence=self.confidence,
+        )
         player.io = self.io
         player.run()
 

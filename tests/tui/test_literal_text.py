@@ -26,7 +26,7 @@ from newsquiz.tui.library import LibraryScreen
 TUI = Path(__file__).resolve().parents[2] / "src" / "newsquiz" / "tui"
 
 #: Calls that build text for the screen from plain text (never markup).
-SAFE_BUILDERS = {"literal", "prose", "highlight"}
+SAFE_BUILDERS = {"literal", "prose", "highlight", "phrases"}
 #: Widgets and calls whose first argument is shown: it must be built by a safe builder.
 SHOWN = {"Static", "Label", "Option", "update", "replace_option_prompt_at_index"}
 TITLES = {"title", "sub_title", "TITLE", "SUB_TITLE"}
@@ -89,6 +89,8 @@ class Checker:
             if isinstance(func, ast.Name):
                 if func.id in SAFE_BUILDERS:
                     return True
+                if func.id == "hanging":  # a layout of two texts: both must be safe
+                    return all(self.safe(a, scope, depth + 1) for a in node.args)
                 if func.id == "Content":  # plain text (not markup): a fixed string only
                     return all(isinstance(a, ast.Constant) for a in node.args)
                 return self._returns_safe(func.id, depth)
@@ -200,12 +202,14 @@ def test_the_guard_catches_what_it_is_for(tmp_path: Path) -> None:
         "    Content.from_markup(name)\n"
         "    good = literal(name)\n"
         "    Static(good + Content('!').stylize('bold'))\n"
-        "    self.sub_title = plain(name)\n",
+        "    self.sub_title = plain(name)\n"
+        "    Option(hanging(literal('1. '), name))\n"
+        "    Option(hanging(literal('1. '), literal(name)))\n",
         encoding="utf-8",
     )
     problems = Checker(bad).check()
     lines = sorted({int(p.split(":")[1]) for p in problems})
-    assert lines == [2, 3, 4, 6, 7, 8, 9], problems
+    assert lines == [2, 3, 4, 6, 7, 8, 9, 13], problems
 
 
 # ------------------------------------------------------------ hostile text, in the app

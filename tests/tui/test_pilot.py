@@ -309,6 +309,41 @@ async def test_help_from_the_library() -> None:
         assert widget_text(app, "#help-text").startswith("Library")
 
 
+async def test_help_from_statistics_and_the_confidence_step(tmp_path: Path) -> None:
+    """Every screen a student meets has its keys first in the help (issue 11)."""
+    from newsquiz.store.tracker import open_progress
+    from newsquiz.tui.app import make_app
+    from newsquiz.tui.confidence import ConfidenceScreen
+    from newsquiz.tui.stats import StatsScreen
+
+    data = tmp_path / "data"
+    app = make_app(
+        [BUNDLED.parent],
+        seed=7,
+        progress_factory=lambda: open_progress(str(data), "ada"),
+        library_cache=data / "library-cache.json",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await library_ready(pilot)
+        await send(pilot, "ctrl+s", wait=False)
+        await until_screen(pilot, StatsScreen)
+        await press(pilot, "question_mark")
+        await until_screen(pilot, HelpScreen)
+        assert widget_text(app, "#help-text").startswith("Statistics")
+        await press(pilot, "escape")
+        await until_screen(pilot, StatsScreen)
+        await press(pilot, "escape")
+        await until_screen(pilot, LibraryScreen)
+        await send(pilot, "enter", wait=False)
+        await until_screen(pilot, PlayScreen)
+        await send(pilot, "enter")  # the opening scene
+        await send(pilot, "1", "enter", wait=False)  # chosen, answered: how sure?
+        await until_screen(pilot, ConfidenceScreen)
+        await press(pilot, "question_mark")
+        await until_screen(pilot, HelpScreen)
+        assert widget_text(app, "#help-text").startswith("Confidence step")
+
+
 # ----------------------------------------------------------------------- library
 
 

@@ -168,6 +168,10 @@ class TestPlay:
     def test_single_choice(self, shot: Any) -> None:
         shot(*resumed("headline"))
 
+    def test_single_choice_long_choices_hang_under_their_text(self, shot: Any) -> None:
+        # Issue 11: a choice that wraps goes on under its text, not at the left edge.
+        shot(*resumed("file-lede"))
+
     def test_multiple_with_one_ticked(self, shot: Any) -> None:
         shot(*resumed("press-conference", "down", "space"))
 
@@ -227,6 +231,10 @@ class TestFeedback:
 
     def test_wrong_with_evidence(self, shot: Any) -> None:
         shot(*answered("two-sources", "wrong"))
+
+    def test_after_the_last_question_the_counter_is_full(self, shot: Any) -> None:
+        # Issue 11: the game ends at "Question n of n" on every path.
+        shot(*answered("voices", "right"))
 
 
 # ------------------------------------------------------------------------ results

@@ -76,6 +76,10 @@ class Compiled:
         self.max_score = self._longest(scenario.start_id, None, frozenset())
         #: Components and longest question paths from the start, made on first use.
         self._units: tuple[dict[str, int], dict[int, list[str]], dict[int, float]] | None = None
+        #: What conditions read and what can still be written, per component (first use).
+        self._flow: _Flow | None = None
+        #: The last path worked out with the conditions that are settled (see _reach).
+        self._last_reach: tuple[object, tuple[float, float] | None] | None = None
 
     # ---------------------------------------------------------- expressions
 
@@ -155,7 +159,12 @@ class Compiled:
             best[c] = inside + max(onward, default=0.0)
         return comp, members, best
 
-    def remaining_questions(self, node_id: str, answered: frozenset[str]) -> int:
+    def remaining_questions(
+        self,
+        node_id: str,
+        answered: frozenset[str],
+        env: Mapping[str, ex.Value] | None = None,
+    ) -> int:
         """The most questions still to answer on a path from ``node_id`` to an ending.
 
         Every answered node has a path to the current node (play went that way), so an
@@ -163,7 +172,16 @@ class Compiled:
         connected component.  Components further on hold no answered node: their longest
         paths are computed once per scenario, and a call costs the current component and
         its exits, not the size of the scenario.
+
+        With ``env`` (the session's values), a condition ahead that is already settled —
+        it reads only variables nothing on the way on can change — is decided now: a
+        bonus behind ``when: trust >= 3`` is not counted once trust can no longer reach 3
+        (see :meth:`_reach`).
         """
+        if env is not None:
+            reach = self._reach(node_id, answered, env)
+            if reach is not None:
+                return int(reach[0])
         if self._units is None:
             self._units = self._solve(self.scenario.start_id, self.question_units, frozenset())
         comp, members, best = self._units
@@ -181,6 +199,221 @@ class Compiled:
             best[comp[t]] for n in ids for t in self.edges.get(n, ()) if t in comp and comp[t] != c
         ]
         return int(inside + max(onward, default=0.0))
+
+    def remaining_points(
+        self, node_id: str, answered: frozenset[str], env: Mapping[str, ex.Value] | None = None
+    ) -> float:
+        """The most points still to earn on a path from ``node_id`` (questions in
+        ``answered`` earn nothing more); settled conditions decided as in
+        :meth:`remaining_questions`."""
+        if env is not None:
+            reach = self._reach(node_id, answered, env)
+            if reach is not None:
+                return reach[1]
+        return self._longest(node_id, None, answered)
+
+    # ------------------------------------------------------ settled conditions
+
+    def _flow_data(self) -> _Flow:
+        """Made once per scenario: what each node's conditions read, what entering and
+        answering it write, and per component of the graph from the start, the names
+        read by conditions in it or anywhere after it."""
+        if self._flow is None:
+            comp, order = _condense(self.scenario.start_id, self.edges, self.nodes)
+            members: dict[int, list[str]] = {}
+            for node_id, c in comp.items():
+                members.setdefault(c, []).append(node_id)
+            reads: dict[str, frozenset[str]] = {}
+            entry: dict[str, frozenset[str]] = {}
+            answer: dict[str, frozenset[str]] = {}
+            for node_id, node in self.nodes.items():
+                conditions = [r.when for r in node.next if r.when is not None]
+                if node.when is not None:
+                    conditions.append(node.when)
+                reads[node_id] = frozenset(
+                    name for e in conditions for name in ex.names(self.expr(e))
+                )
+                entry[node_id] = frozenset(node.set)
+                answer[node_id] = _answer_writes(node.question)
+            reads_down: dict[int, frozenset[str]] = {}
+            for c in order:  # successors first
+                ids = members[c]
+                after = {comp[t] for n in ids for t in self.edges.get(n, ()) if t in comp} - {c}
+                reads_down[c] = frozenset().union(
+                    *(reads[n] for n in ids), *(reads_down[a] for a in after)
+                )
+            self._flow = _Flow(comp, reads, entry, answer, reads_down)
+        return self._flow
+
+    def _reach(
+        self, node_id: str, answered: frozenset[str], env: Mapping[str, ex.Value]
+    ) -> tuple[float, float] | None:
+        """(questions, points) still ahead of ``node_id`` with the settled conditions
+        decided; None when no condition ahead is settled (the cheaper bound holds).
+
+        A condition is settled when nothing on any way from here to it can change the
+        names it reads: their values now are the values it will see.  A node whose
+        ``when`` is settled false is skipped (it asks nothing; play goes on by its
+        ``next``); a settled route is taken, or never.  A condition that may still
+        change counts every way, as without ``env``, so the count never falls below
+        what the player will meet.  Costs the part of the scenario reachable from
+        ``node_id``, and only when a condition lies ahead.
+        """
+        flow = self._flow_data()
+        c0 = flow.comp.get(node_id)
+        if c0 is None or not flow.reads_down[c0]:
+            return None
+        ahead = sorted(name for name in flow.reads_down[c0] if name in env)
+        key = (node_id, answered, tuple((name, env[name]) for name in ahead))
+        if self._last_reach is not None and self._last_reach[0] == key:
+            return self._last_reach[1]
+
+        # What may be written before each node's conditions are read: the writes of
+        # every node on a way from here to it (in a cycle, all of the cycle's).
+        comp, order = _condense(node_id, self.edges, self.nodes)
+        members: dict[int, list[str]] = {}
+        for n, c in comp.items():
+            members.setdefault(c, []).append(n)
+
+        here = members[comp[node_id]]
+        again = len(here) > 1 or node_id in self.edges.get(node_id, ())
+
+        def writes(n: str) -> frozenset[str]:
+            # The current node was entered: its own `set` is behind it (unless a cycle
+            # can bring play back to it).
+            if n == node_id and not again:
+                return flow.answer[n]
+            return flow.entry[n] | flow.answer[n]
+
+        before: dict[int, set[str]] = {c: set() for c in order}
+        inside: dict[int, frozenset[str]] = {}
+        for c in reversed(order):  # predecessors first
+            ids = members[c]
+            cyclic = len(ids) > 1 or ids[0] in self.edges.get(ids[0], ())
+            own = frozenset().union(*(writes(n) for n in ids))
+            inside[c] = own if cyclic else frozenset()
+            out = before[c] | own
+            for n in ids:
+                for t in self.edges.get(n, ()):
+                    if t in comp and comp[t] != c:
+                        before[comp[t]].update(out)
+
+        decided = False
+
+        def decide(e: Expr, written: set[str] | frozenset[str]) -> bool | None:
+            nonlocal decided
+            if not ex.names(self.expr(e)).isdisjoint(written):
+                return None
+            try:
+                held = self.holds(e, env)
+            except ex.ExprError:
+                return None
+            decided = True
+            return held
+
+        exits: dict[str, list[tuple[str, float]]] = {}
+        skipped: set[str] = set()
+        for n, c in comp.items():
+            node = self.nodes[n]
+            at_when = before[c] | inside[c]
+            at_routes = at_when | writes(n)
+            routes: list[str] = []
+            for r in node.next:
+                held = True if r.when is None else decide(r.when, at_routes)
+                if held is False:
+                    continue
+                routes.append(r.goto)
+                if held:
+                    break  # the first route that holds is taken: none after it
+            # The current node has been entered: its own `when` is behind it.
+            when = None if n == node_id or node.when is None else decide(node.when, at_when)
+            if when is False:
+                skipped.add(n)  # asks nothing: play goes on by `next`
+                exits[n] = [(t, 0.0) for t in _expand(routes, self.scenario)]
+            else:
+                may_skip = node.when is not None and when is None and n != node_id
+                exits[n] = weighted_exits(node, self.scenario, routes, may_skip)
+        if not decided:
+            self._last_reach = (key, None)
+            return None
+
+        # Longest question and points paths on what is left, from here.
+        edges = {n: sorted({t for t, _ in out}) for n, out in exits.items()}
+        comp, order = _condense(node_id, edges, self.nodes)
+        members = {}
+        for n, c in comp.items():
+            members.setdefault(c, []).append(n)
+
+        def unit(n: str) -> float:
+            if n in answered or n in skipped:
+                return 0.0
+            return self.question_units.get(n, 0.0)
+
+        def points(n: str, w: float) -> float:
+            return 0.0 if n in answered or n in skipped else w
+
+        best_units: dict[int, float] = {}
+        best_points: dict[int, float] = {}
+        for c in order:  # successors first
+            ids = members[c]
+            if len(ids) == 1 and ids[0] not in edges[ids[0]]:
+                n = ids[0]
+                onward = [best_units[comp[t]] for t in edges[n] if t in comp]
+                best_units[c] = unit(n) + max(onward, default=0.0)
+                options = [
+                    points(n, w) + (best_points[comp[t]] if t in comp else 0.0) for t, w in exits[n]
+                ]
+                best_points[c] = max(options, default=points(n, self.node_points[n]))
+                continue
+            leaving = [comp[t] for n in ids for t in edges[n] if t in comp and comp[t] != c]
+            best_units[c] = sum(unit(n) for n in ids) + max(
+                (best_units[a] for a in leaving), default=0.0
+            )
+            best_points[c] = sum(points(n, self.node_points[n]) for n in ids) + max(
+                (best_points[a] for a in leaving), default=0.0
+            )
+        result = (best_units[comp[node_id]], best_points[comp[node_id]])
+        self._last_reach = (key, result)
+        return result
+
+
+@dataclass(frozen=True)
+class _Flow:
+    """What :meth:`Compiled._reach` needs, made once per scenario."""
+
+    comp: dict[str, int]
+    #: Per node: the names its conditions (its `when`, its routes') read,
+    reads: dict[str, frozenset[str]]
+    #: what entering it writes (its `set`),
+    entry: dict[str, frozenset[str]]
+    #: and what answering its question can write (its choices' and branches' `set`, and
+    #: the built-in score, percent, correct and wrong).
+    answer: dict[str, frozenset[str]]
+    #: Per component: the names read by conditions in it or after it.
+    reads_down: dict[int, frozenset[str]]
+
+
+def _answer_writes(q: Question | None) -> frozenset[str]:
+    if q is None:
+        return frozenset()
+    names = set(BUILTIN_NAMES)
+    for branch in (q.on_correct, q.on_wrong, q.on_partial):
+        if branch is not None:
+            names.update(branch.set)
+    for choice in q.choices:
+        names.update(choice.set)
+    return frozenset(names)
+
+
+def _expand(targets: list[str], scenario: Scenario) -> list[str]:
+    """``end`` as every ending."""
+    out: list[str] = []
+    for t in targets:
+        if t == END:
+            out.extend(e.id for e in scenario.endings)
+        else:
+            out.append(t)
+    return out
 
 
 def compiled(scenario: Scenario) -> Compiled:
@@ -215,15 +448,25 @@ def max_points(q: Question | None) -> float:
     return float(q.points)
 
 
-def weighted_exits(node: Node, scenario: Scenario) -> list[tuple[str, float]]:
+def weighted_exits(
+    node: Node,
+    scenario: Scenario,
+    routes: list[str] | None = None,
+    may_skip: bool | None = None,
+) -> list[tuple[str, float]]:
     """Every way out of ``node`` with the points earned by leaving that way.
 
-    ``end`` expands to every ending.  Conditions are not evaluated: every route counts.
+    ``end`` expands to every ending.  Conditions are not evaluated: every route counts,
+    unless ``routes`` (the ways on by ``next`` that can still be taken) and ``may_skip``
+    (whether the node's ``when`` may be false) say otherwise.
     """
-    routes = [r.goto for r in node.next]
+    if routes is None:
+        routes = [r.goto for r in node.next]
+    if may_skip is None:
+        may_skip = node.when is not None
     out: list[tuple[str, float]] = []
     q = node.question
-    if node.when is not None or q is None:
+    if may_skip or q is None:
         out += [(t, 0.0) for t in routes]
     if q is not None:
         if q.skippable if q.skippable is not None else scenario.skippable:

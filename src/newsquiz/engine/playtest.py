@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from newsquiz.engine.errors import EngineError
-from newsquiz.engine.session import VISIT_LIMIT, Halt, Session
-from newsquiz.scenario import editorial, limits
+from newsquiz.engine.session import RETRY_CAP, Halt, Session
+from newsquiz.scenario import editorial, limits, loops
 from newsquiz.scenario.model import Expr, Question, Scenario
 
 #: Distinct states an exhaustive play-test explores before it stops (and says so).
@@ -35,6 +35,8 @@ RARE_ENDING_MIN_RUNS = 100
 #: Game steps (actions, path entries, answered questions) an exhaustive play-test holds
 #: in memory at once before it stops (and says so).
 MAX_TEST_STEPS = limits.MAX_TEST_STEPS
+#: Steps one random game may take before the test checks whether it can still end.
+MAX_RANDOM_GAME_STEPS = limits.MAX_RANDOM_GAME_STEPS
 
 
 @dataclass(frozen=True)
@@ -357,8 +359,59 @@ class _Tracker:
 
 # ------------------------------------------------------------- exhaustive
 
+#: In the state graph, a move that ended the game (or stopped it: reported on its own).
+_ENDED = -1
 
-def _state_key(session: Session) -> tuple[Any, ...]:
+
+class _Tries:
+    """What the tries used on questions inside loops add to a game state.
+
+    A question inside a loop can be answered again, and after ``attempts`` (or
+    RETRY_CAP) wrong answers play leaves it by ``next``: how many tries are used decides
+    what a wrong answer does.  It matters only while play can still come back to that
+    question, so a state counts the tries of the loop questions reachable from where
+    it is (a game that has left a retry loop behind is one state, however many tries it
+    took)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.caps: dict[str, int] = {}
+        for found in loops.loops(scenario):
+            for node_id in found.nodes:
+                node = scenario.node_map[node_id]
+                q = node.question
+                if q is not None:
+                    cap = q.attempts or (RETRY_CAP if node.next else 0)
+                    if cap:
+                        self.caps[node_id] = cap
+        self.ahead: dict[str, set[str]] = {}  # node → loop questions reachable from it
+        if not self.caps:
+            return
+        back: dict[str, list[str]] = {}
+        for src, out in loops.edges(scenario).items():
+            for e in out:
+                back.setdefault(e.dst, []).append(src)
+        for q_id in self.caps:
+            seen = {q_id}
+            todo = [q_id]
+            while todo:
+                for prev in back.get(todo.pop(), ()):
+                    if prev not in seen:
+                        seen.add(prev)
+                        todo.append(prev)
+            for node_id in seen:
+                self.ahead.setdefault(node_id, set()).add(q_id)
+
+    def key(self, session: Session) -> tuple[tuple[str, int], ...]:
+        ahead = self.ahead.get(session.visit.node_id)
+        if not ahead:
+            return ()
+        return tuple(
+            sorted((n, min(t, self.caps[n])) for n, t in session.tries.items() if n in ahead)
+        )
+
+
+def _state_key(session: Session, tries: _Tries) -> tuple[Any, ...]:
+    """Everything that decides how a game can go on from here."""
     return (
         session.visit.node_id,
         session.ending.id if session.ending else None,
@@ -367,7 +420,184 @@ def _state_key(session: Session) -> tuple[Any, ...]:
         session.score,
         session.correct_count,
         session.wrong_count,
+        tries.key(session),
     )
+
+
+class _Space:
+    """The game states play can reach, explored depth-first, and the moves between them:
+    what decides whether an ending stays reachable from every state (loop checks)."""
+
+    def __init__(self, scenario: Scenario, tracker: _Tracker, report: Report | None) -> None:
+        self.scenario = scenario
+        self.tracker = tracker
+        self.report = report  # None: explore only (no endings or scores counted)
+        self.tries = _Tries(scenario)
+        self.ids: dict[tuple[Any, ...], int] = {}
+        self.keys: list[tuple[Any, ...]] = []
+        self.children: list[list[int]] = []
+        self.expanded: list[bool] = []
+        self.count = 0  # states expanded
+        self.bounded = False
+        self.bound = "state"
+
+    def _add(self, key: tuple[Any, ...]) -> int:
+        sid = len(self.keys)
+        self.ids[key] = sid
+        self.keys.append(key)
+        self.children.append([])
+        self.expanded.append(False)
+        return sid
+
+    def explore(self, root: Session, max_states: int, max_steps: int) -> None:
+        stack = [(self._add(_state_key(root, self.tries)), root)]
+        held = _weight(root)  # game steps held in memory by the stack and the states
+        while stack:
+            sid, session = stack.pop()
+            held -= _weight(session)
+            if self.count >= max_states:
+                self.bounded = True
+                break
+            if held > max_steps:
+                self.bounded, self.bound = True, "memory"
+                break
+            self.count += 1
+            self.expanded[sid] = True
+            node_id = session.visit.node_id
+            for opt_key, response in options(session):
+                child = session.clone()
+                try:
+                    _act(child, opt_key, response)
+                except EngineError as err:
+                    self.tracker.error(err)
+                    continue
+                self.tracker.picked(node_id, opt_key)
+                self.tracker.see(child)
+                if child.halted is not None:
+                    self.tracker.halted(child.halted)
+                    self.children[sid].append(_ENDED)  # reported as an error of its own
+                    continue
+                if child.finished:
+                    self._ended(child)
+                    self.children[sid].append(_ENDED)
+                    continue
+                key = _state_key(child, self.tries)
+                cid = self.ids.get(key)
+                if cid is None:
+                    cid = self._add(key)
+                    stack.append((cid, child))
+                    held += _weight(child) + len(key[2]) + len(key[3]) + 1
+                self.children[sid].append(cid)
+
+    def _ended(self, session: Session) -> None:
+        report = self.report
+        if report is None:
+            return
+        assert session.ending is not None
+        self.tracker.endings[session.ending.id] += 1
+        report.playthroughs += 1
+        report.scores.append(session.score)
+        if len(session.path) > len(report.longest_path):
+            report.longest_path = list(session.path)
+
+    def _backwards(self, seeds: list[int], rev: list[list[int]]) -> list[bool]:
+        mark = [False] * len(self.keys)
+        todo = list(seeds)
+        for sid in todo:
+            mark[sid] = True
+        while todo:
+            for prev in rev[todo.pop()]:
+                if not mark[prev]:
+                    mark[prev] = True
+                    todo.append(prev)
+        return mark
+
+    def verdicts(self) -> tuple[list[int], list[int]]:
+        """(stuck, undecided): the explored states from which no ending can be reached,
+        and those from which none was reached but the unexplored states might lead to
+        one (only when the exploration stopped at a bound)."""
+        n = len(self.keys)
+        rev: list[list[int]] = [[] for _ in range(n)]
+        ends: list[int] = []
+        for sid, kids in enumerate(self.children):
+            # A state whose every move failed has its error reported already.
+            if self.expanded[sid] and (not kids or _ENDED in kids):
+                ends.append(sid)
+            for kid in kids:
+                if kid != _ENDED:
+                    rev[kid].append(sid)
+        good = self._backwards(ends, rev)
+        frontier = self._backwards([sid for sid in range(n) if not self.expanded[sid]], rev)
+        stuck = [sid for sid in range(n) if self.expanded[sid] and not good[sid]]
+        return (
+            [sid for sid in stuck if not frontier[sid]],
+            [sid for sid in stuck if frontier[sid]],
+        )
+
+    def findings(self, prefix: str = "") -> list[Finding]:
+        """One finding per loop that play can get stuck in (or could not be decided)."""
+        return [finding for _nodes, finding in self.loop_findings(prefix)]
+
+    def loop_findings(self, prefix: str = "") -> list[tuple[tuple[str, ...], Finding]]:
+        """:meth:`findings`, each with the loop it is about."""
+        stuck, undecided = self.verdicts()
+        found = loops.loops(self.scenario)
+        out: list[tuple[tuple[str, ...], Finding]] = []
+        for states, proven in ((stuck, True), (undecided, False)):
+            by_loop: dict[tuple[str, ...], list[int]] = {}
+            for sid in states:
+                loop = loops.loop_of(self.scenario, self.keys[sid][0], found)
+                if loop is not None:
+                    by_loop.setdefault(loop.nodes, []).append(sid)
+            for loop in found:
+                sids = by_loop.get(loop.nodes)
+                if sids:
+                    out.append((loop.nodes, self._finding(loop, sids, proven, prefix)))
+        return out
+
+    def _finding(self, loop: loops.Loop, sids: list[int], proven: bool, prefix: str) -> Finding:
+        s = self.scenario
+        key = self.keys[sids[0]]
+        values = ", ".join(f"{name} = {_shown(v)}" for name, v in key[2])
+        example = f"at '{key[0]}'" + (f" with {values}" if values else "")
+        fixed = loop.fixed()
+        why = (
+            "; nothing in the loop changes " + ", ".join(f"'{v}'" for v in fixed)
+            if fixed and loop.closed
+            else ""
+        )
+        ways = f"its ways out: {loop.ways_out()}{why}" if loop.exits else "it has no way out"
+        first = s.node_map[loop.nodes[0]].pos
+        if proven:
+            return Finding(
+                "error",
+                f"{prefix}no ending can be reached once play is in the loop "
+                f"{loop.describe(s)}: from {len(sids):,} of the game states play reaches "
+                f"in it, every way on goes round again (for example {example}); {ways}. "
+                "Give the loop a way out play can take: a `set:` inside it that can make a "
+                "way out's condition true (a counter, a flag an answer sets), a last route "
+                "without `when`, an answer that leaves it, or `attempts:` on its question "
+                "with a `next` that leaves",
+                first.line,
+                first.col,
+            )
+        return Finding(
+            "warning",
+            f"{prefix}the loop {loop.describe(s)} reached no ending before the test stopped "
+            f"at the {self.bound} limit (from {len(sids):,} game states, for example "
+            f"{example}); nothing was proven about it: check that a way out can open "
+            f"({ways})",
+            first.line,
+            first.col,
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value[:40])
+    return str(value)
 
 
 def exhaustive(
@@ -375,70 +605,33 @@ def exhaustive(
     *,
     seed: int = 0,
     max_states: int = DEFAULT_MAX_STATES,
-    visit_limit: int = VISIT_LIMIT,
     max_steps: int = MAX_TEST_STEPS,
 ) -> Report:
     """Try every option at every node, over distinct game states (bounded in states and
-    in the game steps held in memory)."""
+    in the game steps held in memory), and check that from every state play reaches an
+    ending can still be reached (a loop it cannot leave is an error)."""
     report = Report(scenario.path or "<scenario>", scenario.id, "exhaustive", max_score=0.0)
     tracker = _Tracker(scenario)
-    root = tracker.watch(Session(scenario, seed, clock=_zero, visit_limit=visit_limit))
+    root = tracker.watch(Session(scenario, seed, clock=_zero))
     report.max_score = root.max_score
     tracker.see(root)
     if not tracker.started(root):
         tracker.fill(report)
         return report
-    seen: set[tuple[Any, ...]] = set()
-    stack = [root]
-    held = _weight(root)  # game steps held in memory by the stack and the seen states
-    while stack:
-        session = stack.pop()
-        held -= _weight(session)
-        tracker.see(session)
-        if session.finished:
-            assert session.ending is not None
-            tracker.endings[session.ending.id] += 1
-            report.playthroughs += 1
-            report.scores.append(session.score)
-            if len(session.path) > len(report.longest_path):
-                report.longest_path = list(session.path)
-            continue
-        key = _state_key(session)
-        if key in seen:
-            continue
-        seen.add(key)
-        held += len(key[2]) + len(key[3]) + 1
-        if len(seen) > max_states:
-            report.bounded = True
-            break
-        if held > max_steps:
-            report.bounded, report.bound = True, "memory"
-            break
-        node_id = session.visit.node_id
-        for opt_key, response in options(session):
-            child = session.clone()
-            try:
-                _act(child, opt_key, response)
-            except EngineError as err:
-                tracker.error(err)
-                continue
-            tracker.picked(node_id, opt_key)
-            if child.halted is not None:
-                tracker.see(child)
-                tracker.halted(child.halted)
-                continue
-            stack.append(child)
-            held += _weight(child)
-    report.states = len(seen)
+    space = _Space(scenario, tracker, report)
+    space.explore(root, max_states, max_steps)
+    report.states = space.count
+    report.bounded, report.bound = space.bounded, space.bound
     if report.bounded and report.playthroughs == 0:
         report.findings.append(
             Finding(
                 "error",
-                f"stopped at the {report.bound} limit ({len(seen):,} states) before any game "
+                f"stopped at the {report.bound} limit ({space.count:,} states) before any game "
                 "reached an ending: nothing was proven; try --random N"
                 + (", or a higher --max-states" if report.bound == "state" else ""),
             )
         )
+    report.findings.extend(space.findings())
     tracker.fill(report)
     return report
 
@@ -456,23 +649,31 @@ def random_runs(
     runs: int,
     *,
     seed: int = 0,
-    visit_limit: int = VISIT_LIMIT,
+    max_game_steps: int = MAX_RANDOM_GAME_STEPS,
 ) -> Report:
-    """``runs`` seeded playthroughs, each preferring the least-used option."""
+    """``runs`` seeded playthroughs, each preferring the least-used option.  A game still
+    going after ``max_game_steps`` is checked by exploring every way on from where it is:
+    a loop it cannot leave is an error, an undecided one a warning."""
     report = Report(scenario.path or "<scenario>", scenario.id, "random")
     tracker = _Tracker(scenario)
     rng = random.Random(seed)
     used: Counter[tuple[str, str]] = Counter()
-    for _run in range(runs):
-        session = tracker.watch(
-            Session(scenario, rng.randrange(2**32), clock=_zero, visit_limit=visit_limit)
-        )
+    tries = _Tries(scenario)
+    doomed: set[tuple[Any, ...]] = set()  # states proven to reach no ending
+    reported: set[tuple[str, ...]] = set()  # loops already reported
+    long_game = False  # a game stopped while an ending was still reachable (said once)
+    for run in range(runs):
+        session = tracker.watch(Session(scenario, rng.randrange(2**32), clock=_zero))
         report.max_score = session.max_score
         tracker.see(session)
         if not tracker.started(session):
             continue
+        steps = 0
         try:
             while not session.finished:
+                if steps >= max_game_steps or (doomed and _state_key(session, tries) in doomed):
+                    break
+                steps += 1
                 node_id = session.visit.node_id
                 opts = options(session)
                 low = min(used[(node_id, k)] for k, _ in opts)
@@ -487,6 +688,29 @@ def random_runs(
         tracker.see(session)
         if session.halted is not None:
             tracker.halted(session.halted)
+            continue
+        if not session.finished:
+            if _state_key(session, tries) not in doomed:
+                space = _Space(scenario, tracker, None)
+                space.explore(session.clone(), DEFAULT_MAX_STATES, MAX_TEST_STEPS)
+                stuck, undecided = space.verdicts()
+                doomed.update(space.keys[sid] for sid in stuck)
+                prefix = f"random game {run + 1:,} was still going after {steps:,} steps: "
+                for nodes, finding in space.loop_findings(prefix):
+                    if nodes not in reported:
+                        reported.add(nodes)
+                        report.findings.append(finding)
+                if 0 not in stuck and 0 not in undecided and not long_game:
+                    # An ending can still be reached from where it was: a long loop.
+                    long_game = True
+                    report.findings.append(
+                        Finding(
+                            "warning",
+                            f"{prefix}an ending can still be reached from where it was "
+                            f"(node '{session.visit.node_id}'), so it was stopped there; "
+                            "check that a loop this long is meant",
+                        )
+                    )
             continue
         assert session.ending is not None
         tracker.endings[session.ending.id] += 1

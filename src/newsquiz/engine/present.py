@@ -92,6 +92,20 @@ def path_score(session: Session) -> str:
     return score_text(session.score, session.path_max)
 
 
+def question_counter(session: Session) -> str:
+    """``Question 3 of 15`` at a question, ``Question 15 of 15`` once the game is over:
+    out of the questions this path can still reach (issue 11)."""
+    i, n = session.progress()
+    return f"Question {i} of {n}" if i else f"{n} questions ahead"
+
+
+def answered_counter(session: Session) -> str:
+    """After an answer: ``Question 3 of 15``, the question just answered out of the
+    questions the path can reach (after the last, ``Question 15 of 15``)."""
+    _, n = session.progress()
+    return f"Question {len(session.answered)} of {n}"
+
+
 def scenario_maximum(session: Session) -> str:
     """The scenario's own maximum, labelled, when the path could not reach all of it."""
     if session.path_max >= session.max_score:

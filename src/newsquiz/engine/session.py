@@ -21,10 +21,11 @@ Scoring rules (also in docs/scenario-format.md):
 * a streak counts consecutive correct first answers.
 
 A session never raises for a fault of the scenario met during play (a node skipped back
-to itself, a loop past :data:`VISIT_LIMIT`, no route whose condition holds, every choice
-hidden, a value past its limit): the game ends there with the stand-in ending
-:data:`HALT_TITLE` (id :data:`HALT_ID`), whose text says what went wrong and where, and
-:attr:`Session.halted` holds the reason, so every player shows it.
+to itself, a loop without a question that comes back to a node with every variable as
+it was — a certain endless loop, stopped the moment it repeats —, no route whose
+condition holds, every choice hidden, a value past its limit): the game ends there with
+the stand-in ending :data:`HALT_TITLE` (id :data:`HALT_ID`), whose text says what went
+wrong and where, and :attr:`Session.halted` holds the reason, so every player shows it.
 
 Everything the session did is a list of actions; the serialized state (:meth:`to_state`)
 is that list plus a snapshot, and :meth:`from_state` replays it.  Replaying is what
@@ -56,7 +57,6 @@ from newsquiz.engine.errors import (
 )
 from newsquiz.engine.grading import SKIPPED, Grade, grade
 from newsquiz.scenario import expr as ex
-from newsquiz.scenario import limits
 from newsquiz.scenario.model import (
     END,
     TRUEFALSE_IDS,
@@ -73,10 +73,8 @@ from newsquiz.scenario.model import choice_ids as _choice_ids
 
 STATE_VERSION = 1
 #: Wrong answers to one question (without ``attempts``) after which play goes on by the
-#: question's ``next`` instead of round a retry loop again (well below VISIT_LIMIT).
+#: question's ``next`` instead of round a retry loop again.
 RETRY_CAP = 10
-#: A node visited more often than this in one session means the scenario loops.
-VISIT_LIMIT = limits.VISIT_LIMIT
 
 #: The id of the ending a session is given when the scenario cannot go on.
 HALT_ID = "!stopped"
@@ -188,7 +186,7 @@ class Session:
         seed: int = 0,
         *,
         clock: Callable[[], float] = time.time,
-        visit_limit: int = VISIT_LIMIT,
+        visit_limit: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -197,6 +195,14 @@ class Session:
         self.c: Compiled = compiled(scenario)
         self.variables: dict[str, ex.Value] = dict(self.c.initial)
         self.visits: dict[str, int] = {}
+        #: Answers given to each question (first answers and retries): what `attempts`
+        #: and RETRY_CAP count.
+        self.tries: dict[str, int] = {}
+        # The states play entered since the last answer: (node, variables) → position in
+        # ``_segment_path``.  Without an answer in between, play is determined by them, so
+        # entering one again means it would go round for ever (see ``_enter``).
+        self._segment: dict[tuple[Any, ...], int] = {}
+        self._segment_path: list[str] = []
         self.records: list[AnswerRecord] = []
         self.answered: set[str] = set()  # questions whose first answer is in
         self.score: float = 0.0
@@ -250,7 +256,8 @@ class Session:
         met = sum(r.max_points for r in self.records if r.counted)
         if self.finished:
             return met
-        return met + self.c._longest(self.visit.node_id, None, frozenset(self.answered))
+        ahead = self.c.remaining_points(self.visit.node_id, frozenset(self.answered), self.env())
+        return met + ahead
 
     @property
     def path_percent(self) -> int:
@@ -261,12 +268,16 @@ class Session:
         return max(0, min(100, int(100 * self.score / reach + 1e-9)))
 
     def progress(self) -> tuple[int, int]:
-        """(question number i, of n) — n is the longest remaining path, so it may shrink."""
+        """(question number i, of n) — n counts the questions answered and the most this
+        path can still reach, so it may shrink (a bonus behind a condition that can no
+        longer hold is not counted) and is i at the end, on every path."""
         done = len(self.answered)
         if self.ending is not None:
             return done, done
         here = self.node.question is not None and self.visit.node_id not in self.answered
-        remaining = self.c.remaining_questions(self.visit.node_id, frozenset(self.answered))
+        remaining = self.c.remaining_questions(
+            self.visit.node_id, frozenset(self.answered), self.env()
+        )
         return done + (1 if here else 0), max(done + remaining, done + (1 if here else 0), 1)
 
     def choices(self) -> list[ChoiceView]:
@@ -339,6 +350,7 @@ class Session:
         shown = TRUEFALSE_IDS if q.kind == "truefalse" else self.visit.order
         result = grade(q, response, shown)
         self.actions.append(Answer(node.id, result.response, self._tick()))
+        self.tries[node.id] = self.tries.get(node.id, 0) + 1
         return self._conclude(node, q, result)
 
     # ------------------------------------------------------------ conclusion
@@ -369,7 +381,7 @@ class Session:
         tries_left = 0
         out_of_tries = False
         if verdict in ("wrong", "partial") and (q.attempts or node.next):
-            tries = sum(1 for a in self.actions if isinstance(a, Answer) and a.node == node.id)
+            tries = self.tries.get(node.id, 0)
             if q.attempts:
                 tries_left = max(0, q.attempts - tries)
                 out_of_tries = tries_left == 0
@@ -405,6 +417,8 @@ class Session:
         changes: dict[str, tuple[ex.Value, ex.Value]] = {}
 
         def move() -> None:
+            self._segment.clear()  # an answer: what follows is a new stretch of play
+            self._segment_path.clear()
             for chosen in result.chosen:
                 self._assign(chosen.set, node.id)
             if branch is not None:
@@ -525,6 +539,9 @@ class Session:
         other.__dict__.update(self.__dict__)
         other.variables = dict(self.variables)
         other.visits = dict(self.visits)
+        other.tries = dict(self.tries)
+        other._segment = dict(self._segment)
+        other._segment_path = list(self._segment_path)
         other.records = list(self.records)
         other.answered = set(self.answered)
         other.actions = list(self.actions)
@@ -561,7 +578,7 @@ class Session:
                 return
             node = self.c.nodes[target]
             count = self.visits.get(target, 0) + 1
-            if count > self.visit_limit:
+            if self.visit_limit is not None and count > self.visit_limit:
                 raise LoopLimitExceeded(target, self.visit_limit, node.pos.line)
             self.visits[target] = count
             self.path.append(target)
@@ -578,6 +595,7 @@ class Session:
                 skipped.append(target)
                 target = self._route(node)
                 continue
+            self._repeated(node)
             self._assign(node.set, target)
             order = self._shown_order(node, count)
             q = node.question
@@ -590,6 +608,31 @@ class Session:
                 )
             self.visit = _Visit(target, order, 0, 0, self._now)
             return
+
+    def _repeated(self, node: Node) -> None:
+        """Stop a loop without a question the moment it comes back to a state it was in.
+
+        Between two answers play is determined by where it is and the variables (the
+        score and counts change only on answers), so entering a node again with every
+        variable as it was means it would go round for ever.  A loop that changes a
+        variable on every round (a counter) never repeats a state and runs until its way
+        out opens, or until a value passes its limit.
+        """
+        key = (node.id, tuple(sorted(self.variables.items())))
+        first = self._segment.get(key)
+        if first is None:
+            self._segment[key] = len(self._segment_path)
+            self._segment_path.append(node.id)
+            return
+        loop = " → ".join([*self._segment_path[first:], node.id])
+        line, col = node.at("next") if node.next else node.pos
+        raise ScenarioStuck(
+            f"play came back to node '{node.id}' with every variable as it was and no "
+            f"question answered on the way ({loop}), so it would go round for ever",
+            node.id,
+            line,
+            col,
+        )
 
     def _shown_order(self, node: Node, visit: int) -> list[str]:
         q = node.question
@@ -687,7 +730,7 @@ class Session:
         *,
         allow_changed: bool = False,
         clock: Callable[[], float] = time.time,
-        visit_limit: int = VISIT_LIMIT,
+        visit_limit: int | None = None,
     ) -> Session:
         """Rebuild a session by replaying its actions.
 

@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ203": (Severity.ERROR, "no ending can be reached from this node"),
     "NQ204": (Severity.ERROR, "node has no way out"),
     "NQ205": (Severity.ERROR, "scenario has no ending"),
+    "NQ206": (Severity.WARNING, "a loop can never be left once play goes round it"),
     # -- questions (NQ3xx)
     "NQ300": (Severity.ERROR, "question has no correct answer"),
     "NQ301": (Severity.ERROR, "single-choice question has several correct answers"),

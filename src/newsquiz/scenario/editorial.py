@@ -20,6 +20,7 @@ How often each ending is reached is a play-testing matter (see ``engine.playtest
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -68,24 +69,6 @@ def _successors(node: Node) -> Iterator[str]:
     for choice in q.choices:
         if choice.goto:
             yield choice.goto
-
-
-def _reachable(scenario: Scenario) -> dict[str, set[str]]:
-    """For each node, the nodes play can reach after it (itself only through a loop)."""
-    nodes = scenario.node_map
-    edges = {n.id: [t for t in _successors(n) if t in nodes] for n in scenario.nodes}
-    out: dict[str, set[str]] = {}
-    for node in scenario.nodes:
-        seen: set[str] = set()
-        stack = list(edges[node.id])
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            stack.extend(edges[current])
-        out[node.id] = seen
-    return out
 
 
 def _answers(q: Question) -> list[tuple[str, list[str]]]:
@@ -163,12 +146,75 @@ def _occurs(answer: str, text: str, number: bool) -> bool:
     return False
 
 
+class _Shown:
+    """What each node shows, indexed by word, and which nodes play can reach from which.
+
+    Nothing here is quadratic in the number of nodes: a later answer is looked for only in
+    the nodes whose texts have all its words (the rarest word's nodes), and whether such
+    a node comes before the question is one search of the graph, stopped when found."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        paragraphs = scenario.article.paragraphs if scenario.article is not None else ()
+        self.order = {n.id: i for i, n in enumerate(scenario.nodes)}
+        self.shown = {
+            n.id: [(w, _plain(t), p) for w, t, p in _shown_after(n, paragraphs)]
+            for n in scenario.nodes
+        }
+        self.words: dict[str, set[str]] = {}
+        for node_id, items in self.shown.items():
+            for _where, text, _pos in items:
+                for word in _WORD.findall(text):
+                    self.words.setdefault(word, set()).add(node_id)
+        nodes = scenario.node_map
+        self.edges = {n.id: [t for t in _successors(n) if t in nodes] for n in scenario.nodes}
+        self._candidates: dict[str, list[str]] = {}
+        self._asked: Counter[str] = Counter()
+        self._after: dict[str, set[str]] = {}  # a few nodes' whole reach, asked often
+
+    def candidates(self, wanted: str) -> list[str]:
+        """The nodes whose texts have every word of ``wanted``, in file order."""
+        found = self._candidates.get(wanted)
+        if found is None:
+            words = _WORD.findall(wanted)
+            if words:
+                sets = [self.words.get(w, set()) for w in words]
+                nodes = set.intersection(*sorted(sets, key=len))
+            else:
+                nodes = set(self.shown)
+            found = self._candidates[wanted] = sorted(nodes, key=self.order.__getitem__)
+        return found
+
+    def reaches(self, start: str, target: str) -> bool:
+        """Whether play can get from ``start`` to ``target`` (by at least one move).
+
+        One search, stopped when found; a start asked about again keeps its whole reach
+        (for a few starts only: an answer shown early in a long scenario)."""
+        after = self._after.get(start)
+        if after is not None:
+            return target in after
+        self._asked[start] += 1
+        whole = self._asked[start] > 1 and len(self._after) < _KEEP_REACH
+        seen: set[str] = set()
+        todo = list(self.edges[start])
+        while todo:
+            current = todo.pop()
+            if current == target and not whole:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.edges[current])
+        if whole:
+            self._after[start] = seen
+        return target in seen
+
+
+_WORD = re.compile(r"\w+")
+#: Nodes whose whole reach is kept while looking for give-aways.
+_KEEP_REACH = 32
+
+
 def _give_aways(scenario: Scenario) -> Iterator[Note]:
-    reach = _reachable(scenario)
-    paragraphs = scenario.article.paragraphs if scenario.article is not None else ()
-    shown = {
-        n.id: [(w, _plain(t), p) for w, t, p in _shown_after(n, paragraphs)] for n in scenario.nodes
-    }
+    index = _Shown(scenario)
     for later in scenario.nodes:
         q = later.question
         if q is None:
@@ -180,9 +226,7 @@ def _give_aways(scenario: Scenario) -> Iterator[Note]:
                 continue
             others = [w for w in (_LEADING_ARTICLE.sub("", _plain(x)) for x in wrong) if w]
             number, typed = q.kind == "numeric", q.kind in ("text", "numeric")
-            found = _first_showing(
-                scenario, reach, shown, later.id, wanted, others, number, typed, topic
-            )
+            found = _first_showing(index, later.id, wanted, others, number, typed, topic)
             if found is None:
                 continue
             earlier, where, pos = found
@@ -190,14 +234,12 @@ def _give_aways(scenario: Scenario) -> Iterator[Note]:
                 f"question '{later.id}': its answer \"{answer.strip()}\" is given away before "
                 f"it is asked, in the {where} of node '{earlier}'; reorder the questions or "
                 "trim the earlier text",
-                pos,
+                pos if pos.line else scenario.node_map[earlier].pos,
             )
 
 
 def _first_showing(
-    scenario: Scenario,
-    reach: dict[str, set[str]],
-    shown: dict[str, list[tuple[str, str, Pos]]],
+    index: _Shown,
     later: str,
     wanted: str,
     others: list[str],
@@ -205,14 +247,16 @@ def _first_showing(
     typed: bool,
     topic: set[str],
 ) -> tuple[str, str, Pos] | None:
-    for node in scenario.nodes:
-        if node.id == later or later not in reach[node.id]:
+    for node_id in index.candidates(wanted):
+        if node_id == later:
             continue
-        for where, text, pos in shown[node.id]:
+        for where, text, pos in index.shown[node_id]:
             if where in _ASKED and not typed and len(_words(text) & topic) < _SHARED_WORDS:
                 continue  # naming a candidate while asking about something else
             if _occurs(wanted, text, number) and not any(_occurs(o, text, False) for o in others):
-                return node.id, where, pos if pos.line else node.pos
+                if index.reaches(node_id, later):
+                    return node_id, where, pos
+                break  # this node never comes before the question
     return None
 
 

@@ -68,8 +68,9 @@ MAX_SUGGESTION_COMPARISONS = 100_000
 
 # -------------------------------------------------------------------------- play
 
-#: Times play may enter one node in one game; more means the scenario loops.
-VISIT_LIMIT = 50
+#: Steps (answers and continues) one game of a random ``newsquiz test`` may take; a game
+#: still going after that is checked by exploring every way on from where it is.
+MAX_RANDOM_GAME_STEPS = 10_000
 #: Distinct game states an exhaustive ``newsquiz test`` explores before it stops.
 DEFAULT_MAX_STATES = 20_000
 #: Game steps an exhaustive ``newsquiz test`` may hold in memory at once (about 100 bytes
@@ -121,7 +122,10 @@ def limits() -> list[Limit]:
         Limit("expression length", f"at most {_n(MAX_EXPR_LENGTH)} characters"),
         Limit("expression nesting (parentheses, `not`, unary `-`)", f"at most {MAX_EXPR_DEPTH}"),
         Limit("operators in one expression", f"at most {MAX_EXPR_OPERATORS}"),
-        Limit("visits to one node in one game", f"at most {VISIT_LIMIT}"),
+        Limit(
+            "steps of one game in `newsquiz test --random`",
+            f"{_n(MAX_RANDOM_GAME_STEPS)}; then every way on from there is explored",
+        ),
         Limit(
             "`newsquiz test` (exhaustive)",
             f"{_n(DEFAULT_MAX_STATES)} distinct states (`--max-states`), "

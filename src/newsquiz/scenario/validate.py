@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from newsquiz.scenario import expr as ex
+from newsquiz.scenario import loops
 from newsquiz.scenario.build import clip, did_you_mean
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.limits import (
@@ -525,7 +526,12 @@ class Validator:
             ids_seen[cid] = choice.pos
             self.check_choice(node, q, choice, cid)
         self.duplicates(
-            [c.text for c in q.choices], q.at("choices"), what, "choice", [c.pos for c in q.choices]
+            [c.text for c in q.choices],
+            q.at("choices"),
+            what,
+            "choice",
+            [c.pos for c in q.choices],
+            list(choice_ids(q)),
         )
 
     def check_choice(self, node: Node, q: Question, c: Choice, cid: str) -> None:
@@ -564,16 +570,23 @@ class Validator:
         what: str,
         noun: str,
         positions: list[Pos] | None = None,
+        labels: list[str] | None = None,
     ) -> None:
+        """NQ302 for a text given twice; ``labels`` name them (choice ids), else their
+        numbers from 1."""
         seen: dict[str, int] = {}
         for i, text in enumerate(texts):
             key = normalise(text).casefold()
             if key in seen:
                 at = positions[i] if positions else pos
+                first, again = (
+                    (f"'{labels[seen[key]]}'", f"'{labels[i]}'")
+                    if labels
+                    else (str(seen[key] + 1), str(i + 1))
+                )
                 self.report(
                     "NQ302",
-                    f'{what}: {noun} "{_clip(text)}" appears twice '
-                    f"({noun}s {seen[key] + 1} and {i + 1})",
+                    f'{what}: {noun} "{_clip(text)}" appears twice ({noun}s {first} and {again})',
                     at,
                 )
             else:
@@ -738,6 +751,28 @@ class Validator:
                     node.pos,
                     "every path from here loops back without reaching 'end' or an ending",
                 )
+        stuck = {n.id for n in self.s.nodes if n.id in reachable and n.id not in finishing}
+        for loop in loops.loops(self.s):
+            if not loop.closed or stuck.intersection(loop.nodes) or broken.intersection(loop.nodes):
+                continue
+            fixed = loop.fixed()
+            why = (
+                "its ways out depend only on "
+                + ", ".join(f"'{name}'" for name in fixed)
+                + ", which nothing in the loop changes"
+                if fixed
+                else "its ways out are conditions without a variable, which never change"
+            )
+            self.report(
+                "NQ206",
+                f"once play goes round the loop {loop.describe(self.s)}, it can never leave "
+                f"it: {why}",
+                nodes[loop.nodes[0]].pos,
+                f"its ways out: {loop.ways_out()}",
+                "give the loop a way out play can take: change one of those variables "
+                "inside the loop (a counter, or a flag an answer sets), add a last route "
+                "without 'when', or let an answer leave the loop",
+            )
 
     # ------------------------------------------------------------------ drafts
 

@@ -272,10 +272,23 @@ def _explain(text: str, line: int, col: int, problem: str) -> tuple[int, int, li
                     "or write the marks as typographic quotes (“ ”), which need no quoting",
                 ],
             )
+        if _KEY_LINE.match(here):
+            chain = _enclosing(lines, line)
+            if chain and _key_indent(here) not in {at for at, _ in chain}:
+                shown = " and ".join(f"{at} (line {n})" for at, n in chain[:2])
+                return (
+                    line,
+                    _indent(here) + 1,
+                    [
+                        f"this line is indented {_key_indent(here)} spaces, but the fields "
+                        f"above it are at {shown}: line it up with the field it belongs with "
+                        "(the fields of one mapping start in the same column)"
+                    ],
+                )
     if problem.startswith("mapping values are not allowed"):
         previous = next((p for p in reversed(lines[: line - 1]) if p.strip()), "")
         if (
-            _indent(here) > _indent(previous)
+            _indent(here) > _key_indent(previous)
             and _KEY_LINE.match(previous)
             and not previous.rstrip().endswith(":")
         ):
@@ -283,9 +296,9 @@ def _explain(text: str, line: int, col: int, problem: str) -> tuple[int, int, li
                 line,
                 _indent(here) + 1,
                 [
-                    f"this line is indented {_indent(here)} spaces, more than the line above "
-                    f"({_indent(previous)}): YAML reads it as part of that line's value; line "
-                    "it up with the field above"
+                    f"this line is indented {_indent(here)} spaces, more than the field "
+                    f"above ({_key_indent(previous)}): YAML reads it as part of that field's "
+                    "value; line it up with the field above"
                 ],
             )
         m = re.match(r"^( *(?:- )?[\w-]+:\s+)(.*)$", here)
@@ -312,6 +325,31 @@ def _explain(text: str, line: int, col: int, problem: str) -> tuple[int, int, li
                 ],
             )
     return None
+
+
+def _key_indent(line: str) -> int:
+    """The column (0-based) a line's field starts at: after ``- `` for a list item."""
+    stripped = line.lstrip(" ")
+    return _indent(line) + (2 if stripped.startswith("- ") else 0)
+
+
+def _enclosing(lines: list[str], line: int) -> list[tuple[int, int]]:
+    """(indent, line number) of the fields above ``line`` that it could line up with: the
+    nearest one, then each less indented one further up (at most 2000 lines back)."""
+    chain: list[tuple[int, int]] = []
+    for i in range(line - 2, max(-1, line - 2002), -1):
+        if not _KEY_LINE.match(lines[i]):
+            continue
+        at = _key_indent(lines[i])
+        if not chain or at < chain[-1][0]:
+            chain.append((at, i + 1))
+        if at == 0:
+            break
+    # The nearest field above and the nearest less indented than this line come first.
+    want = _key_indent(lines[line - 1])
+    below = [c for c in chain if c[0] < want]
+    above = [c for c in chain if c[0] > want]
+    return ([above[-1]] if above else []) + below[:1]
 
 
 def _under_indented(lines: list[str], line: int) -> tuple[int, int] | None:

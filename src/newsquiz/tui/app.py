@@ -428,6 +428,9 @@ HELP_SECTIONS = {
     "FeedbackScreen": "After an answer",
     "ResultsScreen": "Results",
     "ArticleScreen": "Article",
+    "ConfidenceScreen": "Confidence step",
+    "StatsScreen": "Statistics",
+    "ReviewScreen": "Spaced review",
 }
 
 

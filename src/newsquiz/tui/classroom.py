@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from newsquiz.store.classroom import ClassReport
 from newsquiz.store.tracker import Progress
+from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import literal, plain
 
 
@@ -66,7 +67,7 @@ class NameScreen(Screen[str]):
                 yield OptionList(*[Option(literal(n)) for n in self.roster], id="roster")
             else:
                 yield Static(literal("Type your name and press enter."))
-                yield Input(placeholder="your name", id="name", max_length=MAX_NAME)
+                yield TextBox(placeholder="your name", id="name", max_length=MAX_NAME)
         yield Footer()
 
     def on_mount(self) -> None:

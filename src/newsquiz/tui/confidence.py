@@ -27,6 +27,8 @@ class ConfidenceScreen(ModalScreen["Confidence | None"]):
     BINDINGS = [
         *[Binding(key, f"level('{level}')", label) for key, level, label in LEVELS],
         Binding("enter,escape", "skip", "Skip", priority=True),
+        # A modal screen hides the app's keys: help is one the player may look for here.
+        Binding("question_mark,f1", "app.help", "Help"),
     ]
 
     def compose(self) -> ComposeResult:

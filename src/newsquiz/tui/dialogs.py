@@ -28,6 +28,7 @@ Library
   ↑ ↓          move           enter   play (or resume)
   ctrl+r       read the article
   ctrl+s       statistics     ctrl+o  switch player
+  ctrl+e       spaced review  escape  clear the filter
 
 Playing
   ↑ ↓ / 1–9    choose         enter   answer / continue
@@ -42,6 +43,10 @@ Playing
   In a typed answer, use ctrl+t for a hint, ctrl+r for the article,
   and escape to leave the box (typing or tab goes back into it).
 
+Confidence step
+  1 2 3        unsure, fairly sure, sure
+  enter        skip the step (turn it off: c in the statistics)
+
 After an answer
   enter        continue       o       open the article at the evidence
 
@@ -53,6 +58,15 @@ Results
 Article
   ↑ ↓ pgup pgdn  scroll       home end  top, end
   ] [          next / previous paragraph
+  escape       back
+
+Statistics
+  ↑ ↓ pgup pgdn  scroll
+  c            turn the confidence step on or off
+  escape       back
+
+Spaced review
+  enter        start the review of the questions due
   escape       back
 """
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Static
 from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.dialogs import DiagnosticsScreen
+from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
 
@@ -94,7 +95,7 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
         with Vertical(id="library"):
-            yield Input(placeholder="Type to filter: title, topic, outlet…", id="filter")
+            yield TextBox(placeholder="Type to filter: title, topic, outlet…", id="filter")
             yield ScenarioList(id="scenarios")
             yield Static(id="library-status", classes="dim")
         yield Footer()

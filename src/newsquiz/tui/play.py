@@ -21,7 +21,8 @@ from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
 from newsquiz.tui.article import ArticleScreen
 from newsquiz.tui.dialogs import ConfirmScreen
-from newsquiz.tui.text import highlight, literal, plain, prose, toast
+from newsquiz.tui.inputs import TextBox
+from newsquiz.tui.text import Hanging, hanging, highlight, literal, phrases, plain, prose, toast
 
 # ------------------------------------------------------------------ widgets
 
@@ -32,6 +33,11 @@ class Submitted(Message):
     def __init__(self, response: object) -> None:
         super().__init__()
         self.response = response
+
+
+def _number(i: int, count: int) -> str:
+    """``1. `` — right-aligned when there are ten or more, so the texts line up."""
+    return f"{i + 1}.".rjust(len(f"{count}.")) + " "
 
 
 class ChoiceList(OptionList):
@@ -48,12 +54,13 @@ class ChoiceList(OptionList):
         self.ticked: set[str] = set()
         super().__init__(*[Option(self._prompt(i)) for i in range(len(choices))], classes="answer")
 
-    def _prompt(self, i: int) -> Content:
-        number = literal(f"{i + 1}. ").stylize("bold")
+    def _prompt(self, i: int) -> Hanging:
+        # A choice that wraps goes on under its text, not under its number (or box).
+        number = literal(_number(i, len(self.ids))).stylize("bold")
         if self.multi:
             box = "[x] " if self.ids[i] in self.ticked else "[ ] "
             number = number + literal(box)
-        return number + literal(self.texts[i])
+        return hanging(number, literal(self.texts[i]))
 
     def action_tick(self) -> None:
         if not self.multi or self.highlighted is None:
@@ -91,8 +98,9 @@ class OrderList(OptionList):
         self.asked = False
         super().__init__(*[Option(self._prompt(i)) for i in range(len(items))], classes="answer")
 
-    def _prompt(self, i: int) -> Content:
-        return literal(f"{i + 1}. ").stylize("bold") + literal(self.items[i][1])
+    def _prompt(self, i: int) -> Hanging:
+        number = literal(_number(i, len(self.items))).stylize("bold")
+        return hanging(number, literal(self.items[i][1]))
 
     def action_move(self, delta: int) -> None:
         i = self.highlighted
@@ -119,30 +127,15 @@ class OrderUntouched(Message):
     """Enter on an order nobody moved: the screen asks once before answering."""
 
 
-class AnswerInput(Input):
-    """The typed-answer box.
-
-    Keys are applied in the order they were typed.  Textual runs an Input's own key
-    bindings (backspace, delete, arrows…) only once the key has bubbled up to the app,
-    while a typed character is inserted at once: in a burst (a paste, a fast typist,
-    < 10 ms apart) the digits after a backspace were inserted before it ran, and the
-    backspace then deleted one of them ("220" for "2022").  Here an editing key runs its
-    action as soon as the box receives it, so nothing overtakes it.  Focus coming back
-    (tab) does not select the whole answer, so the next key does not replace it.
+class AnswerInput(TextBox):
+    """The typed-answer box: its keys run in the order they were typed (see
+    :class:`TextBox`: a burst of backspaces then digits once recorded "220" for "2022").
+    Focus coming back (tab) does not select the whole answer, so the next key does not
+    replace it.
     """
 
     def __init__(self, placeholder: str) -> None:
         super().__init__(placeholder=plain(placeholder), classes="answer", select_on_focus=False)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority:
-                    event.stop()
-                    event.prevent_default()
-                    await self.run_action(binding.action)
-                    return
-        await super()._on_key(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -179,6 +172,8 @@ class PlayScreen(Screen[Session | None]):
         Binding("ctrl+r", "typed_article", "Article", priority=True),
         Binding("s", "skip", "Skip"),
         Binding("escape", "leave", "Library"),
+        # In a typed answer escape first leaves the box: the footer says so there.
+        Binding("escape", "leave_box", "Leave the box"),
         Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_body(1)", "Scroll down", show=False),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
@@ -221,9 +216,8 @@ class PlayScreen(Screen[Session | None]):
 
     def show_status(self) -> None:
         s = self.session
-        i, n = s.progress()
-        where = f"Question {i} of {n}" if i else f"{n} questions ahead"
-        parts = [where, f"Score {present.path_score(s)}"]
+        _, n = s.progress()
+        parts = [present.question_counter(s), f"Score {present.path_score(s)}"]
         if s.streak >= 2:
             parts.append(f"Streak {s.streak}")
         self.query_one("#status", Static).update(
@@ -232,8 +226,10 @@ class PlayScreen(Screen[Session | None]):
             + Content("  ·  ")
             + literal(s.scenario.title)
         )
+        # Filled by the questions answered, out of those the path can reach: full at
+        # the end of every path.
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(n, 1), progress=max(0, i - 1))
+        bar.update(total=max(n, 1), progress=len(s.answered))
 
     def show_node(self) -> None:
         s = self.session
@@ -280,27 +276,26 @@ class PlayScreen(Screen[Session | None]):
         q = s.question
         widget = self.answer_widget
         if q is None:
-            phrases = ["enter: continue", "a: article"]
+            parts = ["enter: continue", "a: article"]
         elif q.kind in ("single", "truefalse"):
-            phrases = ["↑↓ or 1–9: choose", "enter: answer"]
+            parts = ["↑↓ or 1–9: choose", "enter: answer"]
         elif q.kind == "multiple":
-            phrases = ["select all that apply", "space or 1–9: tick", "enter: answer"]
+            parts = ["select all that apply", "space or 1–9: tick", "enter: answer"]
         elif q.kind == "order":
-            phrases = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
+            parts = ["put in order", "u/d or shift+↑↓: move the item", "enter: answer"]
         elif self._typing() or self.focused is widget:
-            phrases = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
+            parts = ["enter: answer", "ctrl+r: article", "escape: leave the box"]
         else:
             # Out of the box: letters are commands again, typing goes back into it.
-            phrases = ["type or tab: back to your answer", "a: article", "escape: library"]
+            parts = ["type or tab: back to your answer", "a: article", "escape: library"]
         if q is not None:
             left = len(s.hints_left())
             if left:
                 key = "ctrl+t" if self._typing() else "h"
-                phrases.append(f"{key}: hint ({left} left)")
-            if s.skippable:
-                phrases.append("s: skip")
-        text = "  ·  ".join(p.replace(" ", "\u00a0") for p in phrases)
-        self.query_one("#instructions", Static).update(literal(text))
+                parts.append(f"{key}: hint ({left} left)")
+            if s.skippable and not self._typing():
+                parts.append("s: skip")
+        self.query_one("#instructions", Static).update(phrases(parts))
 
     def _show_hints(self) -> None:
         s = self.session
@@ -322,8 +317,13 @@ class PlayScreen(Screen[Session | None]):
             return s.question is not None and bool(s.hints_left()) and self._typing()
         if action == "typed_article":
             return self._typing()
+        if action == "leave":
+            return not self._typing()
+        if action == "leave_box":
+            return self._typing()
         if action == "skip":
-            return s.skippable
+            # In a typed answer `s` is a letter: leave the box (escape) to skip.
+            return s.skippable and not self._typing()
         if action == "pick":
             q = s.question
             return q is not None and q.kind in ("single", "truefalse", "multiple")
@@ -365,6 +365,7 @@ class PlayScreen(Screen[Session | None]):
             toast(self, str(err), severity="error", title="This scenario has a problem")
             return
         self.progress.save(s)
+        self.show_status()
         self.show_feedback(outcome)
 
     def on_order_untouched(self, message: OrderUntouched) -> None:
@@ -430,6 +431,7 @@ class PlayScreen(Screen[Session | None]):
             return
         outcome = s.skip()
         self.progress.save(s)
+        self.show_status()
         self.show_feedback(outcome)
 
     def action_article(self) -> None:
@@ -437,6 +439,11 @@ class PlayScreen(Screen[Session | None]):
 
     def action_leave(self) -> None:
         self.dismiss(None)
+
+    def action_leave_box(self) -> None:
+        if self._typing():
+            self.set_focus(None)
+            self._focus_changed()
 
     async def on_key(self, event: events.Key) -> None:
         # Escape inside a typed answer first leaves the box, then the screen.
@@ -516,12 +523,13 @@ class FeedbackScreen(Screen[None]):
             css = f"verdict-{o.verdict}"
             node = self.session.scenario.node_map.get(o.node_id)
             yield Static(verdict + literal(points), id="verdict", classes=css)
-            yield Static(Content("Your answer: ").stylize("bold") + literal(o.your_answer))
+            # A long answer goes on under itself, not under its label.
+            yield Static(hanging(Content("Your answer: ").stylize("bold"), literal(o.your_answer)))
             if o.tries_left:
                 yield Static(literal(present.tries_left(o.tries_left)), id="tries-left")
             elif o.verdict != "correct":
                 yield Static(
-                    Content("Right answer: ").stylize("bold") + literal(o.correct_answer),
+                    hanging(Content("Right answer: ").stylize("bold"), literal(o.correct_answer)),
                     id="right-answer",
                 )
             for ev in o.evidence:
@@ -565,9 +573,11 @@ class FeedbackScreen(Screen[None]):
                 yield Static(Content(""), classes="changes")
         with Horizontal(id="feedback-bar"):
             yield Static(
+                # Where the game stands after this answer (after the last one,
+                # "Question n of n"); the footer names the keys in full.
                 literal(
-                    f"Score {present.path_score(self.session)}  ·  enter: continue"
-                    + ("  ·  o: the article at the evidence" if o.evidence else "  ·  o: article")
+                    f"{present.answered_counter(self.session)}  ·  "
+                    f"Score {present.path_score(self.session)}  ·  enter: continue  ·  o: article"
                 ),
                 id="feedback-score",
             )

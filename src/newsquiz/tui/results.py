@@ -15,7 +15,7 @@ from newsquiz.engine import present
 from newsquiz.engine.compiled import EvidenceView
 from newsquiz.engine.practice import PRACTICE_SUFFIX
 from newsquiz.engine.session import Session
-from newsquiz.tui.text import literal, prose
+from newsquiz.tui.text import hanging, literal, prose
 
 #: What the player chose on the results screen (None: back to the library).
 Next = Literal["again", "practise"]
@@ -63,15 +63,22 @@ class ResultsScreen(Screen[Next | None]):
             if not counted:
                 yield Static(Content("No questions were answered."), classes="dim")
             for n, record in enumerate(counted, 1):
+                # Each line that wraps goes on under its own text (issue 11: nothing
+                # runs back to the left edge at 80 columns).
                 with Vertical(classes="review-item"):
                     yield Static(
-                        literal(f"{n}. {present.verdict_label(record.verdict)}  ").stylize("bold")
-                        + literal(record.question),
+                        hanging(
+                            literal(f"{n}. ").stylize("bold"),
+                            literal(f"{present.verdict_label(record.verdict)}  ").stylize("bold")
+                            + literal(record.question),
+                        ),
                         classes=f"verdict-{record.verdict}",
                     )
-                    yield Static(Content("   Your answer: ") + literal(record.your_answer))
+                    yield Static(hanging(Content("   Your answer: "), literal(record.your_answer)))
                     if record.verdict != "correct":
-                        yield Static(Content("   Right answer: ") + literal(record.correct_answer))
+                        yield Static(
+                            hanging(Content("   Right answer: "), literal(record.correct_answer))
+                        )
                     node = s.scenario.node_map.get(record.node_id)
                     q = node.question if node else None
                     if q is not None:
@@ -79,7 +86,8 @@ class ResultsScreen(Screen[Next | None]):
                         for ev in evidence[:1]:
                             if ev.paragraph_text and ev.end > ev.start:
                                 yield Static(
-                                    literal(f"   ¶{ev.paragraph}: ") + _snippet(ev), classes="dim"
+                                    hanging(literal(f"   ¶{ev.paragraph}: "), _snippet(ev)),
+                                    classes="dim",
                                 )
             missed = len(self.missed())
             again = "r: practise these again" if self.practice else "r: play again"

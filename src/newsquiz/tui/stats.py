@@ -17,7 +17,8 @@ from textual_plotext import PlotextPlot
 
 from newsquiz.store.stats import RateStat
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.text import literal, plain, toast
+from newsquiz.tui.inputs import TextBox
+from newsquiz.tui.text import hanging, literal, plain, toast
 
 BAR_WIDTH = 20
 
@@ -140,10 +141,12 @@ class StatsScreen(Screen[None]):
                         }.get(h.status, h.status)
                         ending = f" · {h.ending_title}" if h.ending_title else ""
                         yield Static(
-                            literal(f"{_when(h.started_at)}  ")
-                            + literal(h.scenario_title)
-                            + literal(f" · {status}")
-                            + literal(ending)
+                            hanging(
+                                literal(f"{_when(h.started_at)}  "),
+                                literal(h.scenario_title)
+                                + literal(f" · {status}")
+                                + literal(ending),
+                            )
                         )
                 hardest = sorted(
                     (q for q in stats.questions if q.answered), key=lambda q: (q.rate, -q.answered)
@@ -154,7 +157,8 @@ class StatsScreen(Screen[None]):
                     )
                     for q in hardest:
                         yield Static(
-                            literal(f"{q.rate:4.0%}  ") + literal(q.question), classes="dim"
+                            hanging(literal(f"{q.rate:4.0%}  "), literal(q.question)),
+                            classes="dim",
                         )
             yield from self._review_section()
         yield Footer()
@@ -220,7 +224,7 @@ class PlayerScreen(ModalScreen[str]):
                 ],
                 id="players",
             )
-            yield Input(placeholder="…or type a new name and press enter", id="new-player")
+            yield TextBox(placeholder="…or type a new name and press enter", id="new-player")
         yield Footer()
 
     def on_mount(self) -> None:

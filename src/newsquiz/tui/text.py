@@ -24,13 +24,19 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.content import Content, Span
+from textual.strip import Strip
+from textual.visual import Visual
 
 from newsquiz.text import clean
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.css.styles import RulesMap
     from textual.notifications import SeverityLevel
+    from textual.style import Style
+    from textual.visual import RenderOptions
     from textual.widget import Widget
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*\n]+?)(?<=\S)\*")
@@ -74,6 +80,91 @@ def highlight(text: str, start: int, end: int, style: str = "reverse bold") -> C
         return Content(text)
     marked = text[:start] + "»" + text[start:end] + "«" + text[end:]
     return Content(marked).stylize(style, start, end + 2)
+
+
+class Hanging(Visual):
+    """``head`` then ``body``, the body's wrapped lines indented under its first line
+    (``1. a long choice…`` / ``   …continues``), as a list of numbered choices reads."""
+
+    def __init__(self, head: Content, body: Content) -> None:
+        self.head = head
+        self.body = body
+
+    @property
+    def plain(self) -> str:
+        return self.head.plain + self.body.plain
+
+    def _head_width(self, width: int) -> int:
+        # A head wider than the space leaves the body at least a few cells.
+        return max(0, min(self.head.cell_length, width - 4))
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        head = self.head.cell_length
+        return head + self.body.get_optimal_width(rules, max(1, container_width - head))
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return max(1, self.body.get_height(rules, max(1, width - self._head_width(width))))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if width <= 0:
+            return []
+        head_width = self._head_width(width)
+        body = self.body.render_strips(max(1, width - head_width), height, style, options)
+        if not body:
+            body = [Strip.blank(width - head_width, style.rich_style)]
+        head = Strip(self.head.render_segments(style)).crop_pad(head_width, 0, 0, style.rich_style)
+        indent = Strip.blank(head_width, style.rich_style)
+        return [Strip.join([head if n == 0 else indent, line]) for n, line in enumerate(body)]
+
+
+class Phrases(Visual):
+    """Short phrases joined by ``sep``, wrapped between phrases only (``h: hint (1 left)``
+    is never cut in two); a phrase wider than the line is wrapped as text."""
+
+    def __init__(self, phrases: list[str], sep: str = "  ·  ") -> None:
+        self.phrases = [" ".join(clean(p).split()) for p in phrases if p.strip()]
+        self.sep = sep
+
+    @property
+    def plain(self) -> str:
+        return self.sep.join(self.phrases)
+
+    def _lines(self, width: int) -> Content:
+        lines: list[str] = []
+        used = 0
+        for phrase in self.phrases:
+            cells = cell_len(phrase)
+            if lines and used + cell_len(self.sep) + cells <= width:
+                lines[-1] += self.sep + phrase
+                used += cell_len(self.sep) + cells
+            else:
+                lines.append(phrase)
+                used = cells
+        return Content("\n".join(lines))
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return cell_len(self.plain)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._lines(max(1, width)).get_height(rules, max(1, width))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._lines(max(1, width)).render_strips(width, height, style, options)
+
+
+def phrases(parts: list[str]) -> Phrases:
+    """Key hints and the like, ``a  ·  b  ·  c``, wrapped between phrases only."""
+    return Phrases(parts)
+
+
+def hanging(head: Content, body: Content) -> Hanging:
+    """A numbered line whose wrapped text hangs under its first line: build both parts
+    with :func:`literal` (the guard checks they are)."""
+    return Hanging(head, body)
 
 
 def plain(text: str) -> str:
