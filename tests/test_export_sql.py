@@ -24,6 +24,7 @@ from newsquiz.store import export
 from newsquiz.store.export import write_csv, write_json
 from newsquiz.store.paths import DB_NAME
 from newsquiz.store.store import Store
+from newsquiz.text import clean
 
 #: Texts a player, an old newsquiz or a damaged file may have left in the database.
 HOSTILE_TEXTS = [
@@ -351,8 +352,7 @@ def test_python_makes_only_the_cells_sql_cannot(
     hostile: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On real games, no cell is made cell by cell in Python (only the topics, once per
-    scenario); CSV text fields come from the remembering function, nearly all looked up;
-    on the hostile rows, JSON makes in Python the cells of the rows needing it only."""
+    scenario); text fields come from the remembering function, nearly all looked up."""
     from bench.bench_store import fill
 
     calls: dict[int, int] = {}
@@ -368,31 +368,35 @@ def test_python_makes_only_the_cells_sql_cannot(
         return counted
 
     texts: list[Any] = []
-    make_text = export._csv_text
+    make_text = export._text_field
 
-    def remembered() -> object:
-        texts.append(make_text())
+    def remembered(fmt: export.Format) -> object:
+        texts.append(make_text(fmt))
         return texts[-1]
 
     monkeypatch.setattr(export, "_python_cell", counting)
-    monkeypatch.setattr(export, "_csv_text", remembered)
+    monkeypatch.setattr(export, "_text_field", remembered)
     with Store.open(tmp_path) as store:
         fill(store, load(BUNDLED), "ana", 2000)
         attempts = len(store.history("ana"))
         for fmt in ("csv", "json"):
             calls.clear()
-            text, n = _sql(store, fmt)
-            assert text == _reference(store, fmt)
+            assert _sql(store, fmt)[0] == _reference(store, fmt)
             # The topics, once for the scenario (then remembered).
             topics = export.EXPORT_COLUMNS.index("topics")
             assert calls == {topics: 1} and attempts > 100, calls
     info = texts[0].cache_info()
     assert info.hits > 10 * info.misses and info.currsize <= export.TEXT_CACHE, info
-    calls.clear()
-    _, n = _sql(hostile, "json")
-    question = export.EXPORT_COLUMNS.index("question")
-    assert 0 < calls[question] < n * 0.9, calls
-    assert sum(calls.values()) < n * len(export.EXPORT_COLUMNS) / 2, calls
+    info = texts[1].cache_info()
+    assert info.hits > 10 * info.misses and info.currsize <= export.TEXT_CACHE, info
+    texts_at = [
+        export.EXPORT_COLUMNS.index(c)
+        for c in ("player", "question_id", "question", "kind", "answer", "correct_answer")
+    ]
+    for fmt in ("csv", "json"):  # hostile texts: only a value that is not text, alone
+        calls.clear()
+        _sql(hostile, fmt)
+        assert sum(calls.get(c, 0) for c in texts_at) == 1, calls  # the blob
 
 
 def test_more_distinct_texts_than_remembered(
@@ -403,10 +407,12 @@ def test_more_distinct_texts_than_remembered(
     assert _sql(hostile, "csv")[0] == _reference(hostile, "csv")
 
 
-def test_the_remembered_csv_field_is_what_write_csv_writes() -> None:
-    """The quick way for printable text (guard, quotes) against _cell + csv.writer, on
-    texts made of every character that matters, and bytes that are not UTF-8."""
-    field = export._csv_text()
+def test_the_remembered_field_is_what_write_csv_and_write_json_write() -> None:
+    """The quick way for printable text (no clean; guard and quotes) against _cell +
+    csv.writer and clean + json.dumps, on texts made of every character that matters,
+    and bytes that are not UTF-8."""
+    field = export._text_field("csv")
+    as_json = export._text_field("json")
     alphabet = [
         *"a ,\"'=+-@;\\\t\n\r\x1b\x00\x7f\x85",
         *"\u00a0’é\u2028\u202e🎉\ufffd",
@@ -415,5 +421,6 @@ def test_the_remembered_csv_field_is_what_write_csv_writes() -> None:
     for _ in range(30_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
         raw = text.encode("utf-8") + (b"\xff" if rng.random() < 0.05 else b"")
-        expected = export.csv_field(export._cell(raw.decode("utf-8", "replace")))
-        assert field(raw) == expected, text
+        read = raw.decode("utf-8", "replace")
+        assert field(raw) == export.csv_field(export._cell(read)), text
+        assert as_json(raw) == json.dumps(clean(read), ensure_ascii=False), text

@@ -27,7 +27,6 @@ import functools
 import io
 import itertools
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
@@ -118,32 +117,15 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
 # ------------------------------------------------------------- export in SQL
 #
 # The rows above are built in Python, a dict per row: the reference, and the way on an
-# SQLite without window functions or JSON.  The export proper builds each row's cells
-# in its query, so that rows go from the cursor to ``csv.writer.writerows`` (as JSON
-# text, to ``out.writelines``) with no Python code per row.  Python is called once per
-# row to look at its texts (a regular expression over their bytes), once per attempt for
-# its topics, and per cell only where SQL could not write what the rows above hold:
-# text with a character :func:`~newsquiz.text.clean` changes, text that is not UTF-8, a
-# damaged value, a number within a millionth of a rounding tie.  Such a cell is made by
-# the same conversions as the rows above (:data:`_CONVERT`), so both write the same bytes.
-
-#: A character :func:`newsquiz.text.clean` removes or changes: its ``FORBIDDEN``
-#: characters, CR (made LF) and U+2028/2029 (made LF).
-_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-
-
-def needs_python(raw: Any) -> int:
-    """1 when ``raw`` (one row's texts as UTF-8 bytes, joined by spaces) is not UTF-8
-    or holds a character :func:`~newsquiz.text.clean` changes: its cells are then made
-    in Python; 0 when SQL may write them as they are.  (Every such character is
-    unprintable: the regular expression runs only on the rare text that is not.)"""
-    if not isinstance(raw, bytes):
-        return 1
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return 1
-    return 0 if text.isprintable() or not _UNCLEAN.search(text) else 1
+# SQLite without window functions or JSON.  The export proper builds each row in its
+# query, as one line of CSV or one JSON object, so that rows go from the cursor to
+# ``out.writelines`` with no Python code per row.  Text fields are made by a Python
+# function that remembers the last texts it made (an export writes the same questions,
+# choices and names again and again); a scenario's topics once; and the other cells in
+# SQL, but where SQL could not write exactly what the rows above hold (a damaged value,
+# a number within a millionth of a rounding tie, a time whose microseconds round up):
+# those are made by the same conversions as the rows above (:data:`_CONVERT`), so both
+# ways write the same bytes.
 
 
 def _same(value: Any) -> Any:
@@ -237,21 +219,11 @@ def _py(fmt: Format, column: int, expr: str) -> str:
     return f"nq_{fmt}({column}, {kind}, {value})"
 
 
-def _flag(columns: Sequence[str]) -> str:
-    """SQL: 1 when the text ``columns`` of a row need Python (not all text, or
-    :func:`needs_python`), else 0.  Joined by a space: no character's bytes span it."""
-    all_text = " AND ".join(f"typeof({c}) = 'text'" for c in columns)
-    joined = " || ' ' || ".join(columns)
-    return f"CASE WHEN {all_text} THEN nq_needs_python(CAST({joined} AS BLOB)) ELSE 1 END"
-
-
-def _text(fmt: Format, column: int, expr: str, flag: str) -> str:
-    if fmt == "json":
-        return f"CASE WHEN {flag} THEN {_py(fmt, column, expr)} ELSE json_quote({expr}) END"
-    # CSV: the field made in Python, remembered for the texts that come again and again
-    # (questions, choices, names: :func:`_csv_text`); other values as the rows above.
+def _text(fmt: Format, column: int, expr: str) -> str:
+    """A text field: made by the remembering :func:`_text_field` (the value as bytes,
+    so that text that is not UTF-8 reaches Python); another value as the rows above."""
     return (
-        f"CASE WHEN typeof({expr}) = 'text' THEN nq_csv_text(CAST({expr} AS BLOB)) "
+        f"CASE WHEN typeof({expr}) = 'text' THEN nq_text(CAST({expr} AS BLOB)) "
         f"ELSE {_py(fmt, column, expr)} END"
     )
 
@@ -323,50 +295,44 @@ def _integer(fmt: Format, column: int, expr: str, add: int = 0) -> str:
 
 
 def export_query(fmt: Format, player: bool, scenario: bool) -> str:
-    """The export's query: its rows are the cells of :data:`EXPORT_COLUMNS` (CSV), or
-    one column, each row's JSON object as ``",\\n  {...}"`` (JSON).  Parameters
-    ``:player`` (a stored name) and ``:scenario`` when ``player``/``scenario``.
+    """The export's query: one column, each row's text: a line of CSV (the cells of
+    :data:`EXPORT_COLUMNS`, ending CRLF) or a JSON object as ``",\\n  {...}"``.
+    Parameters ``:player`` (a stored name) and ``:scenario`` when ``player``/``scenario``.
 
     Attempts are numbered 1, 2, 3 per player and scenario (ROW_NUMBER over all of them:
     a filter keeps or drops whole partitions); player, scenario and topics are made once
-    per attempt.  ``LIMIT -1 OFFSET 0`` keeps each inner query apart, so that its
-    needs-Python flag is computed once per row rather than once per cell."""
+    per attempt.  ``LIMIT -1 OFFSET 0`` keeps the inner query of the answers apart, so
+    that its rounded numbers are computed once per row rather than once per use."""
     col = {name: i for i, name in enumerate(EXPORT_COLUMNS)}
-    # JSON: a row's texts are looked at once (the needs-Python flag ``f``); CSV: each
-    # text field is made by a remembering Python function, no flag needed.
-    flag = _flag if fmt == "json" else (lambda columns: "0")
     where = " AND p.name = :player" if player else ""
     where += " AND a.scenario_id = :scenario" if scenario else ""
     empty = "''" if fmt == "csv" else "'\"\"'"
     attempts = f"""
         SELECT id, ROW_NUMBER() OVER (PARTITION BY player_id, scenario_id ORDER BY id) AS n,
-            {_text(fmt, col["player"], "name", "f")} AS c_player,
-            {_text(fmt, col["scenario_id"], "scenario_id", "f")} AS c_scenario_id,
-            {_text(fmt, col["scenario_title"], "scenario_title", "f")} AS c_scenario_title,
+            {_text(fmt, col["player"], "name")} AS c_player,
+            {_text(fmt, col["scenario_id"], "scenario_id")} AS c_scenario_id,
+            {_text(fmt, col["scenario_title"], "scenario_title")} AS c_scenario_title,
             CASE WHEN topics = '[]' THEN {empty}
                 WHEN typeof(topics) = 'text' THEN nq_topics(CAST(topics AS BLOB))
                 ELSE {_py(fmt, col["topics"], "topics")} END AS c_topics
         FROM (
-            SELECT a.id, a.player_id, a.scenario_id, a.scenario_title, a.topics, p.name,
-                {flag(["p.name", "a.scenario_id", "a.scenario_title"])} AS f
+            SELECT a.id, a.player_id, a.scenario_id, a.scenario_title, a.topics, p.name
             FROM attempts AS a JOIN players AS p ON p.id = a.player_id
             WHERE 1{where}
-            LIMIT -1 OFFSET 0
         )"""
-    texts = ("node_id", "question", "kind", "your_answer", "correct_answer", "verdict")
     cells = {
         "player": "c_player",
         "scenario_id": "c_scenario_id",
         "scenario_title": "c_scenario_title",
         "attempt": "n",
         "answer_number": _integer(fmt, col["answer_number"], "seq", add=1),
-        "question_id": _text(fmt, col["question_id"], "node_id", "f"),
-        "question": _text(fmt, col["question"], "question", "f"),
-        "kind": _text(fmt, col["kind"], "kind", "f"),
-        "answer": _text(fmt, col["answer"], "your_answer", "f"),
-        "correct_answer": _text(fmt, col["correct_answer"], "correct_answer", "f"),
+        "question_id": _text(fmt, col["question_id"], "node_id"),
+        "question": _text(fmt, col["question"], "question"),
+        "kind": _text(fmt, col["kind"], "kind"),
+        "answer": _text(fmt, col["answer"], "your_answer"),
+        "correct_answer": _text(fmt, col["correct_answer"], "correct_answer"),
         "correct": _truth(fmt, col["correct"], "correct"),
-        "verdict": _text(fmt, col["verdict"], "verdict", "f"),
+        "verdict": _text(fmt, col["verdict"], "verdict"),
         "points": _decimal(fmt, col["points"], "points", "k_points", 4, whole_as_int=True),
         "max_points": _decimal(
             fmt, col["max_points"], "max_points", "k_max_points", 4, whole_as_int=True
@@ -397,8 +363,7 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
                 s.counted, s.answered_at,
                 {_rounded("s.points", 4, above_zero=False)} AS k_points,
                 {_rounded("s.max_points", 4, above_zero=False)} AS k_max_points,
-                {_rounded("s.seconds", 3, above_zero=True)} AS k_seconds,
-                {flag(["s." + t for t in texts])} AS f
+                {_rounded("s.seconds", 3, above_zero=True)} AS k_seconds
             FROM answers AS s JOIN att AS a ON a.id = s.attempt_id
             LIMIT -1 OFFSET 0
         )
@@ -409,32 +374,38 @@ def export_query(fmt: Format, player: bool, scenario: bool) -> str:
 TEXT_CACHE = 4096
 
 
-def _csv_text() -> Callable[[bytes], str]:
-    """The CSV field of a stored text (its UTF-8 bytes), as :func:`write_csv` writes it:
-    cleaned, a formula guarded, quoted where needed.  Remembers the last
-    :data:`TEXT_CACHE` texts: an export writes the same questions, choices and names
-    again and again, so most fields cost a look-up."""
+def _text_field(fmt: Format) -> Callable[[bytes], str]:
+    """The field of a stored text (its UTF-8 bytes) as :func:`write_csv` (cleaned, a
+    formula guarded, quoted where needed) or :func:`write_json` (cleaned, a JSON
+    string) writes it.  Remembers the last :data:`TEXT_CACHE` texts: an export writes
+    the same questions, choices and names again and again, so most fields cost a
+    look-up.  A printable text is one :func:`~newsquiz.text.clean` leaves as it is
+    (every character it changes is unprintable)."""
 
     @functools.lru_cache(maxsize=TEXT_CACHE)
-    def field(raw: bytes) -> str:
+    def csv_text(raw: bytes) -> str:
         text = raw.decode("utf-8", "replace")
         if not text.isprintable():  # a line break, a tab, a control character…
             return csv_field(_cell(text))
-        # What _cell and csv.writer do to a printable text (clean changes none of it).
+        # What _cell and csv.writer do to a printable text.
         if text.startswith(FORMULA_STARTS):
             text = "'" + text
         if "," in text or '"' in text:
             return '"' + text.replace('"', '""') + '"'
         return text
 
-    return field
+    @functools.lru_cache(maxsize=TEXT_CACHE)
+    def json_text(raw: bytes) -> str:
+        text = raw.decode("utf-8", "replace")
+        return json.dumps(text if text.isprintable() else clean(text), ensure_ascii=False)
+
+    return csv_text if fmt == "csv" else json_text
 
 
 def prepare(conn: sqlite3.Connection, fmt: Format) -> None:
     """Register the Python functions :func:`export_query` calls on ``conn``."""
-    conn.create_function("nq_needs_python", 1, needs_python, deterministic=True)
     conn.create_function(f"nq_{fmt}", 3, _python_cell(fmt), deterministic=True)
-    conn.create_function("nq_csv_text", 1, _csv_text(), deterministic=True)
+    conn.create_function("nq_text", 1, _text_field(fmt), deterministic=True)
     # A scenario's topics, remembered (every attempt at it has the same).
     topics = functools.lru_cache(maxsize=TEXT_CACHE)(
         functools.partial(_python_cell(fmt), EXPORT_COLUMNS.index("topics"), "text")
