@@ -600,8 +600,8 @@ class Store:
         the text :func:`~newsquiz.store.export.write_csv` / ``write_json`` make of
         :meth:`export_rows`, and return how many.  The cells are made in the query and
         streamed to ``out`` (:func:`~newsquiz.store.export.export_query`): flat memory,
-        no Python per row.  An SQLite without what the query needs gets the rows of
-        :meth:`export` instead."""
+        no Python per row but for texts not met before.  An SQLite without window
+        functions gets the rows of :meth:`export` instead."""
         from newsquiz.store import export
 
         if not self._read(export.sql_export_supported):
