@@ -83,6 +83,7 @@ class Compiled:
         self._points: tuple[dict[str, int], dict[int, list[str]], dict[int, float]] | None = None
         #: Per node, what lies ahead up to where nothing can be settled (see _walk).
         self._walks: dict[str, _Walk | None] = {}
+        self._walked = 0  # nodes held by the walks cached
         #: Paths worked out with settled conditions decided, by node, answered nodes
         #: ahead and the decisions made (see _reach).
         self._reaches: dict[object, tuple[float, float]] = {}
@@ -479,6 +480,13 @@ class Compiled:
                 before.setdefault(a, set()).update(out)
                 heapq.heappush(heap, -a)
         walk = _Walk(tuple(nodes), frozenset(f.members[v]), frozenset(settled), static_after)
+        # Walks are short when what conditions read is written shortly before; when it is
+        # written long before (a mode chosen at the start), each covers much of what lies
+        # ahead: keep memory bounded then.
+        self._walked += len(nodes)
+        if self._walked > _WALK_CACHE_NODES:
+            self._walks.clear()
+            self._walked = len(nodes)
         self._walks[node_id] = walk
         return walk
 
@@ -544,6 +552,10 @@ class Compiled:
             self._reaches.clear()
         self._reaches[key] = result
         return result
+
+
+#: The most nodes the cached walks of one scenario hold together (see Compiled._walk).
+_WALK_CACHE_NODES = 500_000
 
 
 @dataclass(frozen=True)
