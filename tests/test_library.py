@@ -8,7 +8,16 @@ import shutil
 from pathlib import Path
 
 from newsquiz.cli import bundled_scenarios_dir
-from newsquiz.scenario.library import cached_entries, matches, scan
+from newsquiz.scenario.library import (
+    HEAD_ENTRIES,
+    Entry,
+    Listing,
+    broken_count,
+    cached_entries,
+    cached_listing,
+    matches,
+    scan,
+)
 
 BUNDLED = bundled_scenarios_dir() / "g20-blinken-lavrov.yaml"
 
@@ -40,7 +49,8 @@ def test_cache_lists_unchanged_files_without_reading_them(tmp_path: Path) -> Non
     first = scan([folder], cache, on_progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]  # both files read and validated, progress said
     assert all(e.result is None for e in first)  # only summaries are kept
-    assert json.loads(cache.read_text("utf-8"))["files"]
+    head, files = cache.read_text("utf-8").split("\n")  # two lines of JSON
+    assert json.loads(files)["files"] and json.loads(head)["head"]["count"] == 2
 
     again = cached_entries([folder], cache)
     assert again is not None
@@ -92,3 +102,83 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
         entries = scan([folder], cache)
         assert [e.path.name for e in entries] == ["g20.yaml", "broken.yaml"]
         assert entries[0].ok
+
+
+def test_a_file_about_to_be_played_is_read_once(tmp_path: Path) -> None:
+    """`newsquiz play FILE`: the scan keeps what it read (keep=True), so playing the file
+    does not read and validate it again; a library scan keeps summaries only."""
+    folder = _library(tmp_path)
+    (kept,) = scan([folder / "g20.yaml"], keep=True)
+    assert kept.result is not None and kept.result.ok
+    assert kept.scenario is kept.result.scenario  # no second read
+    assert all(e.result is None for e in scan([folder]))
+
+
+def test_cached_entries_make_their_paths_when_asked(tmp_path: Path) -> None:
+    """Listed from the cache, an entry is the same as the scan's: its path (made when
+    first asked for), its summary, and equal to an entry of the same file."""
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    scanned = scan([folder], cache)
+    listed = cached_entries([folder], cache)
+    assert listed is not None
+    assert [e.path for e in listed] == [e.path.resolve() for e in scanned]
+    assert all(isinstance(e.path, Path) for e in listed)
+    assert listed == [Entry(e.path.resolve(), e.summary) for e in scanned]
+    listed[0].path = folder / "elsewhere.yaml"  # a path can still be set
+    assert listed[0].path.name == "elsewhere.yaml"
+
+
+def test_a_big_library_is_listed_from_the_cache_head(tmp_path: Path) -> None:
+    """Thousands of scenarios: the list is on screen after reading the cache's first
+    line (the first entries and how many there are); the rest is read when needed, and
+    is the same list as reading it all."""
+    folder = _library(tmp_path)
+    for i in range(HEAD_ENTRIES + 5):  # a few more than the head holds
+        (folder / f"copy-{i:03d}.yaml").write_bytes(BUNDLED.read_bytes())
+    cache = tmp_path / "cache.json"
+    scanned = scan([folder], cache)
+    whole = cached_entries([folder], cache)
+    listing = cached_listing([folder], cache)
+    assert isinstance(listing, Listing) and whole is not None
+    assert len(listing) == len(whole) == len(scanned) == HEAD_ENTRIES + 7
+    assert broken_count(listing) == 1  # known from the head: nothing else read
+    assert listing[0] == whole[0] and listing[HEAD_ENTRIES - 1] == whole[HEAD_ENTRIES - 1]
+    assert listing._all is None  # only the head so far
+    assert listing[-1] == whole[-1]  # past the head: the rest is read
+    assert list(listing) == whole and broken_count(listing) == 1
+    # Another set of folders than the head was written for: the whole list, read now.
+    other = cached_listing([folder, tmp_path / "missing"], cache)
+    assert not isinstance(other, Listing) and other == whole
+    # A damaged head: the whole list; a damaged cache: nothing (the scan decides).
+    text = cache.read_text("utf-8")
+    first, rest = text.split("\n")
+    cache.write_text('{"version": 2, "head": 3}\n' + rest, "utf-8")
+    assert cached_listing([folder], cache) == whole
+    head = json.loads(first)
+    head["head"]["entries"].pop()  # holds less than it says
+    cache.write_text(json.dumps(head) + "\n" + rest, "utf-8")
+    assert cached_listing([folder], cache) == whole
+    head["head"]["count"] = 1000  # says more than there are: the rest says how many
+    cache.write_text(json.dumps(head) + "\n" + rest, "utf-8")
+    wrong = cached_listing([folder], cache)
+    assert wrong is not None and list(wrong) == whole and len(wrong) == len(whole)
+    # The rest damaged: the head is what is listed (the scan then replaces it).
+    cache.write_text(first + "\n{not json", "utf-8")
+    damaged = cached_listing([folder], cache)
+    assert damaged is not None and list(damaged) == whole[:HEAD_ENTRIES]
+    assert [e.path.name for e in scan([folder], cache)] == [e.path.name for e in scanned]
+    assert cached_listing([folder], cache) is not None
+
+
+def test_a_small_library_is_all_in_the_head(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    cache = tmp_path / "cache.json"
+    scanned = scan([folder], cache)
+    listed = cached_listing([folder], cache)
+    assert isinstance(listed, list)
+    assert [e.summary for e in listed] == [e.summary for e in scanned]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    scan([empty], cache)
+    assert cached_listing([empty], cache) is None  # nothing listed: wait for the scan

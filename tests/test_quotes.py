@@ -15,6 +15,7 @@ from newsquiz.scenario.quotes import (
     _normalise_mapped,
     find_quote,
     normalise,
+    normalised_paragraphs,
     split_paragraphs,
 )
 
@@ -365,6 +366,14 @@ def test_offset_map_agrees_with_normalise(text: str) -> None:
     assert list(mapped.starts) == sorted(mapped.starts)
 
 
+@settings(max_examples=150, deadline=None)
+@given(paragraphs=st.lists(_TRICKY, max_size=6))
+def test_normalised_paragraphs_are_each_paragraph_normalised(paragraphs: list[str]) -> None:
+    """The validator's "also in paragraph N" check normalises the article once (one pass
+    over all of it): the same text as normalising each paragraph, NULs and all."""
+    assert normalised_paragraphs(paragraphs) == [normalise(p) for p in paragraphs]
+
+
 def test_prepared_long_article_finds_the_first_occurrence_like_a_scan() -> None:
     """Long articles are searched through a gram index; it must agree with a plain scan,
     including for quotes that occur several times and repeated, low-variety text."""
@@ -394,3 +403,24 @@ def test_prepared_long_article_finds_the_first_occurrence_like_a_scan() -> None:
         else:
             assert match.kind is MatchKind.EXACT
             assert (match.paragraph - 1, match.start) == expected
+
+
+def test_a_few_quotes_in_a_long_article_are_found_without_an_index() -> None:
+    """Fewer quotes than indexing pays for: each is one C-speed find (no pass over the
+    article in Python), with the same answers as the index gives."""
+    from newsquiz.scenario.quotes import _INDEX_NEEDLES, _index, prepare_quotes
+
+    paragraphs = tuple(
+        f"paragraph {i} says the talks in Delhi were brief, {i}" for i in range(3000)
+    )
+    quotes = [paragraphs[i][:40] for i in (5, 1200, 2999)] + ["the talks in Delhi were brief, 7"]
+    assert len(quotes) < _INDEX_NEEDLES
+    prepare_quotes(paragraphs, quotes)
+    assert not _index(paragraphs)._prepared  # nothing indexed
+    found = [find_quote(paragraphs, q) for q in quotes]
+    assert [(m.kind, m.paragraph) for m in found] == [
+        (MatchKind.EXACT, 6),
+        (MatchKind.EXACT, 1201),
+        (MatchKind.EXACT, 3000),
+        (MatchKind.EXACT, 8),
+    ]

@@ -166,14 +166,16 @@ def class_report(folder: Path, name: str) -> ClassReport | None:
 
 
 def class_reports(data_dir: str | None) -> ClassReports:
-    """The teacher's classes in ``data_dir``, for the app's Class screen."""
-    from newsquiz.store.classroom import CLASS_NAME, build_report
+    """The teacher's classes in ``data_dir``, for the app's Class screen (the report's
+    module loads when the screen is opened, not at start-up)."""
     from newsquiz.store.paths import data_dir as resolve
     from newsquiz.tui.classroom import ClassReports
 
     root = resolve(data_dir) / "classes"
 
     def names() -> list[str]:
+        from newsquiz.store.classroom import CLASS_NAME
+
         try:
             found = [p.name for p in root.iterdir() if (p / "progress.sqlite3").is_file()]
         except OSError:
@@ -187,6 +189,7 @@ def class_reports(data_dir: str | None) -> ClassReports:
     def build_empty(name: str) -> ClassReport:
         import sqlite3
 
+        from newsquiz.store.classroom import build_report
         from newsquiz.store.schema import MIGRATIONS
 
         conn = sqlite3.connect(":memory:")

@@ -367,20 +367,32 @@ def _play_preview(args: argparse.Namespace, paths: list[Path]) -> int:
 
 
 def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
-    from newsquiz.store.paths import data_dir, peek_setting
-    from newsquiz.tui.app import THEME_SETTING, make_app
+    import gc
 
-    app = make_app(
-        paths,
-        seed=args.seed,
-        progress_factory=lambda: _open_progress(args),
-        library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
-        theme=peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
-    )
-    from newsquiz.class_cli import class_reports
+    # Start-up creates ~300k objects that live as long as the app (modules, classes,
+    # styles, widgets): the garbage collector would walk them again and again before the
+    # first frame for nothing.  It is off until that frame is painted; what exists
+    # before the app runs is frozen (never walked again).
+    gc.disable()
+    try:
+        from newsquiz.store.paths import data_dir, peek_setting
+        from newsquiz.tui.app import THEME_SETTING, make_app
 
-    app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
-    app.run()
+        app = make_app(
+            paths,
+            seed=args.seed,
+            progress_factory=lambda: _open_progress(args),
+            library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
+            theme=peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
+        )
+        from newsquiz.class_cli import class_reports
+
+        app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
+        gc.freeze()
+        app.first_frame_hook = gc.enable
+        app.run()
+    finally:
+        gc.enable()
     return int(app.return_code or 0)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # the loader is imported when a file must be read, never at s
     from newsquiz.scenario.model import Scenario
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+#: Entries the cache's first line holds (in list order): the first screen and more.
+HEAD_ENTRIES = 40
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,34 @@ class Entry:
         return " ".join([*parts, s.difficulty]).casefold()
 
 
+class _Cached(Entry):
+    """An entry listed from the cache: its ``Path`` is made only when asked for (a
+    library of thousands lists at start-up without making thousands of paths)."""
+
+    def __init__(self, key: str, summary: Summary) -> None:
+        self._key = key
+        self._path: Path | None = None
+        self.summary = summary
+        self.result = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self._key)
+        return self._path
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        self._path = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entry):
+            return NotImplemented
+        return (self.path, self.summary) == (other.path, other.summary)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def scenario_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Scenario files named directly, and ``*.yaml``/``*.yml`` under folders (sorted)."""
     for p in paths:
@@ -124,30 +154,53 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _read_cache(cache: Path | None) -> dict[str, Any]:
+# The cache file is two lines of JSON: the head (the first HEAD_ENTRIES entries in list
+# order for the folders last scanned, and how many there are) and the whole of it (every
+# file's stamp and summary).  A library of thousands is on screen after reading the head;
+# the rest is parsed when something needs it (JSON never holds a raw line break).
+
+
+def _read_lines(cache: Path | None) -> tuple[bytes, bytes]:
     if cache is None:
-        return {}
+        return b"", b""
     try:
-        data = json.loads(cache.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+        head, _, rest = cache.read_bytes().partition(b"\n")
+    except OSError:
+        return b"", b""
+    return head, rest
+
+
+def _parse(line: bytes, key: str) -> Any:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
     if (
         not isinstance(data, dict)
         or data.get("version") != CACHE_VERSION
         or data.get("newsquiz") != __version__
-        or not isinstance(data.get("files"), dict)
     ):
-        return {}
-    files: dict[str, Any] = data["files"]
-    return files
+        return None
+    return data.get(key)
 
 
-def _write_cache(cache: Path, files: dict[str, Any]) -> None:
-    payload = {"version": CACHE_VERSION, "newsquiz": __version__, "files": files}
+def _files(line: bytes) -> dict[str, Any]:
+    files = _parse(line, "files")
+    return files if isinstance(files, dict) else {}
+
+
+def _read_cache(cache: Path | None) -> dict[str, Any]:
+    return _files(_read_lines(cache)[1])
+
+
+def _write_cache(cache: Path, files: dict[str, Any], head: dict[str, Any]) -> None:
+    first = {"version": CACHE_VERSION, "newsquiz": __version__, "head": head}
+    rest = {"version": CACHE_VERSION, "newsquiz": __version__, "files": files}
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+        text = json.dumps(first, ensure_ascii=False) + "\n" + json.dumps(rest, ensure_ascii=False)
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, cache)
     except OSError:
         pass  # a cache that cannot be written only costs time
@@ -158,8 +211,39 @@ def _sort(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
-def _under(path: str, roots: list[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+def _roots(paths: Iterable[Path]) -> set[str]:
+    roots = set()
+    for p in paths:
+        with contextlib.suppress(OSError):
+            roots.add(str(p.resolve()))
+    return roots
+
+
+def _listed(files: dict[str, Any], roots: set[str]) -> list[Entry] | None:
+    """The entries of ``files`` under ``roots``, in list order (None: a damaged cache)."""
+    folders = tuple(root.rstrip(os.sep) + os.sep for root in roots)  # files under a root
+    entries: list[Entry] = []
+    for key, cached in files.items():
+        if not (key in roots or key.startswith(folders)) or not isinstance(cached, dict):
+            continue
+        try:
+            entries.append(_Cached(key, Summary.from_dict(cached["summary"])))
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged cache: let the scan decide
+    return _sort(entries)
+
+
+def _head(entries: list[Entry], roots: set[str]) -> dict[str, Any]:
+    return {
+        "roots": sorted(roots),
+        "count": len(entries),
+        "broken": sum(1 for e in entries if not e.ok),
+        "entries": [[str(e.path), _summary_dict(e.summary)] for e in entries[:HEAD_ENTRIES]],
+    }
+
+
+def _summary_dict(summary: Summary) -> dict[str, Any]:
+    return {**asdict(summary), "topics": list(summary.topics)}
 
 
 def cached_entries(paths: Iterable[Path], cache: Path | None) -> list[Entry] | None:
@@ -169,35 +253,98 @@ def cached_entries(paths: Iterable[Path], cache: Path | None) -> list[Entry] | N
     from_cache = _read_cache(cache)
     if not from_cache:
         return None
-    roots = []
-    for p in paths:
-        with contextlib.suppress(OSError):
-            roots.append(str(p.resolve()))
-    entries: list[Entry] = []
-    for key, cached in from_cache.items():
-        if not _under(key, roots) or not isinstance(cached, dict):
-            continue
-        try:
-            entries.append(Entry(Path(key), Summary.from_dict(cached["summary"])))
-        except (KeyError, TypeError, ValueError):
-            return None  # a damaged cache: let the scan decide
-    return _sort(entries)
+    return _listed(from_cache, _roots(paths))
+
+
+class Listing(Sequence[Entry]):
+    """The cached list, read in two steps: its first entries and its size from the cache's
+    head at once, the rest (parsed from the same bytes) when an entry past the head or
+    the whole list is first needed.  Read-only."""
+
+    def __init__(self, head: list[Entry], count: int, broken: int, rest: Callable[[], list[Entry]]):
+        self._head = head
+        self._count = count
+        self._broken = broken
+        self._rest: Callable[[], list[Entry]] | None = rest
+        self._all: list[Entry] | None = None
+
+    def whole(self) -> list[Entry]:
+        """Every entry (parsing the rest of the cache if it has not been)."""
+        if self._all is None:
+            rest, self._rest = self._rest, None
+            self._all = (rest() if rest is not None else None) or self._head
+        return self._all
+
+    def __len__(self) -> int:
+        return self._count if self._all is None else len(self._all)
+
+    def __getitem__(self, index: Any) -> Any:
+        if self._all is None and isinstance(index, int) and 0 <= index < len(self._head):
+            return self._head[index]
+        return self.whole()[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.whole())
+
+    @property
+    def broken(self) -> int:
+        """How many entries cannot be played."""
+        if self._all is None:
+            return self._broken
+        return sum(1 for e in self._all if not e.ok)
+
+
+def broken_count(entries: Sequence[Entry]) -> int:
+    """How many of ``entries`` cannot be played (a :class:`Listing` knows without
+    reading them all)."""
+    if isinstance(entries, Listing):
+        return entries.broken
+    return sum(1 for e in entries if not e.ok)
+
+
+def cached_listing(paths: Iterable[Path], cache: Path | None) -> Sequence[Entry] | None:
+    """:func:`cached_entries` for the screen: when the cache's head was written for the
+    same folders, a :class:`Listing` (the head parsed now, the rest when needed); else
+    the whole list.  None when there is no cache."""
+    first, rest = _read_lines(cache)
+    roots = _roots(paths)
+    head = _parse(first, "head")
+    try:
+        if not isinstance(head, dict) or head.get("roots") != sorted(roots):
+            raise ValueError("not this library's head")
+        count, broken = int(head["count"]), int(head["broken"])
+        shown: list[Entry] = [_Cached(str(k), Summary.from_dict(v)) for k, v in head["entries"]]
+        if not rest or len(shown) != min(count, HEAD_ENTRIES) or not 0 <= broken <= count:
+            raise ValueError("a damaged head")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        files = _files(rest)
+        return _listed(files, roots) if files else None
+    if count == 0:
+        return None  # nothing listed yet: the scan says what there is
+    if count == len(shown):
+        return shown  # the whole list is in the head
+    return Listing(shown, count, broken, lambda: _listed(_files(rest), roots) or [])
 
 
 def scan(
     paths: Iterable[Path],
     cache: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    *,
+    keep: bool = False,
 ) -> list[Entry]:
     """Every scenario file under ``paths`` (missing folders are skipped), summarised from
     ``cache`` where the file is unchanged, read and validated otherwise.
 
     Only summaries are kept (a file is read again in full when it is played), so memory
-    does not grow with the library.  ``on_progress(done, total)`` is called as the files
+    does not grow with the library; ``keep`` keeps the full result of the files read (for
+    one file about to be played).  ``on_progress(done, total)`` is called as the files
     that have to be read (new or changed) are read."""
     from newsquiz.scenario.loader import check_file
 
-    from_cache = _read_cache(cache)
+    paths = list(paths)
+    first, rest = _read_lines(cache)
+    from_cache = _files(rest)
     fresh: dict[str, Any] = {}
     seen: set[Path] = set()
     entries: list[Entry] = []
@@ -225,17 +372,19 @@ def scan(
         entries.append(entry)
         fresh[key] = cached
     for done, (f, key, stamp) in enumerate(todo, 1):
-        entry = Entry(f, Summary.of(check_file(f)))  # the result itself is not kept
+        result = check_file(f)
+        entry = Entry(f, Summary.of(result), result if keep else None)
         entries.append(entry)
         if stamp:
-            fresh[key] = {
-                "stamp": stamp,
-                "summary": {**asdict(entry.summary), "topics": list(entry.summary.topics)},
-            }
+            fresh[key] = {"stamp": stamp, "summary": _summary_dict(entry.summary)}
         if on_progress is not None:
             on_progress(done, len(todo))
-    if cache is not None and fresh != from_cache:
-        _write_cache(cache, fresh)
+    if cache is not None:
+        # The head lists what cached_listing will: the cache's entries under these roots.
+        roots = _roots(paths)
+        head = _head(_listed(fresh, roots) or [], roots)
+        if fresh != from_cache or head != _parse(first, "head"):
+            _write_cache(cache, fresh, head)
     return _sort(entries)
 
 

@@ -36,7 +36,13 @@ from newsquiz.scenario.model import (
     Scenario,
     choice_ids,
 )
-from newsquiz.scenario.quotes import MatchKind, find_quote, normalise, prepare_quotes
+from newsquiz.scenario.quotes import (
+    MatchKind,
+    find_quote,
+    normalise,
+    normalised_paragraphs,
+    prepare_quotes,
+)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -278,7 +284,7 @@ class Validator:
         """Paragraphs other than ``found`` that hold ``quote`` (after normalising), at most
         three: one pass over the article, stopping early."""
         if self._joined is None:
-            texts = [normalise(p) for p in self.paragraphs]
+            texts = normalised_paragraphs(self.paragraphs)
             self._joined = "\n\n".join(texts)
             starts, at = [], 0
             for text in texts:

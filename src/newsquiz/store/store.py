@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsquiz.engine.review import REVIEW_SUFFIX, Confidence, base_scenario_id
 from newsquiz.engine.session import AnswerRecord, Session
@@ -39,8 +39,10 @@ from newsquiz.store.records import (
 )
 from newsquiz.store.review import ReviewCard
 from newsquiz.store.schema import MIGRATIONS, Migration
-from newsquiz.store.stats import Stats, read_stats
 from newsquiz.text import clean, clean_data
+
+if TYPE_CHECKING:  # statistics load when they are shown
+    from newsquiz.store.stats import Stats
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -525,6 +527,8 @@ class Store:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
         name = self._stored_name(clean_name(player))
+        from newsquiz.store.stats import read_stats
+
         return self._read(lambda c: read_stats(c, name))
 
     def export_rows(

@@ -23,16 +23,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.classroom import ClassReports, Classroom
-from newsquiz.tui.dialogs import ChoiceScreen, HelpScreen
 from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.text import plain, toast
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.scenario.library import Entry
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.review import ReviewCard
+    from newsquiz.tui.classroom import ClassReports, Classroom
     from newsquiz.tui.results import Next
 
 THEME_SETTING = "theme"
@@ -89,10 +89,22 @@ class NewsQuizApp(App[None]):
         #: The clock for review due dates (tests pass a fixed one).
         self.clock: Callable[[], float] = time.time
 
+    def get_default_screen(self) -> Screen[Any]:
+        # The library is the bottom screen, drawn in the first frame (not pushed over an
+        # empty default screen: one screen less to lay out and paint at start-up).
+        return LibraryScreen(self.paths, self.progress, self.library_cache)
+
+    def pop_screen(self) -> AwaitComplete:
+        if len(self.screen_stack) <= 1:
+            # Only the library is left: a screen dismissed twice (keys typed ahead of it)
+            # must not close it (there is nothing under it).
+            return AwaitComplete()
+        return super().pop_screen()
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        library = LibraryScreen(self.paths, self.progress, self.library_cache)
-        self.push_screen(library)
+        library = self.screen_stack[0]
+        assert isinstance(library, LibraryScreen)
         if self.classroom is not None:
             from newsquiz.tui.classroom import NameScreen
 
@@ -106,6 +118,23 @@ class NewsQuizApp(App[None]):
             return
         if self.progress_factory is None:
             self.use_progress(self.progress)
+        elif self.play_single_file:
+            # `newsquiz play FILE`: the game needs saved progress at once.
+            self._open_progress_in_background()
+
+    #: Called once, when the first frame the player waits for is on screen: the
+    #: library's, or with ``newsquiz play FILE`` the game's (the CLI turns the garbage
+    #: collector back on then: see ``cli._play_app``).
+    first_frame_hook: Callable[[], None] | None = None
+
+    def on_ready(self) -> None:
+        if not self.play_single_file:
+            self._first_frame_done()
+
+    def _first_frame_done(self) -> None:
+        hook, self.first_frame_hook = self.first_frame_hook, None
+        if hook is not None:
+            hook()
 
     def open_progress(self) -> None:
         """Open saved progress if it is not open yet (once, from whichever thread asks
@@ -130,8 +159,11 @@ class NewsQuizApp(App[None]):
             # `newsquiz play FILE`: straight into the game (the library is behind it).
             self.play_single_file = False
             screen.action_play()
+        if message.first:
+            self.call_after_refresh(self._first_frame_done)  # the game's, or the list's
         if self.progress_factory is not None:
-            self._open_progress_in_background()
+            # After the frame being drawn: opening SQLite in a thread would slow it.
+            self.call_after_refresh(self._open_progress_in_background)
 
     @work(thread=True, group="progress")
     def _open_progress_in_background(self) -> None:
@@ -286,6 +318,8 @@ class NewsQuizApp(App[None]):
                 self.progress.discard(scenario.id)
                 self._play(Session(scenario, self.new_seed()), fresh=True)
 
+        from newsquiz.tui.dialogs import ChoiceScreen
+
         offer = present.resume_offer(session)
         self.push_screen(
             ChoiceScreen(offer.title, offer.text, [("c", offer.keep), ("r", offer.restart)]),
@@ -310,6 +344,8 @@ class NewsQuizApp(App[None]):
             if key in ("c", "r"):
                 self.progress.discard(scenario.id)
                 self._play(Session(scenario, self.new_seed()), fresh=True)
+
+        from newsquiz.tui.dialogs import ChoiceScreen
 
         offer = present.CHANGED_OFFER
         self.push_screen(
@@ -350,6 +386,8 @@ class NewsQuizApp(App[None]):
                 self._play(Session(scenario, session.seed + 1), fresh=False)
 
     def action_help(self) -> None:
+        from newsquiz.tui.dialogs import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(HELP_SECTIONS.get(type(self.screen).__name__)))
 
@@ -414,6 +452,8 @@ class NewsQuizApp(App[None]):
         if len(names) == 1:
             show(names[0])
             return
+        from newsquiz.tui.dialogs import ChoiceScreen
+
         keyed = {str(n): name for n, name in enumerate(names[:9], 1)}
         self.push_screen(
             ChoiceScreen("Class report", "Which class?", list(keyed.items())),

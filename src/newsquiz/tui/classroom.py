@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,10 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsquiz.store.classroom import ClassReport
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import literal, plain
+
+if TYPE_CHECKING:  # the class report's module loads when a report is built
+    from newsquiz.store.classroom import ClassReport
 
 
 @dataclass(frozen=True)

@@ -145,13 +145,18 @@ class ChoiceScreen(ModalScreen[str]):
         yield Footer()
 
     def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:
+            # Typed ahead, after the choice was made: dismissing again would close the
+            # screen under it (the game, or the library).
+            return
         for option_key, _label in self.options:
             if event.key == option_key:
                 event.stop()
                 self.dismiss(option_key)
 
     def action_pick(self, key: str) -> None:
-        self.dismiss(key)
+        if self.app.screen is self:
+            self.dismiss(key)
 
 
 class DiagnosticsScreen(ModalScreen[None]):

@@ -20,9 +20,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from newsquiz.scenario.library import Entry, Summary, cached_entries, matches, scan
+from newsquiz.scenario.library import Entry, Summary, broken_count, cached_listing, matches, scan
 from newsquiz.store.tracker import Progress
-from newsquiz.tui.dialogs import DiagnosticsScreen
 from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
@@ -82,8 +81,9 @@ class LibraryScreen(Screen[None]):
         self.paths = list(paths)
         self.progress = progress
         self.cache = cache
-        self.entries: list[Entry] = []
-        self.shown: list[Entry] = []
+        #: From the cache at first (read as far as the screen needs), then from the scan.
+        self.entries: Sequence[Entry] = []
+        self.shown: Sequence[Entry] = []
         #: Badges for the whole library, read in two queries when the list may have
         #: changed (loaded, back from a game, another player) — never per keystroke.
         self.best: dict[str, int] = {}
@@ -106,10 +106,23 @@ class LibraryScreen(Screen[None]):
         # The list the cache remembers is shown at once, without touching a file; the
         # files are then checked off the event loop (new or changed ones read, with
         # progress in the status line) and the list is replaced if anything differs.
-        cached = cached_entries(self.paths, self.cache)
+        cached = cached_listing(self.paths, self.cache)
         if cached is not None:
             self.loaded(cached)
-        self.load()
+        if self.single_file:
+            # `newsquiz play FILE`: its game, not this list, is what is awaited; the file
+            # is read here and now (a thread would share the interpreter with frames of
+            # this list that nobody waits for).
+            self.checked(scan(self.paths, self.cache, keep=True))
+        else:
+            # The check starts once the first frame is painted: a thread reading files
+            # (and importing the loader) would hold the interpreter while it is drawn.
+            self.call_after_refresh(self.load)
+
+    @property
+    def single_file(self) -> bool:
+        """The library is one file (``newsquiz play FILE``)."""
+        return len(self.paths) == 1 and self.paths[0].is_file()
 
     @work(thread=True, exclusive=True, group="library")
     def load(self) -> None:
@@ -122,7 +135,8 @@ class LibraryScreen(Screen[None]):
                 last = now
                 self.app.call_from_thread(self.reading, done, total)
 
-        entries = scan(self.paths, self.cache, on_progress=reading)
+        # One file is about to be played: keep what was read (not read it twice).
+        entries = scan(self.paths, self.cache, on_progress=reading, keep=self.single_file)
         self.app.call_from_thread(self.checked, entries)
 
     def reading(self, done: int, total: int) -> None:
@@ -133,10 +147,10 @@ class LibraryScreen(Screen[None]):
             self._reading = ""
         self._update_status()
 
-    def checked(self, entries: list[Entry]) -> None:
+    def checked(self, entries: Sequence[Entry]) -> None:
         """The files as they are on disk: replace the list if it differs."""
 
-        def key(es: list[Entry]) -> list[tuple[str, Summary]]:
+        def key(es: Sequence[Entry]) -> list[tuple[str, Summary]]:
             return [(str(e.path.resolve()), e.summary) for e in es]
 
         if not self.entries or key(entries) != key(self.entries):
@@ -144,7 +158,7 @@ class LibraryScreen(Screen[None]):
         else:
             self.post_message(self.Listed(self, first=False))
 
-    def loaded(self, entries: list[Entry]) -> None:
+    def loaded(self, entries: Sequence[Entry]) -> None:
         first = not self.entries
         self.entries = entries
         self._listed = True
@@ -161,7 +175,10 @@ class LibraryScreen(Screen[None]):
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
-        self.shown = [e for e in self.entries if matches(e, query)]
+        if query.split():
+            self.shown = [e for e in self.entries if matches(e, query)]
+        else:  # no filter: every entry (none read or built for it)
+            self.shown = self.entries
         listing = self.query_one("#scenarios", ScenarioList)
         if not self.entries:
             where = ", ".join(str(p) for p in self.paths) or "nowhere"
@@ -178,7 +195,7 @@ class LibraryScreen(Screen[None]):
             status = self._reading[0].upper() + self._reading[1:]
             self.query_one("#library-status", Static).update(literal(status))
             return
-        bad = sum(1 for e in self.entries if not e.ok)
+        bad = broken_count(self.entries)
         status = f"{len(self.shown)} of {len(self.entries)} scenarios"
         if bad:
             status += f" · {bad} broken (enter: why)"
@@ -274,6 +291,8 @@ class LibraryScreen(Screen[None]):
             return
         scenario = entry.scenario  # read in full now (the list may come from the cache)
         if scenario is None:
+            from newsquiz.tui.dialogs import DiagnosticsScreen
+
             result = entry.load()
             self.refresh_list()
             self.app.push_screen(

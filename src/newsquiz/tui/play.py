@@ -19,8 +19,6 @@ from newsquiz.engine.review import Confidence
 from newsquiz.engine.session import Outcome, Session
 from newsquiz.store.tracker import Progress
 from newsquiz.text import clean
-from newsquiz.tui.article import ArticleScreen
-from newsquiz.tui.dialogs import ConfirmScreen
 from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import Hanging, hanging, highlight, literal, phrases, plain, prose, toast
 
@@ -417,6 +415,8 @@ class PlayScreen(Screen[Session | None]):
                 self._show_hints()
                 self.show_node_instructions()
 
+        from newsquiz.tui.dialogs import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(title, question), answer)
 
     def show_node_instructions(self) -> None:
@@ -435,6 +435,8 @@ class PlayScreen(Screen[Session | None]):
         self.show_feedback(outcome)
 
     def action_article(self) -> None:
+        from newsquiz.tui.article import ArticleScreen
+
         self.app.push_screen(ArticleScreen(self.session.scenario))
 
     def action_leave(self) -> None:
@@ -590,6 +592,8 @@ class FeedbackScreen(Screen[None]):
         self.dismiss(None)
 
     def action_open_article(self) -> None:
+        from newsquiz.tui.article import ArticleScreen
+
         evidence = self.outcome.evidence
         if evidence:
             ev = evidence[0]

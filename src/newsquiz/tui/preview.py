@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from textual import events, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -73,6 +74,9 @@ class PreviewApp(NewsQuizApp):
         self.session: Session | None = None
         self.reloads = 0
         self.home = PreviewHome()
+
+    def get_default_screen(self) -> Screen[Any]:
+        return App.get_default_screen(self)  # an empty screen, not the library
 
     async def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # not the library of NewsQuizApp.on_mount
