@@ -29,7 +29,8 @@ Rows (issue 12's table):
 * ``engine``: ``Session.progress()`` and the path maximum per answer, against the same
   answers without them, on a chain of 100 / 1,000 / 10,000 questions (5,000 with
   ``--quick``) and on a chain with a bonus behind ``when: flag`` every 10 questions (the
-  flag set by the block's first answer) of 100 / 1,000 / 5,000; answering an ``order``
+  flag set by the block's first answer) or behind ``when: mode`` (one flag set by the
+  first answer) of 100 / 1,000 / 5,000; answering an ``order``
   question of 2 / 13 / 26 items (26 is the limit) against ``sorted()`` of them.  Target:
   flat growth.
 
@@ -581,25 +582,26 @@ def _chain(questions: int) -> Any:
     return loads(text)
 
 
-def _chain_with_bonuses(questions: int, every: int = 10) -> Any:
+def _chain_with_bonuses(questions: int, every: int = 10, one_mode: bool = False) -> Any:
     """A chain of ``questions`` single-choice questions in blocks of ``every``: the first
     question of a block sets that block's flag when answered right, and a bonus question
     behind ``when: flag`` closes the block (so conditions lie ahead at every step, and
-    each is settled a few answers before it is reached)."""
+    each is settled a few answers before it is reached).  With ``one_mode``, the very
+    first answer sets one flag (``mode``) that every bonus reads: settled from then on,
+    for the whole scenario."""
     from newsquiz.scenario.loader import loads
 
     blocks = max(1, questions // every)
-    variables = "".join(f"  f{j}: false\n" for j in range(blocks))
+    names = ["mode"] if one_mode else [f"f{j}" for j in range(blocks)]
+    variables = "".join(f"  {name}: false\n" for name in names)
     nodes = []
     for i in range(questions):
         j, k = divmod(i, every)
+        flag = "mode" if one_mode else f"f{min(j, blocks - 1)}"
         last = k == every - 1 or i + 1 == questions
         after = f"b{j}" if last else f"q{i + 1}"
-        sets = (
-            f"      on_correct:\n        set:\n          f{j}: 'true'\n"
-            if k == 0 and j < blocks
-            else ""
-        )
+        sets_flag = i == 0 if one_mode else (k == 0 and j < blocks)
+        sets = f"      on_correct:\n        set:\n          {flag}: 'true'\n" if sets_flag else ""
         nodes.append(
             f"  - id: q{i}\n    question:\n      kind: single\n      prompt: Question {i}?\n"
             "      choices:\n        - text: Right\n          correct: true\n"
@@ -610,7 +612,7 @@ def _chain_with_bonuses(questions: int, every: int = 10) -> Any:
         if last:
             onward = f"q{i + 1}" if i + 1 < questions else "end"
             nodes.append(
-                f"  - id: b{j}\n    when: f{min(j, blocks - 1)}\n    question:\n"
+                f"  - id: b{j}\n    when: {flag}\n    question:\n"
                 f"      kind: truefalse\n      prompt: Bonus {j}.\n      answer: 'true'\n"
                 f"      evidence: One paragraph\n    next: {onward}\n"
             )
@@ -654,6 +656,11 @@ def row_engine(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     variants: list[tuple[str, Callable[[int], Any], tuple[int, ...]]] = [
         ("chain", _chain, (100, 1_000, 10_000) if sizes[-1] >= 1000 else (100, 1_000, 5_000)),
         ("chain, a bonus behind `when: flag` every 10", _chain_with_bonuses, (100, 1_000, 5_000)),
+        (
+            "chain, a bonus behind `when: mode` every 10 (mode set by the first answer)",
+            lambda n: _chain_with_bonuses(n, one_mode=True),
+            (100, 1_000, 5_000),
+        ),
     ]
     for label, build, counts in variants:
         ratios = []

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import correct_response, make_scenario, question_node
+from newsquiz.engine import compiled as compiled_module
 from newsquiz.engine.compiled import (
     Compiled,
     _answer_writes,
@@ -206,6 +207,19 @@ def _reference(session: Session) -> tuple[int, float]:
     return int(_solve(c, node, c.question_units, answered)), _solve(c, node, None, answered)
 
 
+@pytest.fixture(params=["walk", "frozen"])
+def budget(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a walk can go: within its budget, and past it (a budget of 0), where
+    the names nothing ahead writes stop keeping it going and a table decides them."""
+    if request.param == "frozen":
+        monkeypatch.setattr(compiled_module, "_WALK_BUDGET", 0)
+    for scenario in SCENARIOS.values():  # walks made under the other budget
+        c = compiled(scenario)
+        c._walks.clear()
+        c._reaches.clear()
+    return str(request.param)
+
+
 def _check(session: Session) -> None:
     c = compiled(session.scenario)
     node, answered, env = session.visit.node_id, frozenset(session.answered), session.env()
@@ -217,10 +231,14 @@ def _check(session: Session) -> None:
     assert c.remaining_points(node, answered) == pytest.approx(_solve(c, node, None, answered))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(scenario=conditional_scenarios(), answers=st.lists(st.booleans(), max_size=30))
 def test_on_random_conditional_graphs_every_step_matches_the_whole_graph_walk(
-    scenario: Scenario, answers: list[bool]
+    scenario: Scenario, answers: list[bool], budget: str
 ) -> None:
     session = Session(scenario, 0, clock=fixed_clock)
     queue = list(answers)
@@ -236,10 +254,14 @@ def test_on_random_conditional_graphs_every_step_matches_the_whole_graph_walk(
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(seed=seeds, moves=decisions)
 def test_on_the_example_scenarios_every_step_matches_the_whole_graph_walk(
-    name: str, seed: int, moves: list[Decision]
+    name: str, seed: int, moves: list[Decision], budget: str
 ) -> None:
     session = Session(SCENARIOS[name], seed, clock=fixed_clock)
     rng = random.Random(seed)
@@ -257,7 +279,7 @@ def test_on_the_example_scenarios_every_step_matches_the_whole_graph_walk(
 
 
 @pytest.mark.parametrize("right", [True, False])
-def test_on_the_bench_chain_with_bonuses_every_step_matches(right: bool) -> None:
+def test_on_the_bench_chain_with_bonuses_every_step_matches(right: bool, budget: str) -> None:
     from bench.bench_scale import _chain_with_bonuses
 
     session = Session(_chain_with_bonuses(45, every=7), 3, clock=fixed_clock)
@@ -348,10 +370,14 @@ def wider_scenarios(draw: st.DrawFn) -> Scenario:
     return make_scenario(nodes, variables={"f0": False, "f1": False, "mode": True})
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(scenario=wider_scenarios(), answers=st.lists(st.booleans(), max_size=30))
 def test_on_wider_random_graphs_every_step_matches_the_whole_graph_walk(
-    scenario: Scenario, answers: list[bool]
+    scenario: Scenario, answers: list[bool], budget: str
 ) -> None:
     session = Session(scenario, 0, clock=fixed_clock)
     queue = list(answers)
@@ -384,7 +410,7 @@ def _play_checked(scenario: Scenario, answers: list[str]) -> Session:
     return session
 
 
-def test_a_merge_from_past_the_walk_keeps_a_condition_open() -> None:
+def test_a_merge_from_past_the_walk_keeps_a_condition_open(budget: str) -> None:
     """v → w (sets g) → p → y and v → x → x2 → x3 → y: from v, y's `when: g` is not
     settled (g may be set on the way through w), although nothing on the longer way
     through x sets it."""
@@ -404,7 +430,7 @@ def test_a_merge_from_past_the_walk_keeps_a_condition_open() -> None:
     assert session.progress() == (1, 5)  # v, x, x2, x3 and y: y may still come
 
 
-def test_a_branch_play_did_not_take_does_not_keep_a_condition_open() -> None:
+def test_a_branch_play_did_not_take_does_not_keep_a_condition_open(budget: str) -> None:
     """s → c0 → m and s → b0 (sets g) → m: from c0, b0 is behind, so m's `when: g` is
     settled (g is false: m is not counted)."""
     scenario = make_scenario(
@@ -421,7 +447,7 @@ def test_a_branch_play_did_not_take_does_not_keep_a_condition_open() -> None:
     assert session.progress() == (2, 2)
 
 
-def test_constant_conditions_alone_decide_nothing() -> None:
+def test_constant_conditions_alone_decide_nothing(budget: str) -> None:
     """With no condition ahead reading a name, the count is the plain bound (as before:
     a `when: false` route is counted)."""
     scenario = make_scenario(

@@ -298,27 +298,6 @@ class Compiled:
                     static[id(e)] = None
             reads[node_id] = frozenset(names)
 
-        # The heaviest paths with only the static conditions decided, for every node
-        # (any node but the current one: its own `when` is behind it).
-        exits: dict[str, list[tuple[str, float]]] = {}
-        skipped: set[str] = set()
-        decides: set[str] = set()
-        for node_id in comp:
-            out, skip, decided = self._exits(node_id, None, lambda _n, e: static.get(id(e)))
-            exits[node_id] = out
-            if skip:
-                skipped.add(node_id)
-            if decided:
-                decides.add(node_id)
-        units, points = _heaviest(
-            list(comp),
-            {n: sorted({t for t, _ in out}) for n, out in exits.items()},
-            exits,
-            lambda n: 0.0 if n in skipped else self.question_units.get(n, 0.0),
-            lambda n, w: 0.0 if n in skipped else w,
-            self.node_points,
-        )
-
         succ: dict[int, list[int]] = {}
         pred: dict[int, list[int]] = {c: [] for c in order}
         cyclic: dict[int, bool] = {}
@@ -331,9 +310,20 @@ class Compiled:
             for a in after:
                 pred[a].append(c)
             own[c] = frozenset().union(*(entry[n] | answer[n] for n in ids))
+        # Names read by conditions (static ones aside) as bits: per component, those
+        # read in it or after it, and those written in it or after it.
+        bits = {name: 1 << i for i, name in enumerate(sorted(frozenset().union(*reads.values())))}
+
+        def mask(names: frozenset[str]) -> int:
+            m = 0
+            for name in names:
+                m |= bits.get(name, 0)
+            return m
+
         live: dict[int, frozenset[str]] = {}
-        static_down: dict[int, bool] = {}
         reads_down: dict[int, bool] = {}
+        read_mask: dict[int, int] = {}
+        write_mask: dict[int, int] = {}
         for c in order:  # successors first
             reads_down[c] = any(n in reading for n in members[c]) or any(
                 reads_down[a] for a in succ[c]
@@ -342,9 +332,11 @@ class Compiled:
             live[c] = here.union(
                 *((_reads(reads, members[a]) | (live[a] - own[a])) for a in succ[c])
             )
-            static_down[c] = any(n in decides for n in members[c]) or any(
-                static_down[a] for a in succ[c]
-            )
+            read_mask[c] = mask(here)
+            write_mask[c] = mask(own[c])
+            for a in succ[c]:
+                read_mask[c] |= read_mask[a]
+                write_mask[c] |= write_mask[a]
         return _Flow(
             comp,
             members,
@@ -357,11 +349,62 @@ class Compiled:
             reads,
             live,
             static,
-            static_down,
             reads_down,
-            units,
-            points,
+            bits,
+            read_mask,
+            write_mask,
+            {},
         )
+
+    def _table(self, names: frozenset[str], env: Mapping[str, ex.Value]) -> _Table:
+        """The heaviest paths from every node with the static conditions decided, and
+        those reading only ``names`` (nothing ahead writes them) decided with ``env``:
+        made once per scenario and such values (any node but the current one: its own
+        `when` is behind it)."""
+        f = self._flow_data()
+        key = tuple((name, env.get(name)) for name in sorted(names))
+        table = f.tables.get(key)
+        if table is not None:
+            return table
+
+        def decision(_n: str, e: Expr) -> bool | None:
+            if id(e) in f.static:
+                return f.static[id(e)]
+            if not names or not ex.names(self.expr(e)) <= names:
+                return None
+            try:
+                return self.holds(e, env)
+            except ex.ExprError:
+                return None
+
+        exits: dict[str, list[tuple[str, float]]] = {}
+        skipped: set[str] = set()
+        decides: set[str] = set()
+        for node_id in f.comp:
+            out, skip, decided = self._exits(node_id, None, decision)
+            exits[node_id] = out
+            if skip:
+                skipped.add(node_id)
+            if decided:
+                decides.add(node_id)
+        units, points = _heaviest(
+            list(f.comp),
+            {n: sorted({t for t, _ in out}) for n, out in exits.items()},
+            exits,
+            lambda n: 0.0 if n in skipped else self.question_units.get(n, 0.0),
+            lambda n, w: 0.0 if n in skipped else w,
+            self.node_points,
+        )
+        decides_down: dict[int, bool] = {}
+        for c in sorted(f.members):  # successors first
+            decides_down[c] = any(n in decides for n in f.members[c]) or any(
+                decides_down[a] for a in f.succ[c]
+            )
+        table = _Table(units, points, decides_down)
+        if len(f.tables) >= 16:
+            f.tables.clear()
+        f.tables[key] = table
+        return table
 
     def _exits(
         self,
@@ -419,6 +462,43 @@ class Compiled:
                 return f.answer[n]
             return f.entry[n] | f.answer[n]
 
+        # A walk stops where nothing more can be settled: as soon as what conditions
+        # read is written shortly before them.  When it is written long before (a mode
+        # chosen at the start), that is far; then the names nothing ahead writes stop
+        # keeping it going: a condition reading only those is settled here and
+        # everywhere after, and past the walk it is decided in a table made once for
+        # their values (see _table).
+        walk = self._walk_with(node_id, v, writes, frozenset(), _WALK_BUDGET)
+        if walk is None:
+            ahead = 0
+            for a in f.succ[v]:
+                ahead |= f.write_mask[a]
+            for n in f.members[v]:
+                for name in writes(n):
+                    ahead |= f.bits.get(name, 0)
+            frozen_mask = f.read_mask[v] & ~ahead
+            frozen = frozenset(name for name, bit in f.bits.items() if frozen_mask & bit)
+            walk = self._walk_with(node_id, v, writes, frozen, None)
+            assert walk is not None
+        # Keep memory bounded (walks past the budget hold much of what lies ahead).
+        self._walked += len(walk.nodes)
+        if self._walked > _WALK_CACHE_NODES:
+            self._walks.clear()
+            self._walked = len(walk.nodes)
+        self._walks[node_id] = walk
+        return walk
+
+    def _walk_with(
+        self,
+        node_id: str,
+        v: int,
+        writes: Callable[[str], frozenset[str]],
+        frozen: frozenset[str],
+        budget: int | None,
+    ) -> _Walk | None:
+        """The walk of :meth:`_walk` with the names ``frozen`` (nothing ahead writes
+        them) not keeping it going; None when it covers more than ``budget`` nodes."""
+        f = self._flow_data()
         before: dict[int, set[str]] = {v: set()}
         status: dict[int, bool] = {}  # component → covered (True) or past the walk (False)
         known: dict[int, bool] = {}
@@ -443,7 +523,7 @@ class Compiled:
 
         nodes: list[str] = []
         settled: set[int] = set()  # ids of the settled conditions (not static ones)
-        static_after = False
+        past: list[int] = []  # the components where the walk stopped
         heap = [-v]
         while heap:
             c = -heapq.heappop(heap)
@@ -451,16 +531,18 @@ class Compiled:
                 continue
             if c != v and (
                 any(not status.get(p, False) and (p in status or reached(p)) for p in f.pred[c])
-                or before[c] >= f.live[c]
+                or before[c] >= (f.live[c] - frozen if frozen else f.live[c])
             ):
                 # Play can reach it past a component where nothing more could be settled,
                 # or every name its conditions and later ones could read is written on
                 # the way: nothing at or after it is settled.
                 status[c] = False
-                static_after = static_after or f.static_down[c]
+                past.append(c)
                 continue
             status[c] = True
             ids = f.members[c]
+            if budget is not None and len(nodes) + len(ids) > budget:
+                return None
             own = frozenset().union(*(writes(n) for n in ids))
             at_when = before[c] | own if f.cyclic[c] else before[c]
             for n in ids:
@@ -479,15 +561,16 @@ class Compiled:
             for a in f.succ[c]:
                 before.setdefault(a, set()).update(out)
                 heapq.heappush(heap, -a)
-        walk = _Walk(tuple(nodes), frozenset(f.members[v]), frozenset(settled), static_after)
-        # Walks are short when what conditions read is written shortly before; when it is
-        # written long before (a mode chosen at the start), each covers much of what lies
-        # ahead: keep memory bounded then.
-        self._walked += len(nodes)
-        if self._walked > _WALK_CACHE_NODES:
-            self._walks.clear()
-            self._walked = len(nodes)
-        self._walks[node_id] = walk
+        beyond = 0
+        for c in past:
+            beyond |= f.read_mask[c]
+        walk = _Walk(
+            tuple(nodes),
+            frozenset(f.members[v]),
+            frozenset(settled),
+            tuple(past),
+            frozenset(name for name in frozen if f.bits[name] & beyond),
+        )
         return walk
 
     def _reach(
@@ -523,9 +606,12 @@ class Compiled:
             outcomes.append(held)
             return held
 
+        # Past the walk: static conditions, and those reading only names nothing ahead
+        # writes, are decided (in a table made once for their values).
+        after = self._table(walk.frozen_after, env)
         exits: dict[str, list[tuple[str, float]]] = {}
         skipped: set[str] = set()
-        decided = walk.static_after
+        decided = any(after.decides_down[c] for c in walk.past)
         for n in walk.nodes:
             exits[n], skip, made = self._exits(n, node_id, decision)
             decided = decided or made
@@ -533,7 +619,12 @@ class Compiled:
                 skipped.add(n)
         if not decided:
             return None
-        key = (node_id, answered & walk.here, tuple(outcomes))
+        key = (
+            node_id,
+            answered & walk.here,
+            tuple(outcomes),
+            tuple((name, env.get(name)) for name in sorted(walk.frozen_after)),
+        )
         cached = self._reaches.get(key)
         if cached is not None:
             return cached
@@ -544,8 +635,8 @@ class Compiled:
             lambda n: 0.0 if n in answered or n in skipped else self.question_units.get(n, 0.0),
             lambda n, w: 0.0 if n in answered or n in skipped else w,
             self.node_points,
-            f.units,
-            f.points,
+            after.units,
+            after.points,
         )
         result = (units[node_id], points[node_id])
         if len(self._reaches) >= 4096:
@@ -556,6 +647,9 @@ class Compiled:
 
 #: The most nodes the cached walks of one scenario hold together (see Compiled._walk).
 _WALK_CACHE_NODES = 500_000
+#: The most nodes a walk covers before the names nothing ahead writes stop keeping it
+#: going (see Compiled._walk).
+_WALK_BUDGET = 256
 
 
 @dataclass(frozen=True)
@@ -568,8 +662,20 @@ class _Walk:
     here: frozenset[str]
     #: The conditions (by ``id``) settled from the node, static ones aside.
     settled: frozenset[int]
-    #: Whether a static condition is decided past the walk.
-    static_after: bool
+    #: The components where the walk stopped,
+    past: tuple[int, ...]
+    #: and the names read past them that nothing ahead of the node writes.
+    frozen_after: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What :meth:`Compiled._table` makes: per node, the most questions and points
+    ahead; per component, whether a condition is decided in it or after it."""
+
+    units: dict[str, float]
+    points: dict[str, float]
+    decides_down: dict[int, bool]
 
 
 @dataclass(frozen=True)
@@ -597,14 +703,16 @@ class _Flow:
     live: dict[int, frozenset[str]]
     #: The conditions (by ``id``) on names nothing writes, decided once.
     static: dict[int, bool | None]
-    #: Per component: whether a static condition is decided in it or after it,
-    static_down: dict[int, bool]
-    #: and whether a condition in it or after it reads a name (if none does, nothing
-    #: is decided, not even a constant condition: the cheaper bound holds).
+    #: Per component: whether a condition in it or after it reads a name (if none
+    #: does, nothing is decided, not even a constant condition: the cheaper bound holds).
     reads_down: dict[int, bool]
-    #: Per node: the most questions and points ahead with the static conditions decided.
-    units: dict[str, float]
-    points: dict[str, float]
+    #: The names conditions read (static ones aside) as bits; per component, those
+    #: read in it or after it, and those written in it or after it.
+    bits: dict[str, int]
+    read_mask: dict[int, int]
+    write_mask: dict[int, int]
+    #: The tables made by ``_table``, by the names and values decided.
+    tables: dict[tuple[tuple[str, ex.Value | None], ...], _Table]
 
 
 def _reads(reads: Mapping[str, frozenset[str]], ids: list[str]) -> frozenset[str]:
