@@ -255,7 +255,11 @@ class Compiled:
     #   once every name a condition at or after it could still find unwritten
     #   (``_Flow.live``) has been written on the way: nothing after it can be settled,
     #   so its heaviest paths are the ones computed once.  What the walk covered (made
-    #   once per node, ``_walks``) is all that is worked out per answer.
+    #   once per node, ``_walks``) is all that is worked out per answer;
+    # * a walk that would go far (a variable written long before the conditions that read
+    #   it: a mode chosen at the start) is made again with the names nothing ahead writes
+    #   set aside: conditions reading only those are settled from here on, and past the
+    #   walk they are decided in a table made once per their values (``_table``).
 
     def _flow_data(self) -> _Flow:
         """Made once per scenario: see the comment above."""
