@@ -6,12 +6,14 @@ Exit codes: 0 done, 1 a file refused (import) or nothing to report, 2 bad argume
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from newsquiz.store.classroom import ClassReport
     from newsquiz.store.store import Store
     from newsquiz.tui.classroom import ClassReports
@@ -79,6 +81,8 @@ def _class_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _paths(args: argparse.Namespace) -> list[Path] | None:
+    from pathlib import Path
+
     from newsquiz.cli import bundled_scenarios_dir
 
     paths = [Path(p).resolve() for p in args.paths] or [bundled_scenarios_dir()]
@@ -90,6 +94,8 @@ def _paths(args: argparse.Namespace) -> list[Path] | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.serve import app_command, make_server
     from newsquiz.store.classroom import ClassError, read_roster
     from newsquiz.store.errors import StoreUnavailable
@@ -200,6 +206,8 @@ def class_reports(data_dir: str | None) -> ClassReports:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from newsquiz.store.classreport import render
 
     folder = _class_dir(args)
@@ -226,6 +234,8 @@ def _insert(store: Store, attempts: list[dict[str, Any]]) -> tuple[int, int, int
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    import json
+
     from newsquiz.store.classroom import ClassError, read_export
     from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.store import Store

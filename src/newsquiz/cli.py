@@ -10,12 +10,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
 
 from newsquiz import __version__
 
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, TextIO
 
     from newsquiz.engine.session import Session
     from newsquiz.scenario.diagnostics import Diagnostic
@@ -516,6 +518,54 @@ def seed_value(text: str) -> int:
     return value
 
 
+class _Deferred:
+    """Stands for a sub-command's parser while it is built: records what is done to it
+    (``add_argument``, ``set_defaults``, ``add_subparsers``…) to do it to the real one
+    if that command is chosen.  ``newsquiz --help`` then builds no command's options."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...], dict[str, object], _Deferred]] = []
+
+    def __getattr__(self, name: str) -> Callable[..., _Deferred]:
+        def record(*args: object, **kwargs: object) -> _Deferred:
+            result = _Deferred()
+            self.calls.append((name, args, kwargs, result))
+            return result
+
+        return record
+
+    def replay(self, target: object) -> None:
+        for name, args, kwargs, result in self.calls:
+            result.replay(getattr(target, name)(*args, **kwargs))
+
+
+class _LazySubParsers(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The sub-commands: each is listed (name and help, for ``--help`` and the list of
+    choices) at once, and gets its options when it is chosen."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._deferred: dict[str, _Deferred] = {}
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        super().add_parser(name, **kwargs)
+        deferred = self._deferred[name] = _Deferred()
+        return deferred  # type: ignore[return-value]
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, list) and values:
+            deferred = self._deferred.pop(values[0], None)
+            if deferred is not None:
+                deferred.replay(self.choices[values[0]])
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsquiz",
@@ -528,7 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder for saved progress (default: $NEWSQUIZ_DATA_DIR, else the user data folder)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_LazySubParsers)
 
     p = sub.add_parser("validate", help="check scenario files and report every problem")
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")

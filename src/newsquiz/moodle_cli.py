@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections import Counter
     from pathlib import Path

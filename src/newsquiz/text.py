@@ -8,7 +8,11 @@ another way (a damaged save, a future code path) can drive the terminal.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: C0 controls except tab, LF and CR; DEL; C1 controls; bidirectional embeddings,
 #: overrides and isolates (the "Trojan Source" characters).

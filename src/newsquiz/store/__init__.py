@@ -54,6 +54,8 @@ The Library, the Stats screen, the player picker
 - ``store.players()`` most recent first; ``store.player(name)`` creates;
 - ``store.get_setting(key, default)`` / ``store.set_setting(key, value)`` — JSON values;
 - ``store.export_rows(player=None, scenario_id=None)`` — keys ``EXPORT_COLUMNS``;
+- ``store.export_to(out, fmt, player=None, scenario_id=None)`` — the same rows as CSV or
+  JSON text, made in SQL and streamed to ``out`` (``newsquiz export``);
 - ``store.reset(player) -> attempts deleted``.
 
 Threads and processes: a ``Store`` serialises its calls with a lock, so a Textual worker

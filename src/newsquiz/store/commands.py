@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from collections.abc import Sequence
 
 from newsquiz.text import clean, clean_data
 
+# Not `from typing import TYPE_CHECKING`: `newsquiz --help` does not import typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal, TextIO
+
     from newsquiz.store.errors import StoreUnavailable
     from newsquiz.store.stats import Stats
     from newsquiz.store.store import Store
@@ -230,16 +233,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _open_to_read(args, "export")
     if store is False:
         return 1
-    writer: Callable[[Iterable[dict[str, Any]], TextIO], int] = (
-        write_csv if args.format == "csv" else write_json
-    )
 
     def write(out: TextIO) -> int:
         # Rows go from the database to the file as they are read: flat memory.
         if store is None:
-            return writer([], out)
+            return (write_csv if args.format == "csv" else write_json)([], out)
         with store:
-            return store.export(writer, out, player=args.player, scenario_id=args.scenario)
+            return store.export_to(out, args.format, args.player, args.scenario)
 
     if args.output and args.output != "-":
         try:

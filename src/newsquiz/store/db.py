@@ -43,7 +43,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -536,6 +535,8 @@ def _move_aside(path: Path, conn: sqlite3.Connection) -> Path:
     The side files are copied *before* closing: SQLite deletes the ``-wal`` when the last
     connection closes, and a WAL may hold the only copy of recent answers.
     """
+    import shutil
+
     aside = _free_name(path, f".corrupt-{_stamp()}")
     try:
         for side in _SIDE_FILES:

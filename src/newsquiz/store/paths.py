@@ -13,8 +13,6 @@ import getpass
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "NEWSQUIZ_DATA_DIR"
 DB_NAME = "progress.sqlite3"
 FALLBACK_PLAYER = "player"
@@ -27,6 +25,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_VAR, "")
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only when no folder is given (a quicker `export --data-dir`)
+
     return Path(platformdirs.user_data_dir("newsquiz", appauthor=False))
 
 

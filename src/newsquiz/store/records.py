@@ -147,6 +147,13 @@ def real(value: Any) -> float:
     return 0.0
 
 
+def points_value(value: Any) -> float | int:
+    """Points as written by the engine (rounded to 2 places, read back to 4); whole
+    numbers as ints (0 for a damaged value that is not a number)."""
+    rounded = round(real(value), 4)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def topics_of(text: str | None) -> list[str]:
     """A stored topic list (JSON text) as strings; [] when it cannot be read."""
     value = decode_json(text or "[]", [])

@@ -11,19 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import secrets
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
-from newsquiz.engine.review import REVIEW_SUFFIX, Confidence, base_scenario_id
-from newsquiz.engine.session import AnswerRecord, Session
-from newsquiz.scenario.model import Scenario
-from newsquiz.store import db, review
+from newsquiz.store import db
 from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
 from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
@@ -37,11 +34,18 @@ from newsquiz.store.records import (
     real,
     topics_of,
 )
-from newsquiz.store.review import ReviewCard
+from newsquiz.store.records import points_value as _num
 from newsquiz.store.schema import MIGRATIONS, Migration
 from newsquiz.text import clean, clean_data
 
-if TYPE_CHECKING:  # statistics load when they are shown
+if TYPE_CHECKING:
+    # Imported where used: ``stats`` and ``export`` read the store without the engine,
+    # the review scheduler or the statistics code (a quicker command).
+    from newsquiz.engine.review import Confidence
+    from newsquiz.engine.session import AnswerRecord, Session
+    from newsquiz.scenario.model import Scenario
+    from newsquiz.store import review
+    from newsquiz.store.review import ReviewCard
     from newsquiz.store.stats import Stats
 
 T = TypeVar("T")
@@ -70,7 +74,7 @@ class Store:
         #: for another process's write lock, before it waits.
         self.on_busy: Callable[[str], None] | None = None
         #: This open store's claim on the attempts it plays (``attempts.owner``).
-        self.token = secrets.token_hex(8)
+        self.token = os.urandom(8).hex()  # as secrets.token_hex(8), without importing it
         #: Sentences for the player that arose in a call (a damaged game set aside);
         #: :meth:`take_notices` returns each once.
         self.notices: list[str] = []
@@ -398,6 +402,8 @@ class Store:
         if isinstance(saved, int):
             saved = self.attempt(saved)
         saved = self._claim(saved)
+        from newsquiz.engine.session import Session
+
         session = Session.from_state(
             scenario, saved.state, allow_changed=allow_changed, clock=clock
         )
@@ -526,9 +532,9 @@ class Store:
     def stats(self, player: str) -> Stats:
         """Attempts, best score and completion per scenario, success per topic and per
         question (first answers only: a retry after a teaching scene scores nothing)."""
-        name = self._stored_name(clean_name(player))
         from newsquiz.store.stats import read_stats
 
+        name = self._stored_name(clean_name(player))
         return self._read(lambda c: read_stats(c, name))
 
     def export_rows(
@@ -591,10 +597,52 @@ class Store:
         except _OutputFailed as failed:
             raise failed.err from None
 
+    def export_to(
+        self,
+        out: TextIO,
+        fmt: Literal["csv", "json"] = "csv",
+        player: str | None = None,
+        scenario_id: str | None = None,
+    ) -> int:
+        """Write every answer (or a player's, a scenario's) to ``out`` as CSV or JSON,
+        the text :func:`~newsquiz.store.export.write_csv` / ``write_json`` make of
+        :meth:`export_rows`, and return how many.  The cells are made in the query and
+        streamed to ``out`` (:func:`~newsquiz.store.export.export_query`): flat memory,
+        no Python per row but for texts not met before.  An SQLite without window
+        functions gets the rows of :meth:`export` instead."""
+        from newsquiz.store import export
+
+        if not self._read(export.sql_export_supported):
+            write = export.write_csv if fmt == "csv" else export.write_json
+            return self.export(write, out, player, scenario_id)
+        name = None if player is None else self._stored_name(clean_name(player))
+        sql = export.export_query(fmt, player is not None, scenario_id is not None)
+        params = {"player": name, "scenario": scenario_id}
+
+        def run(c: sqlite3.Connection) -> int:
+            export.prepare(c, fmt)
+            # Every text the query returns is UTF-8 (it made the rest in Python): decoded
+            # in C rather than by the connection's forgiving Python function.
+            factory = c.text_factory
+            c.text_factory = str
+            try:
+                return export.write_query(fmt, c.execute(sql, params), out)
+            except OSError as err:  # the output failed, not the database
+                raise _OutputFailed(err) from err
+            finally:
+                c.text_factory = factory
+
+        try:
+            return self._read(run)
+        except _OutputFailed as failed:
+            raise failed.err from None
+
     # ------------------------------------------------------------ review deck
 
     def due_reviews(self, player: str, now: float, limit: int | None = None) -> list[ReviewCard]:
         """The player's cards due at ``now`` (sure-and-wrong first, then soonest)."""
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.due(c, _known_player(c, name), now, limit))
 
@@ -611,11 +659,15 @@ class Store:
         self._write(run)
 
     def review_cards(self, player: str) -> list[ReviewCard]:
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.cards(c, _known_player(c, name)))
 
     def reviews_due(self, player: str, now: float) -> tuple[int, float | None]:
         """How many cards are due at ``now``, and when the next one is (None: none)."""
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
 
         def run(c: sqlite3.Connection) -> tuple[int, float | None]:
@@ -625,11 +677,15 @@ class Store:
         return self._read(run)
 
     def review_stats(self, player: str) -> review.ReviewStats:
+        from newsquiz.store import review
+
         name = self._stored_name(clean_name(player))
         return self._read(lambda c: review.stats(c, _known_player(c, name)))
 
     def set_review_note(self, player: str, scenario_id: str, node_id: str, note: str) -> None:
         """Take a card out of review (its question was removed or changed), saying why."""
+        from newsquiz.store import review
+
         name = clean_name(player)
         self._write(lambda c: review.set_note(c, _player_id(c, name), scenario_id, node_id, note))
 
@@ -810,12 +866,6 @@ def _exists(c: sqlite3.Connection, attempt_id: int) -> bool:
     return c.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is not None
 
 
-def _num(value: float) -> float | int:
-    """Points as written by the engine (rounded to 2 places); whole numbers as ints."""
-    rounded = round(real(value), 4)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
@@ -916,6 +966,9 @@ def _rate(
 ) -> None:
     """The review deck learns of the new answers ``seqs`` of ``session`` (first answers
     only: a retry after a teaching scene is not rated), in the same transaction."""
+    from newsquiz.engine.review import REVIEW_SUFFIX, base_scenario_id
+    from newsquiz.store import review
+
     scenario = session.scenario
     nodes = scenario.node_map
     for seq in seqs:
