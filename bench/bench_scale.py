@@ -27,9 +27,13 @@ Rows (issue 12's table):
 * ``filter``: one keystroke in the library filter with 10 / 1,000 / 5,000 scenarios and
   100k stored answers, keypress to the next frame, against an app rebuilding an
   OptionList of the same prompts.  Target <= 1.5x.
-* ``engine``: ``Session.progress()`` per answer on a chain of 100 / 1,000 / 10,000
-  questions, against a dict look-up per answer; answering an ``order`` question of
-  2 / 13 / 26 items (26 is the limit) against ``sorted()`` of them.  Target: flat growth.
+* ``engine``: ``Session.progress()`` and the path maximum per answer, against the same
+  answers without them, on a chain of 100 / 1,000 / 10,000 questions (5,000 with
+  ``--quick``) and on a chain with a bonus behind ``when: flag`` every 10 questions (the
+  flag set by the block's first answer) or behind ``when: mode`` (one flag set by the
+  first answer) of 100 / 1,000 / 5,000; answering an ``order``
+  question of 2 / 13 / 26 items (26 is the limit) against ``sorted()`` of them.  Target:
+  flat growth.
 
 ``python -m bench scale`` or ``python -m bench.bench_scale [--only ROW ...] [--quick]``
 (``--quick``: smaller sizes, fewer rounds).
@@ -623,46 +627,107 @@ def _chain(questions: int) -> Any:
     return loads(text)
 
 
+def _chain_with_bonuses(questions: int, every: int = 10, one_mode: bool = False) -> Any:
+    """A chain of ``questions`` single-choice questions in blocks of ``every``: the first
+    question of a block sets that block's flag when answered right, and a bonus question
+    behind ``when: flag`` closes the block (so conditions lie ahead at every step, and
+    each is settled a few answers before it is reached).  With ``one_mode``, the very
+    first answer sets one flag (``mode``) that every bonus reads: settled from then on,
+    for the whole scenario."""
+    from newsquiz.scenario.loader import loads
+
+    blocks = max(1, questions // every)
+    names = ["mode"] if one_mode else [f"f{j}" for j in range(blocks)]
+    variables = "".join(f"  {name}: false\n" for name in names)
+    nodes = []
+    for i in range(questions):
+        j, k = divmod(i, every)
+        flag = "mode" if one_mode else f"f{min(j, blocks - 1)}"
+        last = k == every - 1 or i + 1 == questions
+        after = f"b{j}" if last else f"q{i + 1}"
+        sets_flag = i == 0 if one_mode else (k == 0 and j < blocks)
+        sets = f"      on_correct:\n        set:\n          {flag}: 'true'\n" if sets_flag else ""
+        nodes.append(
+            f"  - id: q{i}\n    question:\n      kind: single\n      prompt: Question {i}?\n"
+            "      choices:\n        - text: Right\n          correct: true\n"
+            "          evidence: One paragraph\n        - text: Wrong\n"
+            + sets
+            + f"    next: {after}\n"
+        )
+        if last:
+            onward = f"q{i + 1}" if i + 1 < questions else "end"
+            nodes.append(
+                f"  - id: b{j}\n    when: {flag}\n    question:\n"
+                f"      kind: truefalse\n      prompt: Bonus {j}.\n      answer: 'true'\n"
+                f"      evidence: One paragraph\n    next: {onward}\n"
+            )
+    text = (
+        "format: 1\nid: bonuses\ntitle: Bonuses\narticle:\n  headline: H\n  text: |\n"
+        "    One paragraph.\nvariables:\n"
+        + variables
+        + "nodes:\n"
+        + "".join(nodes)
+        + "endings:\n  - id: done\n    title: Done\n"
+    )
+    return loads(text)
+
+
+def _per_answer(session: Any, steps: int, show: bool = True) -> float:
+    """Seconds per answer over ``steps`` answers from a clone of ``session``, with
+    ``progress()`` and the path maximum read before each answer as the players do (with
+    ``show`` False: the answers alone, the floor)."""
+    s = session.clone()
+    t0 = time.perf_counter()
+    done = 0
+    while done < steps and not s.finished:
+        if s.question is None:
+            s.advance()
+            continue
+        if show:
+            s.progress()
+            _ = s.path_max
+        s.answer(s.choices()[0].id)
+        done += 1
+    return (time.perf_counter() - t0) / max(done, 1)
+
+
 def row_engine(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     from newsquiz.engine.session import Session
 
-    lines = ["engine: progress() per answer on a chain; grading an order question"]
-    ratios = []
-    for n in (100, 1_000, 10_000) if sizes[-1] >= 1000 else (100, 1_000):
-        scenario = _chain(n)
-        session = Session(scenario, 1)
-        steps = min(n, 200)
-        table = {f"q{i}": i for i in range(n)}
-
-        def candidate(session: Session = session, steps: int = steps) -> float:
-            s = session.clone() if hasattr(session, "clone") else session
-            t0 = time.perf_counter()
-            done = 0
-            while done < steps and not s.finished:
-                if s.question is None:
-                    s.advance()
-                    continue
-                s.progress()
-                s.answer(s.choices()[0].id)
-                done += 1
-            return (time.perf_counter() - t0) / max(done, 1)
-
-        def floor(steps: int = steps) -> float:
-            t0 = time.perf_counter()
-            for i in range(steps):
-                table.get(f"q{i}")
-            return (time.perf_counter() - t0) / steps
-
-        ratio, cand, _fl = _interleaved(rounds, candidate, floor)
-        ratios.append(ratio)
+    lines = [
+        "engine: per answer with progress() and the path maximum, against the same answers "
+        "without them; grading an order question"
+    ]
+    variants: list[tuple[str, Callable[[int], Any], tuple[int, ...]]] = [
+        ("chain", _chain, (100, 1_000, 10_000) if sizes[-1] >= 1000 else (100, 1_000, 5_000)),
+        ("chain, a bonus behind `when: flag` every 10", _chain_with_bonuses, (100, 1_000, 5_000)),
+        (
+            "chain, a bonus behind `when: mode` every 10 (mode set by the first answer)",
+            lambda n: _chain_with_bonuses(n, one_mode=True),
+            (100, 1_000, 5_000),
+        ),
+    ]
+    for label, build, counts in variants:
+        ratios = []
+        lines.append(f"  {label}:")
+        for n in counts:
+            scenario = build(n)
+            session = Session(scenario, 1)
+            steps = min(n, 200)
+            ratio, cand, fl = _interleaved(
+                rounds,
+                lambda session=session, steps=steps: _per_answer(session, steps),  # type: ignore[misc]
+                lambda session=session, steps=steps: _per_answer(session, steps, show=False),  # type: ignore[misc]
+            )
+            ratios.append(ratio)
+            lines.append(
+                f"    {n:>6,} questions: {ratio:.2f}x ({cand * 1e6:.0f} µs per answer; "
+                f"floor {fl * 1e6:.0f} µs: the answer alone)"
+            )
         lines.append(
-            f"  chain of {n:>6,}: {ratio:.0f}x a dict look-up per answer "
-            f"({cand * 1e6:.0f} µs per answer with progress())"
+            f"    progress per answer: {_growth(ratios)} from {counts[0]:,} to {counts[-1]:,} "
+            f"[target flat (<= 2x): {_verdict(ratios[-1] / ratios[0] <= 2)}]"
         )
-    lines.append(
-        f"  progress per answer: {_growth(ratios)} [target flat (<= 2x): "
-        f"{_verdict(ratios[-1] / ratios[0] <= 2)}]"
-    )
     from newsquiz.scenario.limits import MAX_ITEMS
 
     # An order question holds at most MAX_ITEMS items (a validator limit since issue 8):

@@ -45,9 +45,16 @@ def _scenario(folder: Path) -> Path:
     return path
 
 
-def _play_on_a_pty(argv: list[str], answers: list[str], timeout: float = 60.0) -> str:
+def _play_on_a_pty(
+    argv: list[str],
+    answers: list[str],
+    timeout: float = 60.0,
+    confidence: list[str] | None = None,
+) -> str:
     """Run ``argv`` on a pty and answer its prompts as a person would: ``answers`` in
-    turn at "Your answer:", Enter at the confidence step, ``p`` at the practice offer."""
+    turn at "Your answer:", ``confidence`` in turn at the confidence step (Enter when
+    there are none left), ``p`` at the practice offer."""
+    levels = list(confidence or [])
     master, slave = os.openpty()
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
     proc = subprocess.Popen(
@@ -74,7 +81,7 @@ def _play_on_a_pty(argv: list[str], answers: list[str], timeout: float = 60.0) -
             if fresh.rstrip().endswith("Your answer:"):
                 reply = queue.pop(0) if queue else "q"
             elif "(Enter skips):" in fresh:
-                reply = ""
+                reply = levels.pop(0) if levels else ""
             elif "or press Enter to finish:" in fresh:
                 reply = "p"
             if reply is not None:

@@ -263,12 +263,20 @@ class Store:
     # ----------------------------------------------------------------- attempts
 
     def start_attempt(
-        self, player: str, scenario: Scenario, session: Session, *, abandon_previous: bool = True
+        self,
+        player: str,
+        scenario: Scenario,
+        session: Session,
+        *,
+        abandon_previous: bool = True,
+        confidence: Mapping[int, Confidence] | None = None,
     ) -> int:
         """Save a new attempt at ``scenario`` by ``player`` (created if new) and return its
         id.  With ``abandon_previous`` (the default) the player's other in-progress
         attempts at this scenario are marked abandoned (a restart), in the same
-        transaction."""
+        transaction.  A session that already holds answers (a practice round is started
+        by its first save) has them stored and rated as :meth:`save` does, with
+        ``confidence``."""
         name = clean_name(player)
         if session.scenario.id != scenario.id:
             raise ValueError("the session is not playing this scenario")
@@ -305,7 +313,7 @@ class Store:
                 ),
             )
             attempt_id = int(cur.lastrowid or 0)
-            _sync(c, attempt_id, session, self.token, {})
+            _sync(c, attempt_id, session, self.token, confidence or {})
             return attempt_id
 
         return self._write(run)

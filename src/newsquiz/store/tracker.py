@@ -66,7 +66,17 @@ class Backend(Protocol):
 
     def players(self) -> list[Player]: ...
 
-    def start_attempt(self, player: str, scenario: Scenario, session: Session) -> int: ...
+    def start_attempt(
+        self,
+        player: str,
+        scenario: Scenario,
+        session: Session,
+        *,
+        confidence: Mapping[int, Confidence] | None = None,
+    ) -> int:
+        """Save a new attempt and return its id; answers the session already holds are
+        stored and rated as :meth:`save` does, with ``confidence``."""
+        ...
 
     def save(
         self,
@@ -252,8 +262,10 @@ class Progress:
 
     def started(self, session: Session) -> None:
         """A new game: saved at once (an older unfinished game of it is abandoned)."""
+        sure = self._confidence.get(session) or None
         attempt = self._call(
-            lambda b: b.start_attempt(self.player, session.scenario, session), None
+            lambda b: b.start_attempt(self.player, session.scenario, session, confidence=sure),
+            None,
         )
         if attempt is not None:
             self._attempts[session] = attempt
@@ -261,8 +273,8 @@ class Progress:
     def save(self, session: Session) -> None:
         """Bring the saved game up to date with ``session``: call after every answer (before
         its feedback), hint and move.  A game not started through :meth:`started` (a
-        practice round) is started here; one another newsquiz took over saves nothing
-        more, said once."""
+        practice round) is started here, its first answer stored with the confidence
+        given for it; one another newsquiz took over saves nothing more, said once."""
         if self._backend is None:
             return
         attempt = self._attempts.get(session)

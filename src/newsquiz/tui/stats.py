@@ -6,7 +6,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -41,20 +41,60 @@ def _day(ts: float) -> str:
     return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).strftime("%Y-%m-%d")
 
 
+#: The retention plot's y axis: whole percentages.
+PERCENT_TICKS = (0, 25, 50, 75, 100)
+
+
+def day_ticks(span: int, width: int) -> list[int]:
+    """Where to label the x axis of a plot over days 0..``span``: whole days only (never
+    a day twice), the first and the last always, as many as ``width`` columns hold."""
+    if span <= 0:
+        return [0]
+    room = max(2, width // 13)  # a date and a gap
+    count = min(span + 1, room)
+    return sorted({round(i * span / (count - 1)) for i in range(count)})
+
+
 class RetentionPlot(PlotextPlot):
-    """Share of reviews recalled, per day (textual-plotext)."""
+    """Share of reviews recalled, per day (textual-plotext).
+
+    The x axis counts days from the first review, labelled with whole dates: one day of
+    reviews is one point in the middle of its day, not a century of axis around it.
+    """
 
     def __init__(self, retention: Sequence[tuple[float, float, int]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.retention = list(retention)
+        first = self.retention[0][0] if self.retention else 0.0
+        self.days = [round((day - first) / 86400) for day, _, _ in self.retention]
+        self.span = self.days[-1] if self.days else 0
 
     def on_mount(self) -> None:
         plt = self.plt
-        days = [_day(day) for day, _, _ in self.retention]
-        plt.date_form("Y-m-d")
-        plt.plot(days, [round(100 * share) for _, share, _ in self.retention], marker="braille")
+        shares = [round(100 * share) for _, share, _ in self.retention]
+        if len(self.days) == 1:
+            plt.scatter(self.days, shares, marker="●")
+        elif self.days:
+            plt.plot(self.days, shares, marker="braille")
+        if self.span == 0:
+            plt.xlim(-0.5, 0.5)  # one day: its point in the middle
+        else:
+            plt.xlim(0, self.span)
         plt.ylim(0, 100)
-        plt.title("Retention: % of reviews recalled, per day")
+        plt.yticks(list(PERCENT_TICKS), [f"{p}%" for p in PERCENT_TICKS])
+        plt.title(
+            "Retention: % of reviews recalled, per day"
+            if self.retention
+            else "Retention: no reviews yet"
+        )
+
+    def render(self) -> RenderResult:
+        # Labels as many whole days as the width holds (known only now).
+        if self.retention:
+            first = self.retention[0][0]
+            ticks = day_ticks(self.span, self.size.width - 6)
+            self.plt.xticks([float(t) for t in ticks], [_day(first + t * 86400) for t in ticks])
+        return super().render()
 
 
 class CalibrationPlot(PlotextPlot):
