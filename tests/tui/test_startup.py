@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
-from tui_helpers import BUNDLED, SCENARIOS, library_ready, send, until_screen, widget_text
+from tui_helpers import (
+    BUNDLED,
+    SCENARIOS,
+    library_ready,
+    press,
+    screen_text,
+    send,
+    until_screen,
+    widget_text,
+)
 
 import newsquiz.scenario.loader as loader
 from newsquiz.scenario.library import HEAD_ENTRIES, scan
@@ -128,3 +138,113 @@ async def test_keys_typed_ahead_of_a_choice_never_close_the_library(tmp_path: Pa
         assert app.screen is library
         await app.pop_screen()  # one too many: ignored
         assert app.screen_stack == [library]
+
+
+async def test_play_file_paints_the_game_first_and_the_library_when_left(tmp_path: Path) -> None:
+    """`newsquiz play FILE`: the game is pushed before the library is painted (no frame
+    of the list nobody waits for); leaving the game shows the library, laid out and
+    listing the file, with saved progress open."""
+    data = tmp_path / "data"
+    app = make_app(
+        [BUNDLED],
+        seed=7,
+        progress_factory=lambda: open_progress(str(data), "ada"),
+        library_cache=tmp_path / "cache.json",
+    )
+    painted: list[str] = []
+    display = app._display
+
+    def traced(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            painted.append(type(screen).__name__)
+        display(screen, renderable)
+
+    app._display = traced  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, PlayScreen)
+        await pilot.pause()
+        assert painted and set(painted) == {"PlayScreen"}
+        assert "Score 0" in screen_text(app)  # the first scene
+        await press(pilot, "escape")
+        library = await until_screen(pilot, LibraryScreen)
+        await pilot.pause()
+        assert painted[-1] == "LibraryScreen"
+        assert "1 of 1 scenarios" in widget_text(app, "#library-status")
+        assert "player: ada" in widget_text(app, "#library-status")
+        assert [e.path.name for e in library.shown] == [BUNDLED.name]
+        assert library.entries[0].summary.id in library.saved  # the game left is saved
+
+
+async def test_play_file_that_does_not_load_says_why_over_the_library(tmp_path: Path) -> None:
+    """`newsquiz play FILE` on a file that fails its check: no game; the library shows,
+    with the same diagnostics over it as when the file is chosen in the library; the
+    first frame hook still runs."""
+    from newsquiz.tui.dialogs import DiagnosticsScreen
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BUNDLED.read_text().replace("title:", "titel:", 1))
+    expected = loader.check_file(bad)
+    assert not expected.ok
+    data = tmp_path / "data"
+    app = make_app(
+        [bad],
+        progress_factory=lambda: open_progress(str(data), "ada"),
+        library_cache=tmp_path / "cache.json",
+    )
+    calls: list[str] = []
+    app.first_frame_hook = lambda: calls.append(type(app.screen).__name__)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await until_screen(pilot, DiagnosticsScreen)
+        await pilot.pause()
+        assert [d.format() for d in dialog.diagnostics] == [
+            d.format() for d in (expected.errors or expected.diagnostics)
+        ]
+        assert calls == ["DiagnosticsScreen"]
+        assert not any(isinstance(s, PlayScreen) for s in app.screen_stack)
+        await press(pilot, "escape")
+        await until_screen(pilot, LibraryScreen)
+        assert "1 broken" in widget_text(app, "#library-status")
+
+
+async def test_play_file_again_and_another_file_with_the_same_data_folder(tmp_path: Path) -> None:
+    """The library cache left by earlier runs (the same file, another file) changes
+    nothing: each `newsquiz play FILE` goes straight into that file's game, reading the
+    file once."""
+    other = tmp_path / "other.yaml"
+    other.write_text(BUNDLED.read_text().replace("id: g20-blinken-lavrov", "id: other-copy", 1))
+    data = tmp_path / "data"
+    cache = tmp_path / "cache.json"
+    from newsquiz.tui.dialogs import ChoiceScreen
+
+    for path, scenario_id, resumed in (
+        (BUNDLED, "g20-blinken-lavrov", False),
+        (BUNDLED, "g20-blinken-lavrov", True),
+        (other, "other-copy", False),
+        (BUNDLED, "g20-blinken-lavrov", True),
+    ):
+        read: list[str] = []
+
+        def counted(
+            p: str | Path, read: list[str] = read, check_file: Any = loader.check_file
+        ) -> CheckResult:
+            read.append(Path(p).name)
+            return check_file(p)  # type: ignore[no-any-return]
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(loader, "check_file", counted)
+            app = make_app(
+                [path],
+                seed=7,
+                progress_factory=lambda: open_progress(str(data), "ada"),
+                library_cache=cache,
+            )
+            async with app.run_test(size=(80, 24)) as pilot:
+                if resumed:  # saved progress of this scenario: offered, kept
+                    await until_screen(pilot, ChoiceScreen)
+                    await press(pilot, "c")
+                play = await until_screen(pilot, PlayScreen)
+                assert play.session.scenario.id == scenario_id
+                assert play.session.records == [] or resumed
+                await press(pilot, "escape")
+                await until_screen(pilot, LibraryScreen)
+        assert read == [path.name]

@@ -78,8 +78,11 @@ class NewsQuizApp(App[None]):
             self.title = plain(f"newsquiz — class {classroom.name}")
         self.paths = list(paths)
         self.library_cache = library_cache
-        #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed.
-        self.play_single_file = len(self.paths) == 1 and self.paths[0].is_file()
+        #: Started on one file (``newsquiz play FILE``): play it as soon as it is listed
+        #: (not in a served class: the student chooses, after giving a name).
+        self.play_single_file = (
+            classroom is None and len(self.paths) == 1 and self.paths[0].is_file()
+        )
         self.progress: Progress = progress or Progress(None)
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
@@ -92,7 +95,23 @@ class NewsQuizApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         # The library is the bottom screen, drawn in the first frame (not pushed over an
         # empty default screen: one screen less to lay out and paint at start-up).
-        return LibraryScreen(self.paths, self.progress, self.library_cache)
+        library = LibraryScreen(self.paths, self.progress, self.library_cache)
+        if self.play_single_file:
+            library.first_listed = self._play_listed_file
+        return library
+
+    def _play_listed_file(self, library: LibraryScreen) -> None:
+        """`newsquiz play FILE`, the file just listed: straight into its game, pushed
+        before the library is painted (the library is laid out and painted when the
+        player comes back to it).  A file that does not load shows why, over the
+        library, as when it is chosen there."""
+        self.play_single_file = False
+        scenario = library.entries[0].scenario if len(library.entries) == 1 else None
+        if scenario is not None:
+            self._game_first = True
+            self.start(scenario)
+        elif library.entries:
+            library.action_play()
 
     def pop_screen(self) -> AwaitComplete:
         if len(self.screen_stack) <= 1:
@@ -127,8 +146,11 @@ class NewsQuizApp(App[None]):
     #: collector back on then: see ``cli._play_app``).
     first_frame_hook: Callable[[], None] | None = None
 
+    #: ``newsquiz play FILE`` started its game before the first frame.
+    _game_first = False
+
     def on_ready(self) -> None:
-        if not self.play_single_file:
+        if not (self.play_single_file or self._game_first):
             self._first_frame_done()
 
     def _first_frame_done(self) -> None:
@@ -154,13 +176,10 @@ class NewsQuizApp(App[None]):
             self.use_progress(opened)
 
     def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
-        screen = message.screen
-        if message.first and self.play_single_file and len(screen.entries) == 1:
-            # `newsquiz play FILE`: straight into the game (the library is behind it).
-            self.play_single_file = False
-            screen.action_play()
         if message.first:
-            self.call_after_refresh(self._first_frame_done)  # the game's, or the list's
+            # After the next frame of the screen on top: the game's (`newsquiz play
+            # FILE`, started before the list was painted), or the list's.
+            self.call_after_refresh(self._first_frame_done)
         if self.progress_factory is not None:
             # After the frame being drawn: opening SQLite in a thread would slow it.
             self.call_after_refresh(self._open_progress_in_background)

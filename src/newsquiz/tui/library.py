@@ -7,11 +7,11 @@ UI); where a chosen scenario leads is the app's business (:class:`LibraryScreen.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -74,6 +74,11 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear", "Clear filter", show=False),
     ]
 
+    #: Called once, when the entries are first listed and before the list is painted
+    #: (``newsquiz play FILE``: the app starts the game there, so this list is not
+    #: painted under it; it is laid out again and painted when the player comes back).
+    first_listed: Callable[[LibraryScreen], None] | None = None
+
     def __init__(
         self, paths: Sequence[Path], progress: Progress, cache: Path | None = None
     ) -> None:
@@ -106,18 +111,19 @@ class LibraryScreen(Screen[None]):
         # The list the cache remembers is shown at once, without touching a file; the
         # files are then checked off the event loop (new or changed ones read, with
         # progress in the status line) and the list is replaced if anything differs.
-        cached = cached_listing(self.paths, self.cache)
-        if cached is not None:
-            self.loaded(cached)
         if self.single_file:
             # `newsquiz play FILE`: its game, not this list, is what is awaited; the file
             # is read here and now (a thread would share the interpreter with frames of
-            # this list that nobody waits for).
-            self.checked(scan(self.paths, self.cache, keep=True))
-        else:
-            # The check starts once the first frame is painted: a thread reading files
-            # (and importing the loader) would hold the interpreter while it is drawn.
-            self.call_after_refresh(self.load)
+            # this list that nobody waits for), and listed as read (the cache's summary
+            # of it would only be replaced).
+            self.loaded(scan(self.paths, self.cache, keep=True))
+            return
+        cached = cached_listing(self.paths, self.cache)
+        if cached is not None:
+            self.loaded(cached)
+        # The check starts once the first frame is painted: a thread reading files (and
+        # importing the loader) would hold the interpreter while it is drawn.
+        self.call_after_refresh(self.load)
 
     @property
     def single_file(self) -> bool:
@@ -164,6 +170,9 @@ class LibraryScreen(Screen[None]):
         self._listed = True
         self.refresh_badges()
         self.refresh_list()
+        if first and self.first_listed is not None:
+            hook, self.first_listed = self.first_listed, None
+            hook(self)
         self.post_message(self.Listed(self, first))
         if self._play_when_listed:
             # Enter was pressed while the list was still loading: it meant this.
@@ -300,6 +309,15 @@ class LibraryScreen(Screen[None]):
             )
             return
         self.post_message(self.Play(scenario))
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self.is_current:
+            # Covered before it was laid out (`newsquiz play FILE` pushes the game in
+            # this screen's mount): nothing to lay out or paint now; the next resume
+            # (back from the game) does it.  Textual's own handler is skipped.
+            event.prevent_default()
+            return
+        self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
         if self.entries:
