@@ -101,14 +101,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # Every file's objects die with its result, so the collector finds next to nothing:
     # the long-lived modules are set aside and young objects are counted in bigger steps
     # (memory stays flat: collections still run, less often).  Restored afterwards.
-    threshold = gc.get_threshold()
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(10_000, *threshold[1:])
     try:
         return _validate_files(args, files, check_file, json.dumps)
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if not frozen:  # a caller's own frozen objects stay frozen
+            gc.unfreeze()
 
 
 def _validate_files(
