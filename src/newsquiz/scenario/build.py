@@ -54,7 +54,7 @@ class _FieldPlan:
 
 
 _PLANS: dict[type, list[_FieldPlan]] = {}
-_BY_NAME: dict[type, dict[str, _FieldPlan]] = {}
+_BY_NAME: dict[type, tuple[dict[str, _FieldPlan], list[_FieldPlan]]] = {}
 
 
 def field_plan(cls: type) -> list[_FieldPlan]:
@@ -366,10 +366,12 @@ class Builder:
             ident = node.get("id")
             if isinstance(ident, YScalar) and ident.value:
                 where = f"{label} '{ident.value}'"
-        plan = field_plan(cls)
-        by_name = _BY_NAME.get(cls)
-        if by_name is None:
-            by_name = _BY_NAME[cls] = {p.name: p for p in plan}
+        # One look-up for the class's fields by name and its required ones.
+        found = _BY_NAME.get(cls)
+        if found is None:
+            plan = field_plan(cls)
+            found = _BY_NAME[cls] = ({p.name: p for p in plan}, _required(cls))
+        by_name, required = found
         values: dict[str, Any] = {}
         positions: dict[str, Pos] = {}
         ok = True
@@ -423,7 +425,7 @@ class Builder:
                     ok = False
                 continue
             values[fp.name] = value
-        for fp in _required(cls):
+        for fp in required:
             if fp.name in misspelt:
                 ok = False
             elif fp.name not in values and fp.name not in positions:
