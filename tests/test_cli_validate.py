@@ -261,3 +261,20 @@ def test_python_dash_m_newsquiz_validate(tmp_path: Path) -> None:
     assert f"{bad}:4:13: error NQ103: " in proc.stdout
     assert "\x1b" not in proc.stdout  # not a terminal: no colour
     assert proc.stdout.endswith("2 file(s) checked, 1 valid: 1 error(s), 1 warning(s)\n")
+
+
+def test_validate_gives_the_collector_back_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate collects less often while it checks files (each file's objects die with
+    its result), then puts the collector back: a program calling it carries on as before,
+    with nothing left frozen, and the results are the same."""
+    import gc
+
+    write(tmp_path, "a.yaml", VALID)
+    write(tmp_path, "b.yaml", ERRORS)
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    code, out, _ = validate(capsys, tmp_path)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+    assert code == 1
+    assert "2 file(s) checked, 1 valid: 1 error(s), 1 warning(s)" in out

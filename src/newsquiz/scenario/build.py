@@ -54,7 +54,7 @@ class _FieldPlan:
 
 
 _PLANS: dict[type, list[_FieldPlan]] = {}
-_BY_NAME: dict[type, dict[str, _FieldPlan]] = {}
+_BY_NAME: dict[type, tuple[dict[str, _FieldPlan], list[_FieldPlan]]] = {}
 
 
 def field_plan(cls: type) -> list[_FieldPlan]:
@@ -77,7 +77,7 @@ def field_plan(cls: type) -> list[_FieldPlan]:
 
 
 _UNWRAPPED: dict[Any, tuple[Any, bool]] = {}
-_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+_SHAPES: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
 
 def unwrap_optional(tp: Any) -> tuple[Any, bool]:
@@ -96,10 +96,67 @@ def unwrap_optional(tp: Any) -> tuple[Any, bool]:
 
 def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
     """(origin, args) of a type, memoised."""
-    found = _SHAPES.get(tp)
+    found = _SHAPES.get(id(tp))
     if found is None:
         found = (typing.get_origin(tp), typing.get_args(tp))
-        _SHAPES[tp] = found
+        _KEPT.append(tp)
+        _SHAPES[id(tp)] = found
+    return found
+
+
+_tuple_new = tuple.__new__
+_int_match = _INT.fullmatch
+_number_match = _NUMBER.fullmatch
+
+# The kinds of model field type :meth:`Builder.convert` tells apart.
+_K_CLASS, _K_EXPR, _K_STR, _K_BOOL, _K_INT, _K_FLOAT, _K_DATE, _K_OTHER = (
+    "class",
+    "expr",
+    "str",
+    "bool",
+    "int",
+    "float",
+    "date",
+    "other",
+)
+#: Keyed by ``id(tp)``: hashing a typing construct (``tuple[Route, ...]``) is slow, and
+#: every type seen is kept alive in ``_KEPT``, so its id is never reused.
+_KINDS: dict[int, str] = {}
+_KEPT: list[Any] = []
+
+
+def _kind(tp: Any) -> str:
+    """Which branch of :meth:`Builder.convert` handles ``tp`` (memoised)."""
+    if tp is Expr:
+        kind = _K_EXPR
+    elif tp is str:
+        kind = _K_STR
+    elif tp is bool:
+        kind = _K_BOOL
+    elif tp is int:
+        kind = _K_INT
+    elif tp is float:
+        kind = _K_FLOAT
+    elif tp is _dt.date:
+        kind = _K_DATE
+    elif _shape(tp)[0] not in (Literal, tuple, Mapping, dict, typing.Mapping) and (
+        dataclasses.is_dataclass(tp) and isinstance(tp, type)
+    ):
+        kind = _K_CLASS
+    else:
+        kind = _K_OTHER
+    _KEPT.append(tp)
+    _KINDS[id(tp)] = kind
+    return kind
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    found = _PATTERNS.get(pattern)
+    if found is None:
+        found = _PATTERNS[pattern] = re.compile(pattern)
     return found
 
 
@@ -144,21 +201,29 @@ class Builder:
         shape: tuple[Any, tuple[Any, ...]] | None = None,
     ) -> Any:
         """Convert ``node`` to ``tp`` (not Optional; ``shape`` is its (origin, args))."""
-        if tp is Evidence and isinstance(node, YScalar):
-            return Evidence(quote=node.value, pos=Pos(node.line, node.col))
-        if tp is Branch and isinstance(node, YScalar):
-            return Branch(goto=node.value, pos=Pos(node.line, node.col))
-        if tp is Expr:
-            if not isinstance(node, YScalar) or node.is_null:
+        # Hot path: one dict look-up says which kind of type ``tp`` is (worked out once per
+        # type, in the order the checks below used to be tried one after the other).
+        kind = _KINDS.get(id(tp))
+        if kind is None:
+            kind = _kind(tp)
+        if kind is _K_CLASS:
+            if node.__class__ is YScalar:
+                if tp is Evidence:
+                    return Evidence(quote=node.value, pos=_tuple_new(Pos, (node.line, node.col)))
+                if tp is Branch:
+                    return Branch(goto=node.value, pos=_tuple_new(Pos, (node.line, node.col)))
+            return self.build(node, tp, where)
+        if kind is _K_EXPR:
+            if node.__class__ is not YScalar or node.is_null:
                 return self.wrong_type(node, "an expression (text)", where)
             # Point inside the quotes, so offsets into the source land on the token.
             shift = 1 if node.style in ('"', "'") else 0
-            return Expr(node.value, Pos(node.line, node.col + shift))
-        if tp is str:
-            if not isinstance(node, YScalar):
+            return Expr(node.value, _tuple_new(Pos, (node.line, node.col + shift)))
+        if kind is _K_STR:
+            if node.__class__ is not YScalar:
                 return self.wrong_type(node, "text", where)
             pattern = meta.get("pattern")
-            if pattern and not re.match(pattern, node.value):
+            if pattern and not _pattern(pattern).match(node.value):
                 self.report(
                     "NQ103",
                     f"{where}: '{node.value}' is not a valid id; use letters, digits, "
@@ -167,20 +232,20 @@ class Builder:
                 )
                 return BAD
             return node.value
-        if tp is bool:
-            if isinstance(node, YScalar) and node.value in ("true", "false"):
-                return node.value == "true"
-            return self.wrong_type(node, "true or false", where)
-        if tp is int:
-            if isinstance(node, YScalar) and _INT.fullmatch(node.value):
+        if kind is _K_INT:
+            if node.__class__ is YScalar and _int_match(node.value):
                 return self.check_range(parse_int(node.value), node, where, meta)
             return self.wrong_type(node, "a whole number", where)
-        if tp is float:
-            if isinstance(node, YScalar) and _NUMBER.fullmatch(node.value):
+        if kind is _K_BOOL:
+            if node.__class__ is YScalar and node.value in ("true", "false"):
+                return node.value == "true"
+            return self.wrong_type(node, "true or false", where)
+        if kind is _K_FLOAT:
+            if node.__class__ is YScalar and _number_match(node.value):
                 return self.check_range(parse_float(node.value), node, where, meta)
             return self.wrong_type(node, "a number", where)
-        if tp is _dt.date:
-            if isinstance(node, YScalar):
+        if kind is _K_DATE:
+            if node.__class__ is YScalar:
                 m = _DATE.fullmatch(node.value)
                 if m:
                     try:
@@ -205,7 +270,7 @@ class Builder:
         if origin is tuple:
             (item_tp, _ellipsis) = args
             if where.endswith(".next") and item_tp is Route and isinstance(node, YScalar):
-                return (Route(goto=node.value, pos=Pos(node.line, node.col)),)
+                return (Route(goto=node.value, pos=_tuple_new(Pos, (node.line, node.col))),)
             if isinstance(node, YScalar) and item_tp is str and not node.is_null:
                 return (node.value,)  # a single item may be written without a list
             if not isinstance(node, YSeq):
@@ -216,7 +281,7 @@ class Builder:
                     self.report("NQ100", f"{where}[{i + 1}]: expected text, got nothing", item)
                     continue
                 if item_tp is Route and isinstance(item, YScalar):
-                    items.append(Route(goto=item.value, pos=Pos(item.line, item.col)))
+                    items.append(Route(goto=item.value, pos=_tuple_new(Pos, (item.line, item.col))))
                     continue
                 item_where = (
                     _choice_where(where, item, i)
@@ -252,8 +317,6 @@ class Builder:
                 if value is not BAD:
                     result[key.value] = value
             return result
-        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-            return self.build(node, tp, where)
         raise TypeError(f"model field type not supported: {tp!r}")  # pragma: no cover
 
     def check_range(self, value: float, node: YNode, where: str, meta: Mapping[str, Any]) -> Any:
@@ -299,13 +362,16 @@ class Builder:
         if not isinstance(node, YMap):
             return self.wrong_type(node, "a mapping", where)
         label = _LABELS.get(cls)
-        ident = node.get("id")
-        if label and isinstance(ident, YScalar) and ident.value and cls is not model.Choice:
-            where = f"{label} '{ident.value}'"
-        plan = field_plan(cls)
-        by_name = _BY_NAME.get(cls)
-        if by_name is None:
-            by_name = _BY_NAME[cls] = {p.name: p for p in plan}
+        if label and cls is not model.Choice:
+            ident = node.get("id")
+            if isinstance(ident, YScalar) and ident.value:
+                where = f"{label} '{ident.value}'"
+        # One look-up for the class's fields by name and its required ones.
+        found = _BY_NAME.get(cls)
+        if found is None:
+            plan = field_plan(cls)
+            found = _BY_NAME[cls] = ({p.name: p for p in plan}, _required(cls))
+        by_name, required = found
         values: dict[str, Any] = {}
         positions: dict[str, Pos] = {}
         ok = True
@@ -329,7 +395,7 @@ class Builder:
                     *notes,
                 )
                 continue
-            positions[fp.name] = Pos(value_node.line, value_node.col)
+            positions[fp.name] = _tuple_new(Pos, (value_node.line, value_node.col))
             # Hot path: most fields are text.  (A null goes the long way: "" or an error.)
             if (
                 fp.plain_text
@@ -338,7 +404,11 @@ class Builder:
             ):
                 values[fp.name] = value_node.value
                 continue
-            if isinstance(value_node, YScalar) and value_node.is_null:
+            if (
+                value_node.__class__ is YScalar
+                and not value_node.quoted
+                and value_node.value in _NULLS
+            ):
                 if fp.required:
                     self.report("NQ101", f"{where}.{fp.name} must not be empty", value_node)
                     ok = False
@@ -355,7 +425,7 @@ class Builder:
                     ok = False
                 continue
             values[fp.name] = value
-        for fp in _required(cls):
+        for fp in required:
             if fp.name in misspelt:
                 ok = False
             elif fp.name not in values and fp.name not in positions:
@@ -370,7 +440,7 @@ class Builder:
             return BAD
         if cls is Variable and "initial" not in values:
             values["initial"] = {"int": "0", "bool": "false", "str": ""}[values["type"]]
-        values["pos"] = Pos(node.line, node.col)
+        values["pos"] = _tuple_new(Pos, (node.line, node.col))
         values["positions"] = positions
         return _construct(cls, values)
 

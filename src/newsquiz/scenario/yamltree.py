@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -460,12 +461,15 @@ def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     stream_end = yaml.StreamEndEvent
     bad_chars = _BAD_CHARS.search
+    scalar, ymap, yseq = YScalar, YMap, YSeq
     loader = _Parser(text)
     get = loader.get_event
     # The open containers; for the innermost one: its items, whether it is a mapping,
-    # the key waiting for its value, and the line of every key seen (duplicates).
-    stack: list[tuple[YMap | YSeq, bool, YScalar | None, dict[str, int]]] = []
+    # the key waiting for its value, the line of every key seen (duplicates), and its
+    # items' ``append``.
+    stack: list[tuple[YMap | YSeq, bool, YScalar | None, dict[str, int], Any]] = []
     current: YMap | YSeq | None = None
+    append: Any = None
     is_map = False
     key: YScalar | None = None
     seen: dict[str, int] = {}
@@ -490,7 +494,7 @@ def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]
                         _escape_diagnostic(text, mark.index, event.end_mark.index, file, line, col)
                     )
                     value = _BAD_CHARS.sub("", value)
-                node = YScalar(value, line, col, not (event.implicit[0] and not style), style or "")
+                node = scalar(value, line, col, not (event.implicit[0] and not style), style or "")
             elif cls is map_start or cls is seq_start:
                 mark = event.start_mark
                 line, col = mark.line + 1, mark.column + 1
@@ -508,16 +512,17 @@ def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]
                     )
                     raise ScenarioError(problems)
                 if current is not None:
-                    stack.append((current, is_map, key, seen))
+                    stack.append((current, is_map, key, seen, append))
                 is_map = cls is map_start
-                current = YMap(line, col) if is_map else YSeq(line, col)
+                current = ymap(line, col) if is_map else yseq(line, col)
+                append = current.items.append
                 key, seen = None, {}
                 continue
             elif cls is map_end or cls is seq_end:
                 assert current is not None
                 node = current
                 if stack:
-                    current, is_map, key, seen = stack.pop()
+                    current, is_map, key, seen, append = stack.pop()
                 else:
                     current = None
             elif cls is yaml.AliasEvent:
@@ -557,9 +562,9 @@ def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]
             if current is None:
                 root = node
             elif not is_map:
-                current.items.append(node)  # type: ignore[arg-type]
+                append(node)
             elif key is None:
-                if node.__class__ is not YScalar:
+                if node.__class__ is not scalar:
                     problems.append(
                         Diagnostic.make(
                             "NQ100",
@@ -586,7 +591,7 @@ def _build_tree(text: str, file: str, max_depth: int, problems: list[Diagnostic]
                     )
                 else:
                     seen[key.value] = key.line
-                    current.items.append((key, node))  # type: ignore[arg-type]
+                    append((key, node))
                 key = None
     finally:
         loader.dispose()
