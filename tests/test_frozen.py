@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import newsquiz
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, Record
 from newsquiz.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +104,33 @@ def test_a_recursive_repr_is_cut_as_the_generated_one_cuts_it() -> None:
     )
 
 
+@dataclass
+class RefMutable:
+    a: int
+    b: list[int] = field(default_factory=list)
+    hidden: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(eq=False, repr=False)
+class CandMutable(Record):
+    a: int
+    b: list[int] = field(default_factory=list)
+    hidden: int = field(default=0, compare=False, repr=False)
+
+
+def test_a_mutable_record_compares_and_shows_as_a_dataclass_and_is_not_hashable() -> None:
+    for a, b, hidden in itertools.product([1, 2], [[], [1]], [0, 5]):
+        r, c = RefMutable(a, list(b), hidden), CandMutable(a, list(b), hidden)
+        assert _named(repr(r).replace("RefMutable(", "X(")) == repr(c).replace("CandMutable(", "X(")
+        assert (r == RefMutable(1, [], 9)) is (c == CandMutable(1, [], 9))
+        c.b.append(3)
+        assert c == CandMutable(a, [*b, 3], hidden + 1)
+    assert RefMutable.__hash__ is None and CandMutable.__hash__ is None
+    with pytest.raises(TypeError):
+        hash(CandMutable(1))
+    assert CandMutable(1) != RefMutable(1)
+
+
 def _frozen_classes() -> list[type]:
     found = set()
     for info in pkgutil.walk_packages(newsquiz.__path__, "newsquiz."):
@@ -111,7 +138,9 @@ def _frozen_classes() -> list[type]:
             continue
         module = importlib.import_module(info.name)
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Frozen) and value is not Frozen:
+            ours = isinstance(value, type) and issubclass(value, (Frozen, Record))
+            # (a plain subclass of one, such as library._Cached, has its own methods)
+            if ours and "__dataclass_params__" in vars(value):
                 found.add(value)
     return sorted(found, key=lambda c: c.__qualname__)
 
@@ -121,9 +150,10 @@ def test_every_frozen_class_is_a_frozen_dataclass_without_generated_eq_hash_repr
     assert len(classes) >= 30
     for cls in classes:
         params = cls.__dataclass_params__  # type: ignore[attr-defined]
-        assert params.frozen and not params.eq and not params.repr, cls
-        assert cls.__eq__ is Frozen.__eq__ and cls.__hash__ is Frozen.__hash__, cls
-        assert cls.__repr__ is Frozen.__repr__, cls
+        frozen = issubclass(cls, Frozen)
+        assert params.frozen is frozen and not params.eq and not params.repr, cls
+        assert cls.__eq__ is Frozen.__eq__ and cls.__repr__ is Frozen.__repr__, cls
+        assert cls.__hash__ is (Frozen.__hash__ if frozen else None), cls
 
 
 def _walk(obj: Any, seen: dict[int, Any]) -> None:

@@ -77,3 +77,15 @@ class Frozen:
     def __repr__(self) -> str:
         parts = ", ".join(f"{name}={get(self)!r}" for name, get in _plan(self.__class__).repr)
         return f"{self.__class__.__qualname__}({parts})"
+
+
+class Record:
+    """Base of mutable dataclasses declared ``@dataclass(eq=False, repr=False)``: the
+    ``__eq__`` and ``__repr__`` of ``Frozen`` and, as ``@dataclass``'s own, no hash
+    (a mutable record is not hashable); the decorator then compiles ``__init__`` only."""
+
+    __slots__ = ()
+
+    __eq__ = Frozen.__eq__
+    __repr__ = Frozen.__repr__
+    __hash__ = None  # type: ignore[assignment]

@@ -56,7 +56,7 @@ from newsquiz.engine.errors import (
     StateError,
 )
 from newsquiz.engine.grading import SKIPPED, Grade, grade
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, Record
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     END,
@@ -127,8 +127,8 @@ class Halt(Frozen):
     col: int
 
 
-@dataclass
-class AnswerRecord:
+@dataclass(eq=False, repr=False)
+class AnswerRecord(Record):
     """One answer, as kept for results, review and saving."""
 
     node_id: str
@@ -167,8 +167,8 @@ class AnswerRecord:
         }
 
 
-@dataclass
-class _Visit:
+@dataclass(eq=False, repr=False)
+class _Visit(Record):
     """The current stay at a node: shown order, hints revealed, when it started."""
 
     node_id: str
