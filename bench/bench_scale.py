@@ -56,7 +56,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.ptyrun import time_to_text
+from bench.ptyrun import PeakRss, time_to_text
 from bench.scenario_gen import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,45 +250,17 @@ for p in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
 
 
 def _timed_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024
-
-
-def _timed_process_hwm(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one process, the peak read from its own
-    ``/proc/PID/status`` (VmHWM) as it runs: ``ru_maxrss`` of a child spawned from this
-    big process starts at this process's size (the vfork'd child reports the parent's
-    pages until exec), which hides a small program's growth.  Without /proc: ru_maxrss."""
-    import threading
-
+    ``/proc/PID/status`` (:class:`bench.ptyrun.PeakRss`): ``ru_maxrss`` of a child spawned
+    from this big process starts at this process's size, which hides a small program's
+    growth."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    status = Path(f"/proc/{proc.pid}/status")
-    peak = [0.0]
-    stop = threading.Event()
-
-    def poll() -> None:
-        while not stop.is_set():
-            try:
-                for line in status.read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak[0] = max(peak[0], int(line.split()[1]) / 1024)
-            except (OSError, ValueError):
-                pass
-            stop.wait(0.002)
-
-    watcher = threading.Thread(target=poll, daemon=True)
-    watcher.start()
+    rss = PeakRss(proc.pid, every=0.002)
     _, _, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     proc.returncode = 0
-    stop.set()
-    watcher.join()
-    return seconds, peak[0] or usage.ru_maxrss / 1024
+    return seconds, rss.stop(usage)
 
 
 def row_validate(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
@@ -460,13 +432,13 @@ def row_store(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
         def export(folder: Path = folder, fmt: str = "csv") -> float:
             argv = _newsquiz("--data-dir", str(folder), "export", "--format", fmt)
             argv += ["-o", str(folder / f"out.{fmt}")]
-            seconds, mb = _timed_process_hwm(argv, env)
+            seconds, mb = _timed_process(argv, env)
             rss[fmt] = max(rss.get(fmt, 0.0), mb)
             return seconds
 
         def export_floor(db_path: Path = db_path, folder: Path = folder) -> float:
             argv = [sys.executable, "-c", FLOOR_EXPORT, str(db_path), str(folder / "floor.csv")]
-            seconds, mb = _timed_process_hwm(argv, env)
+            seconds, mb = _timed_process(argv, env)
             rss["floor"] = max(rss.get("floor", 0.0), mb)
             return seconds
 

@@ -5,7 +5,7 @@ emulator would: the pty is the child's stdin, stdout and stderr, and its control
 terminal), reads everything it paints, and returns the seconds from just before the spawn
 to the moment the painted output first contains a pattern (escape sequences removed).
 The child is then asked to quit (``ctrl+q``), terminated if it does not, and its peak RSS
-is read from ``wait4``.  Nothing here is newsquiz-specific.
+is read by :class:`PeakRss`.  Nothing here is newsquiz-specific.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import signal
 import struct
 import subprocess
 import termios
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,47 @@ class PtyRun:
     seconds: float  # spawn to the pattern painted
     max_rss_mb: float  # the child's peak resident memory
     screen: str  # everything painted, escapes removed (for errors)
+
+
+class PeakRss:
+    """The peak resident memory (MB) of one child process, read from its own
+    ``/proc/PID/status`` (VmHWM) every few milliseconds while it runs.
+
+    ``ru_maxrss`` from ``wait4`` is not that: a child spawned (vfork) from a big process
+    reports the parent's pages until it execs, so after a bench row that held a large
+    database every later child seemed to peak at the bench's own size.  Where /proc is
+    missing, :meth:`stop` falls back to ``ru_maxrss``."""
+
+    def __init__(self, pid: int, every: float = 0.005) -> None:
+        self._status = f"/proc/{pid}/status"
+        self._every = every
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._done.is_set():
+            self.sample()
+            self._done.wait(self._every)
+
+    def sample(self) -> None:
+        try:
+            with open(self._status, encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+                        break
+        except (OSError, ValueError):
+            pass  # gone, or not Linux
+
+    def stop(self, usage: Any = None) -> float:
+        """Stop watching (call once the child is reaped); the peak in MB."""
+        self._done.set()
+        self._thread.join()
+        if not self.peak_mb and usage is not None:
+            return float(usage.ru_maxrss) / 1024
+        return self.peak_mb
 
 
 def _winsize(fd: int, cols: int, rows: int) -> None:
@@ -63,6 +105,7 @@ def time_to_text(
         close_fds=True,
     )
     os.close(slave)
+    rss = PeakRss(proc.pid)
     raw = bytearray()
     seen_at: float | None = None
     try:
@@ -87,6 +130,7 @@ def time_to_text(
             text = _ANSI.sub(b"", bytes(raw)).decode("utf-8", "replace")
             if regex.search(text):
                 seen_at = now
+        rss.sample()  # the peak up to the awaited frame, whatever the poll missed
         # Ask it to quit as a user would, then make sure it does.
         with contextlib.suppress(OSError):
             os.write(master, quit_keys)
@@ -97,14 +141,16 @@ def time_to_text(
                 reaped = _drain(master, proc.pid, 5.0)
         status, usage = reaped if reaped else (0, None)
         proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_mb = rss.stop(usage)
     finally:
+        rss.stop()
         os.close(master)
     screen = _ANSI.sub(b"", bytes(raw)).decode("utf-8", "replace")
     if seen_at is None:
         raise RuntimeError(
             f"{pattern!r} never appeared (exit {proc.returncode}); painted:\n{screen[-3000:]}"
         )
-    return PtyRun(seen_at - start, usage.ru_maxrss / 1024 if usage else 0.0, screen)
+    return PtyRun(seen_at - start, peak_mb, screen)
 
 
 def _drain(master: int, pid: int, seconds: float) -> tuple[int, Any] | None:
