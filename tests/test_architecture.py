@@ -53,3 +53,18 @@ def test_validate_command_does_not_load_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_game_start_does_not_load_the_export_code() -> None:
+    # play FILE loads the store and the game, never the CSV/JSON export writer
+    # (bench/PROFILES.md, "Start-up: play FILE (third pass)"); export still works.
+    code = (
+        "import sys\n"
+        "import newsquiz.tui.app, newsquiz.tui.play, newsquiz.store.store\n"
+        "import newsquiz.store.tracker, newsquiz.engine.session, newsquiz.scenario.loader\n"
+        "print('newsquiz.store.export' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "False"

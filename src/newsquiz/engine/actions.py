@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from newsquiz.engine.errors import StateError
+from newsquiz.frozen import Frozen
 
 
-@dataclass(frozen=True, slots=True)
-class Advance:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Advance(Frozen):
     """Went on from a scene without a question."""
 
     do: ClassVar[str] = "advance"
@@ -34,8 +35,8 @@ class Advance:
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True)
-class Hint:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Hint(Frozen):
     """Revealed the next hint of the question at ``node``."""
 
     do: ClassVar[str] = "hint"
@@ -46,8 +47,8 @@ class Hint:
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Skip(Frozen):
     """Skipped the question at ``node``."""
 
     do: ClassVar[str] = "skip"
@@ -58,8 +59,8 @@ class Skip:
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Answer(Frozen):
     """Answered the question at ``node`` with ``response`` (as the grader saved it:
     a choice id, a list of choice ids, item indexes, or the typed text)."""
 

@@ -11,6 +11,7 @@ import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
@@ -27,8 +28,8 @@ from newsquiz.scenario.model import (
 from newsquiz.scenario.quotes import MatchKind, find_quote
 
 
-@dataclass(frozen=True)
-class EvidenceView:
+@dataclass(frozen=True, eq=False, repr=False)
+class EvidenceView(Frozen):
     """Evidence resolved against the article, ready to show."""
 
     quote: str
@@ -656,8 +657,8 @@ _WALK_CACHE_NODES = 500_000
 _WALK_BUDGET = 256
 
 
-@dataclass(frozen=True)
-class _Walk:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Walk(Frozen):
     """What :meth:`Compiled._walk` found ahead of one node."""
 
     #: The nodes covered (the rest is past where anything could be settled).
@@ -672,8 +673,8 @@ class _Walk:
     frozen_after: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Table:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Table(Frozen):
     """What :meth:`Compiled._table` makes: per node, the most questions and points
     ahead; per component, whether a condition is decided in it or after it."""
 
@@ -682,8 +683,8 @@ class _Table:
     decides_down: dict[int, bool]
 
 
-@dataclass(frozen=True)
-class _Flow:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Flow(Frozen):
     """What :meth:`Compiled._walk` and :meth:`Compiled._reach` need, made once per
     scenario; components are those of the graph from the start, numbered successors
     first."""

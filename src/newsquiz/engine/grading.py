@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from newsquiz.engine import present
 from newsquiz.engine.errors import InvalidAnswer
 from newsquiz.engine.matching import match_numeric, match_text, normalise_answer, parse_number
+from newsquiz.frozen import Frozen
 from newsquiz.scenario.model import TRUEFALSE_IDS, Choice, Question
 from newsquiz.scenario.model import choice_ids as _choice_ids
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from newsquiz.engine.session import Response, Verdict
 
 
-@dataclass(frozen=True, kw_only=True)
-class Grade:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Grade(Frozen):
     """What a response is worth, before hint costs."""
 
     verdict: Verdict

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsquiz.frozen import Frozen
+
 if TYPE_CHECKING:
     from newsquiz.engine.compiled import EvidenceView
     from newsquiz.engine.session import Outcome, Session, Verdict
@@ -151,8 +153,8 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class Snippet:
+@dataclass(frozen=True, eq=False, repr=False)
+class Snippet(Frozen):
     """An evidence quote with a little of its paragraph on each side (cuts marked ``…``).
     ``quote`` is empty when the quote has no place in the paragraph."""
 
@@ -180,8 +182,8 @@ def evidence_snippet(ev: EvidenceView, width: int = EVIDENCE_WIDTH) -> Snippet:
 # --------------------------------------------------------------------- offers
 
 
-@dataclass(frozen=True)
-class Offer:
+@dataclass(frozen=True, eq=False, repr=False)
+class Offer(Frozen):
     """A question put to the player before a saved game goes on."""
 
     title: str

@@ -56,6 +56,7 @@ from newsquiz.engine.errors import (
     StateError,
 )
 from newsquiz.engine.grading import SKIPPED, Grade, grade
+from newsquiz.frozen import Frozen, Record
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     END,
@@ -84,15 +85,15 @@ Verdict = Literal["correct", "partial", "wrong", "skipped"]
 Response = Any  # str | Sequence[str] | Sequence[int], by question kind
 
 
-@dataclass(frozen=True)
-class ChoiceView:
+@dataclass(frozen=True, eq=False, repr=False)
+class ChoiceView(Frozen):
     id: str
     text: str
     number: int  # 1-based position as shown
 
 
-@dataclass(frozen=True)
-class Outcome:
+@dataclass(frozen=True, eq=False, repr=False)
+class Outcome(Frozen):
     """What an answer led to."""
 
     node_id: str
@@ -116,8 +117,8 @@ class Outcome:
     tries_left: int = 0
 
 
-@dataclass(frozen=True)
-class Halt:
+@dataclass(frozen=True, eq=False, repr=False)
+class Halt(Frozen):
     """Why play stopped early: the scenario could not go on (a fault in the scenario)."""
 
     message: str
@@ -126,8 +127,8 @@ class Halt:
     col: int
 
 
-@dataclass
-class AnswerRecord:
+@dataclass(eq=False, repr=False)
+class AnswerRecord(Record):
     """One answer, as kept for results, review and saving."""
 
     node_id: str
@@ -166,8 +167,8 @@ class AnswerRecord:
         }
 
 
-@dataclass
-class _Visit:
+@dataclass(eq=False, repr=False)
+class _Visit(Record):
     """The current stay at a node: shown order, hints revealed, when it started."""
 
     node_id: str

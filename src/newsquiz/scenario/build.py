@@ -14,6 +14,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, Union
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario import model
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.model import Branch, Evidence, Expr, Node, Pos, Route, Variable
@@ -38,8 +39,8 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _LABELS: dict[type, str] = {model.Node: "node", model.Choice: "choice", model.Ending: "ending"}
 
 
-@dataclasses.dataclass(frozen=True)
-class _FieldPlan:
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class _FieldPlan(Frozen):
     name: str
     tp: Any
     required: bool

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from newsquiz.frozen import Frozen
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -79,8 +81,8 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+@dataclass(frozen=True, eq=False, repr=False)
+class Diagnostic(Frozen):
     """One problem at one place. ``line`` and ``col`` are 1-based; 0 means unknown."""
 
     code: str

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario import limits
 
 __all__ = [
@@ -178,8 +179,8 @@ _COMPARE_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 # so two trees are equal when they have the same structure.
 
 
-@dataclass(frozen=True)
-class Literal:
+@dataclass(frozen=True, eq=False, repr=False)
+class Literal(Frozen):
     """An int, bool or str constant. ``type`` is derived from ``value``."""
 
     value: Value
@@ -191,8 +192,8 @@ class Literal:
         object.__setattr__(self, "type", value_type(self.value))
 
 
-@dataclass(frozen=True)
-class Name:
+@dataclass(frozen=True, eq=False, repr=False)
+class Name(Frozen):
     """A variable."""
 
     name: str
@@ -200,8 +201,8 @@ class Name:
     span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Unary:
+@dataclass(frozen=True, eq=False, repr=False)
+class Unary(Frozen):
     """``not operand`` or ``-operand``; ``offset`` is the operator's."""
 
     op: str
@@ -214,8 +215,8 @@ class Unary:
             raise ValueError(f"not a unary operator: {self.op!r}")
 
 
-@dataclass(frozen=True)
-class Binary:
+@dataclass(frozen=True, eq=False, repr=False)
+class Binary(Frozen):
     """``left op right`` for ``and or + - * // %``; ``offset`` is the operator's."""
 
     op: str
@@ -229,8 +230,8 @@ class Binary:
             raise ValueError(f"not a binary operator: {self.op!r}")
 
 
-@dataclass(frozen=True)
-class Compare:
+@dataclass(frozen=True, eq=False, repr=False)
+class Compare(Frozen):
     """``left op right`` for ``== != < <= > >=``; ``offset`` is the operator's."""
 
     op: str
@@ -317,8 +318,8 @@ def is_valid_name(name: str) -> bool:
     return name[:1] in _NAME_START and all(c in _NAME_CHARS for c in name) and name not in KEYWORDS
 
 
-@dataclass(frozen=True)
-class _Token:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Token(Frozen):
     kind: str  # "int", "str", "bool", "name", "op" or "eof"
     text: str
     offset: int
@@ -888,8 +889,8 @@ def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
 # --------------------------------------------------------------------------- convenience
 
 
-@dataclass(frozen=True)
-class Expression:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expression(Frozen):
     """A parsed and type-checked expression, ready to evaluate."""
 
     source: str

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsquiz import __version__
+from newsquiz.frozen import Frozen, Record
 
 if TYPE_CHECKING:  # the loader is imported when a file must be read, never at start-up
     from newsquiz.scenario.loader import CheckResult
@@ -28,8 +29,8 @@ CACHE_VERSION = 2
 HEAD_ENTRIES = 40
 
 
-@dataclass(frozen=True)
-class Summary:
+@dataclass(frozen=True, eq=False, repr=False)
+class Summary(Frozen):
     """What the library shows of one file."""
 
     ok: bool
@@ -73,8 +74,8 @@ class Summary:
         return cls(**{**data, "topics": tuple(data.get("topics", ()))})
 
 
-@dataclass
-class Entry:
+@dataclass(eq=False, repr=False)
+class Entry(Record):
     """One library entry: a file, its summary, and (once read) the full result."""
 
     path: Path

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario.build import build_scenario
 from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError, Severity
 from newsquiz.scenario.model import Scenario
@@ -79,8 +80,8 @@ def _too_large(size: int, read: int, cap: int) -> str:
     return f"more than {cap:,} bytes"  # it grew while being read
 
 
-@dataclass(frozen=True)
-class CheckResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class CheckResult(Frozen):
     """The outcome of reading one file: the scenario if it could be built, and diagnostics."""
 
     file: str

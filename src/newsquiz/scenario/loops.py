@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import Expr, Node, Pos, Question, Scenario, choice_ids
 
@@ -30,8 +31,8 @@ from newsquiz.scenario.model import Expr, Node, Pos, Question, Scenario, choice_
 BUILTINS = frozenset({"score", "percent", "correct", "wrong"})
 
 
-@dataclass(frozen=True)
-class Edge:
+@dataclass(frozen=True, eq=False, repr=False)
+class Edge(Frozen):
     """One way play can move from node ``src``."""
 
     src: str
@@ -42,8 +43,8 @@ class Edge:
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Loop:
+@dataclass(frozen=True, eq=False, repr=False)
+class Loop(Frozen):
     """A strongly connected part of the route graph that play can go round."""
 
     nodes: tuple[str, ...]  # in file order

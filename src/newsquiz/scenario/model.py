@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from newsquiz.frozen import Frozen
 from newsquiz.scenario.limits import (
     MAX_ANSWERS,
     MAX_ATTEMPTS,
@@ -112,8 +113,8 @@ class Located:
 # --------------------------------------------------------------------------- texts
 
 
-@dataclass(frozen=True)
-class Expr:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expr(Frozen):
     """An expression in the condition language, kept as source until validation."""
 
     source: str
@@ -123,8 +124,8 @@ class Expr:
 # -------------------------------------------------------------------------- article
 
 
-@dataclass(frozen=True)
-class Article(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Article(Located, Frozen):
     """The news article the scenario is built from."""
 
     headline: str = field(metadata=doc("The article's headline.", example="Blinken urges Lavrov"))
@@ -165,8 +166,8 @@ class Article(Located):
 # --------------------------------------------------------------------- small pieces
 
 
-@dataclass(frozen=True)
-class Evidence(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Evidence(Located, Frozen):
     """Where the article backs an answer: a verbatim quote, a paragraph, or both.
 
     In YAML, a plain text value is a quote: `evidence: "end this war of aggression"`.
@@ -194,8 +195,8 @@ class Evidence(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Hint(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Hint(Located, Frozen):
     """A hint the student can ask for, at a cost in points."""
 
     text: str = field(metadata=doc("The hint.", example="Look at who hosted the summit."))
@@ -209,8 +210,8 @@ class Hint(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Branch(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Branch(Located, Frozen):
     """What happens after an answer with a given outcome.
 
     In YAML, a plain text value is a target: `on_wrong: explain-new-start`.
@@ -231,8 +232,8 @@ class Branch(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Route(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Route(Located, Frozen):
     """One conditional way out of a node; the first whose `when` holds is taken."""
 
     goto: str = field(metadata=doc("The node to go to (or `end`).", example="q5"))
@@ -243,8 +244,8 @@ class Route(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Variable(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Variable(Located, Frozen):
     """A declared variable. In YAML, `name: 0`, `name: false` or `name: "text"` is short
     for a variable of that type with that initial value."""
 
@@ -263,8 +264,8 @@ class Variable(Located):
 # ------------------------------------------------------------------------ questions
 
 
-@dataclass(frozen=True)
-class Choice(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Choice(Located, Frozen):
     """One answer offered in a single, multiple-select question."""
 
     text: str = field(metadata=doc("The answer as shown.", example="In Delhi"))
@@ -311,8 +312,8 @@ class Choice(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Question(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Question(Located, Frozen):
     """The question asked at a node."""
 
     kind: QuestionKind = field(
@@ -426,8 +427,8 @@ class Question(Located):
 # ---------------------------------------------------------------------- nodes, ends
 
 
-@dataclass(frozen=True)
-class Node(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Node(Located, Frozen):
     """A scene: narrative text, optionally a question, and the way on."""
 
     id: str = field(metadata=doc("Unique id.", example="q1", pattern=ID_PATTERN))
@@ -462,8 +463,8 @@ class Node(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class ScoreBand(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class ScoreBand(Located, Frozen):
     """A range of the final percentage, `min` inclusive, `max` exclusive (100 inclusive)."""
 
     min: float = field(
@@ -479,8 +480,8 @@ class ScoreBand(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Ending(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Ending(Located, Frozen):
     """A way the scenario can end. When play reaches `end`, the first ending (in file order)
     whose `when` holds and whose `score` band holds the percentage is chosen."""
 
@@ -502,8 +503,8 @@ class Ending(Located):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True)
-class Scenario(Located):
+@dataclass(frozen=True, eq=False, repr=False)
+class Scenario(Located, Frozen):
     """One scenario: one YAML file."""
 
     format: int = field(

@@ -30,6 +30,7 @@ from itertools import accumulate, repeat
 from operator import add, mul
 from typing import NamedTuple
 
+from newsquiz.frozen import Frozen, Record
 from newsquiz.scenario.limits import MAX_FUZZY_QUOTE
 
 __all__ = [
@@ -88,8 +89,8 @@ class MatchKind(str, Enum):
     NOT_FOUND = "not_found"
 
 
-@dataclass(frozen=True)
-class QuoteMatch:
+@dataclass(frozen=True, eq=False, repr=False)
+class QuoteMatch(Frozen):
     """Where (or how nearly) a quote was found.
 
     ``paragraph`` is 1-based (0 when the article or quote is empty); ``start``/``end`` are
@@ -242,8 +243,8 @@ def find_quote(
     return _find_closest(paragraphs, normalise(needle))
 
 
-@dataclass
-class _Flat:
+@dataclass(eq=False, repr=False)
+class _Flat(Record):
     """The article's words end to end, for scanning a long article in C-level passes."""
 
     words: list[str]  # normalised

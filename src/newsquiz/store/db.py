@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from newsquiz.frozen import Record
 from newsquiz.store.errors import StoreTooNew, StoreUnavailable
 from newsquiz.store.schema import MIGRATIONS, Migration
 
@@ -78,8 +79,8 @@ _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
 
 
-@dataclass
-class Opened:
+@dataclass(eq=False, repr=False)
+class Opened(Record):
     """An open, checked, migrated connection, and what happened on the way."""
 
     conn: sqlite3.Connection

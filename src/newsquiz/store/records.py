@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from newsquiz.frozen import Frozen
 from newsquiz.text import clean
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ Status = Literal["in_progress", "finished", "abandoned"]
 MAX_NAME = 100
 
 
-@dataclass(frozen=True)
-class Player:
+@dataclass(frozen=True, eq=False, repr=False)
+class Player(Frozen):
     id: int
     name: str
     created_at: float
@@ -34,8 +35,8 @@ class Player:
     attempts: int = 0
 
 
-@dataclass(frozen=True)
-class SavedAttempt:
+@dataclass(frozen=True, eq=False, repr=False)
+class SavedAttempt(Frozen):
     """An attempt as saved: enough to show a badge without replaying, and to resume."""
 
     attempt_id: int
@@ -65,8 +66,8 @@ class SavedAttempt:
         return self.content_hash != scenario.content_hash
 
 
-@dataclass(frozen=True)
-class AttemptSummary:
+@dataclass(frozen=True, eq=False, repr=False)
+class AttemptSummary(Frozen):
     """One line of a player's history."""
 
     attempt_id: int
@@ -87,8 +88,8 @@ class AttemptSummary:
     seconds: float  # time spent answering (sum over answers)
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
+@dataclass(frozen=True, eq=False, repr=False)
+class StoredAnswer(Frozen):
     """One saved answer (an ``AnswerRecord`` plus where it was stored)."""
 
     attempt_id: int

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 from newsquiz.store import db
 from newsquiz.store.errors import AttemptTakenOver, UnknownAttempt
-from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 from newsquiz.store.paths import db_path
 from newsquiz.store.records import (
     AttemptSummary,
@@ -574,6 +573,10 @@ class Store:
             sql += " AND a.scenario_id = ?"
             params.append(scenario_id)
         sql += " ORDER BY s.answered_at, a.id, s.seq"
+
+        # Imported here, not at the top: the game's start (``play FILE``) loads this
+        # module and never exports (bench/PROFILES.md, "play FILE (third pass)").
+        from newsquiz.store.export import EXPORT_COLUMNS, iso_utc
 
         def rows(c: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             for r in c.execute(sql, params):
