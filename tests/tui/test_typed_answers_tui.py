@@ -114,7 +114,9 @@ async def _session(data: Path, texts: list[str]) -> None:
                 await send(pilot, *texts[-1])
             if isinstance(app.screen, ChoiceScreen):
                 await send(pilot, "c", wait=False)
-            await until_screen(pilot, (PlayScreen, LibraryScreen))
+            await settle(pilot)
+            # Typing may have resumed and then opened help (``r?``): close what it opened.
+            await _back_to(pilot, (PlayScreen, LibraryScreen))
             if isinstance(app.screen, PlayScreen):
                 break
         # Every other question typed at, to the end.

@@ -290,12 +290,13 @@ async def until_screen(
     raise AssertionError(f"expected {kind!r}, the screen is {pilot.app.screen!r}")
 
 
-def keys_for(session: Session, response: Any) -> list[str]:
+def keys_for(session: Session, response: Any, highlight: int = 0, asked: bool = False) -> list[str]:
     """The keys a player presses to give ``response`` to the open question, submit
     included: a digit (it chooses) then enter for single choice; arrows and enter for
     true/false; digits and arrows + space (alternating) then enter for multiple; ``u``
     after arrows for order (enter twice when nothing moved); typed characters then
-    enter for text and numbers."""
+    enter for text and numbers.  ``highlight`` and ``asked``: where an order list's
+    highlight is and whether it already asked once about its order."""
     q = session.question
     assert q is not None
     shown = [c.id for c in session.choices()] if q.kind not in ("text", "numeric") else []
@@ -319,7 +320,6 @@ def keys_for(session: Session, response: Any) -> list[str]:
         keys += [*str(response), "enter"]
     elif q.kind == "order":
         current = [int(i) for i in shown]
-        highlight = 0
         for place, item in enumerate(response):
             index = current.index(item)
             step = "down" if index > highlight else "up"
@@ -327,7 +327,7 @@ def keys_for(session: Session, response: Any) -> list[str]:
             current.insert(place, current.pop(index))
             highlight = place
         # Enter on an order nobody moved asks once: the second enter answers.
-        keys += ["enter", "enter"] if "u" not in keys else ["enter"]
+        keys += ["enter", "enter"] if "u" not in keys and not asked else ["enter"]
     else:  # pragma: no cover - a new kind
         raise AssertionError(f"unknown kind {q.kind}")
     return keys
@@ -338,7 +338,14 @@ async def answer(pilot: Pilot[Any], verdict: str = "right") -> Any:
 
     session = session_of(pilot.app)
     response = response_for(session, verdict)
-    await send(pilot, *keys_for(session, response), wait=False)
+    widget = getattr(pilot.app.screen, "answer_widget", None)
+    keys = keys_for(
+        session,
+        response,
+        highlight=getattr(widget, "highlighted", None) or 0,  # keys typed before may move it
+        asked=getattr(widget, "asked", False),  # an enter before was the one it asks about
+    )
+    await send(pilot, *keys, wait=False)
     await until_feedback(pilot)
     return response
 
