@@ -566,7 +566,7 @@ def row_filter(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
             app = Floor()
             return asyncio.run(_keystroke_latency(app, lambda: True, keys))
 
-        ratio, cand, fl = _interleaved(max(2, rounds // 2), candidate, floor)
+        ratio, cand, fl = _interleaved(max(3, rounds), candidate, floor)
         ratios.append(ratio)
         lines.append(
             f"  {n:>5} scenarios: {ratio:.2f}x ({cand * 1000:.1f} ms; floor {fl * 1000:.1f} ms) "
