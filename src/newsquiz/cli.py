@@ -490,15 +490,18 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
         progress = _open_progress(args, listener=_say)
         if progress.notice:
             _say(progress.notice)
-    session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
-    if session is None:
-        session = Session(scenario, seed)
-        progress.started(session)
-    confidence = _confidence_setting(args, progress) if progress.saving else False
-    player = PlainPlayer(
-        session, sys.stdin, sys.stdout, colour, progress=progress, confidence=confidence
-    )
-    return player.run()
+    try:
+        session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
+        if session is None:
+            session = Session(scenario, seed)
+            progress.started(session)
+        confidence = _confidence_setting(args, progress) if progress.saving else False
+        player = PlainPlayer(
+            session, sys.stdin, sys.stdout, colour, progress=progress, confidence=confidence
+        )
+        return player.run()
+    finally:
+        progress.close()  # after the last save: gives the game up (the next run resumes it)
 
 
 def _resume_plain(

@@ -1,0 +1,209 @@
+"""A store closed cleanly gives up its claim on the games it wrote (issue 8's claims).
+
+The warning "This game was saved by another newsquiz window a moment ago" is true only
+when another newsquiz may still have the game open: a second window resuming it while
+the first runs, or after the first was killed (``kill -9``: nothing ran at its end).
+After a clean close (ctrl+q, q, the end of input) the next newsquiz continues silently,
+and a window that lost the game to the closed one still may not write it.
+
+Real database files and real processes throughout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED
+from newsquiz.engine.session import Session
+from newsquiz.scenario.loader import load
+from newsquiz.store.errors import AttemptTakenOver
+from newsquiz.store.paths import db_path
+from newsquiz.store.store import Store
+
+SCENARIO = load(BUNDLED)
+WARNING = "saved by another newsquiz window a moment ago"
+
+
+def _claims(data: Path) -> dict[int, tuple[str | None, float | None]]:
+    """``{attempt id: (owner, owner_at)}`` read with a plain connection."""
+    conn = sqlite3.connect(db_path(data))
+    try:
+        rows = conn.execute("SELECT id, owner, owner_at FROM attempts").fetchall()
+    finally:
+        conn.close()
+    return {int(r[0]): (r[1], r[2]) for r in rows}
+
+
+def _files(data: Path) -> dict[str, str]:
+    """Every file of the data folder, by its content's hash."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+
+
+def _resume(data: Path) -> list[str]:
+    """Resume ada's game in a new store, as the next newsquiz does; what it says."""
+    with Store.open(data) as store:
+        saved = store.in_progress("ada", SCENARIO.id)
+        assert saved is not None
+        store.resume(saved, SCENARIO)
+        return store.take_notices()
+
+
+def test_a_clean_close_gives_up_only_this_stores_claims(tmp_path: Path) -> None:
+    mine = Store.open(tmp_path)
+    theirs = Store.open(tmp_path)
+    try:
+        a = mine.start_attempt("ada", SCENARIO, Session(SCENARIO, 1))
+        b = theirs.start_attempt("bo", SCENARIO, Session(SCENARIO, 2))
+        before = _claims(tmp_path)
+        assert before[a][0] == mine.token and before[b][0] == theirs.token
+        assert before[a][1] is not None and before[b][1] is not None
+        mine.close()
+        after = _claims(tmp_path)
+        # Mine is given up (no longer a recent claim) but keeps its owner; the other
+        # open store's claim is as it was.
+        assert after[a] == (mine.token, None)
+        assert after[b] == before[b]
+    finally:
+        theirs.close()
+    assert _claims(tmp_path)[b] == (theirs.token, None)
+
+
+def test_the_next_newsquiz_resumes_a_cleanly_closed_game_silently(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        session = Session(SCENARIO, 1)
+        attempt = store.start_attempt("ada", SCENARIO, session)
+        session.advance()
+        store.save(attempt, session)
+    assert _resume(tmp_path) == []
+    assert _resume(tmp_path) == []  # and again: each closed cleanly
+
+
+def test_the_warning_stays_while_the_first_store_is_open(tmp_path: Path) -> None:
+    first = Store.open(tmp_path)
+    try:
+        first.start_attempt("ada", SCENARIO, Session(SCENARIO, 1))
+        notices = _resume(tmp_path)
+        assert len(notices) == 1 and WARNING in notices[0]
+        assert "if that window is still open" in notices[0]
+    finally:
+        first.close()
+
+
+def test_a_window_that_lost_the_game_stays_out_after_the_other_closes(tmp_path: Path) -> None:
+    """A plays; B resumes the game, answers, quits cleanly; A (still open) may not write
+    over B's game: B's clean close gave up its claim to the next newsquiz, not to A."""
+    with Store.open(tmp_path) as a:
+        session = Session(SCENARIO, 7)
+        attempt = a.start_attempt("ada", SCENARIO, session)
+        with Store.open(tmp_path) as b:
+            saved = b.in_progress("ada", SCENARIO.id)
+            assert saved is not None
+            theirs = b.resume(saved, SCENARIO)
+            theirs.advance()
+            b.save(attempt, theirs)
+        session.advance()
+        session.answer(1)  # A answers the question B has not
+        with pytest.raises(AttemptTakenOver):
+            a.save(attempt, session)
+    with Store.open(tmp_path) as store:
+        saved = store.in_progress("ada", SCENARIO.id)
+        assert saved is not None
+        kept = store.resume(saved, SCENARIO)
+        assert kept.actions == theirs.actions  # B's game, not A's
+        assert store.take_notices() == []  # A closed without a claim; B gave its up
+
+
+def test_a_read_only_store_writes_nothing_when_closed(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    store.start_attempt("ada", SCENARIO, Session(SCENARIO, 1))
+    store._conn.close()  # as if its process were killed: the claim stays
+    claims = _claims(tmp_path)
+    files = _files(tmp_path)
+    reader = Store.open_readonly(tmp_path)
+    assert reader is not None
+    assert [p.name for p in reader.players()] == ["ada"]
+    reader.close()
+    assert _claims(tmp_path) == claims
+    assert _files(tmp_path) == files
+
+
+def test_a_close_never_waits_for_another_process_lock(tmp_path: Path) -> None:
+    """Another newsquiz is writing at the moment this one closes: the close does not
+    wait; its claim then stays (the next newsquiz warns, as after kill -9)."""
+    store = Store.open(tmp_path)
+    attempt = store.start_attempt("ada", SCENARIO, Session(SCENARIO, 1))
+    other = sqlite3.connect(db_path(tmp_path), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        began = time.monotonic()
+        store.close()
+        assert time.monotonic() - began < 1.0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    owner, owner_at = _claims(tmp_path)[attempt]
+    assert owner == store.token and owner_at is not None
+    notices = _resume(tmp_path)
+    assert len(notices) == 1 and WARNING in notices[0]
+
+
+# ------------------------------------------------------------ real processes
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from newsquiz.engine.session import Session
+    from newsquiz.scenario.loader import load
+    from newsquiz.store.tracker import open_progress
+
+    scenario = load(sys.argv[2])
+    progress = open_progress(sys.argv[1], "ada")
+    session = Session(scenario, 7)
+    progress.started(session)
+    session.advance()
+    progress.save(session)
+    print("saved", flush=True)
+    sys.stdin.readline()  # until told to quit
+    progress.close()
+    """
+)
+
+
+def _holder(data: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data), str(BUNDLED)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "saved"
+    return proc
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_after_kill_9_the_next_newsquiz_still_warns(tmp_path: Path) -> None:
+    proc = _holder(tmp_path)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    notices = _resume(tmp_path)
+    assert len(notices) == 1 and WARNING in notices[0]
+    assert "if that window is still open, it no longer saves this game" in notices[0]
+
+
+def test_after_a_clean_exit_of_another_process_nothing_is_said(tmp_path: Path) -> None:
+    proc = _holder(tmp_path)
+    proc.communicate("\n", timeout=30)
+    assert proc.returncode == 0
+    assert _resume(tmp_path) == []
