@@ -89,6 +89,8 @@ class NewsQuizApp(App[None]):
         #: CLI gathers it beside the interface: see :mod:`newsquiz.prestart`).
         self.prestart = prestart
         self.progress: Progress = progress or Progress(None)
+        #: Progress given by the caller is the caller's to close (see :meth:`on_unmount`).
+        self._given_progress = progress
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
         self.progress_factory = progress_factory if progress is None else None
@@ -234,6 +236,18 @@ class NewsQuizApp(App[None]):
             opened, self._opened = self._opened, None
         if opened is not None:
             self.use_progress(opened)
+
+    def on_unmount(self) -> None:
+        """The app is ending (ctrl+q, the palette's Quit, a class's browser tab closed):
+        every screen is gone, so the last answer is saved.  Saved progress the app
+        opened is closed, once: it gives up its claim on the game, so the next newsquiz
+        continues it without saying another window may have it open."""
+        with self._progress_lock:  # waits for progress being opened in the background
+            self.progress_factory = None
+            opened, self._opened = self._opened, None
+        for progress in (self.progress, opened):
+            if progress is not None and progress is not self._given_progress:
+                progress.close()
 
     def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
         if message.first:
