@@ -207,3 +207,91 @@ def test_after_a_clean_exit_of_another_process_nothing_is_said(tmp_path: Path) -
     proc.communicate("\n", timeout=30)
     assert proc.returncode == 0
     assert _resume(tmp_path) == []
+
+
+# ------------------------------------------------------- plain mode on a real pty
+
+
+def _on_a_pty(argv: list[str], steps: list[tuple[str, bytes | int]], timeout: float = 60.0) -> str:
+    """Run ``argv`` on a pty as a person would: wait for each prompt of ``steps`` in turn
+    and type its reply (raw bytes: b"\\x04" is ctrl+D), or send it a signal (a number:
+    ``SIGINT`` is ctrl+C; the pty is not the child's controlling terminal); then read to
+    the end.  Returns everything shown."""
+    import select
+
+    master, slave = os.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = b""
+    handled = 0
+    queue = list(steps)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if queue and queue[0][0].encode() in seen[handled:]:
+                handled = len(seen)
+                reply = queue.pop(0)[1]
+                if isinstance(reply, int):
+                    proc.send_signal(reply)
+                else:
+                    os.write(master, reply)
+            if proc.poll() is not None and not ready:
+                break
+        else:
+            raise AssertionError("the player did not finish:\n" + seen.decode(errors="replace"))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.close(master)
+    text = seen.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert not queue, f"never asked {queue[0][0]!r}:\n{text}"
+    return text
+
+
+#: The opening scene, the first question (answered).
+FIRST_ANSWER = [("Press Enter", b"\r"), ("Your answer:", b"1\r")]
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [b"q\r", b"\x04", signal.SIGINT],
+    ids=["q", "end of input (ctrl+D)", "ctrl+C"],
+)
+def test_plain_mode_gives_the_game_up_however_it_ends(tmp_path: Path, stop: bytes | int) -> None:
+    data = tmp_path / "data"
+    argv = [sys.executable, "-m", "newsquiz", "--data-dir", str(data), "play", str(BUNDLED)]
+    argv += ["--plain", "--seed", "7", "--player", "ada", "--confidence", "off"]
+    _on_a_pty(argv, [*FIRST_ANSWER, ("Your answer:", stop)])
+    [(owner, owner_at)] = _claims(data).values()
+    assert owner is not None and owner_at is None  # given up
+    text = _on_a_pty(argv, [("[Y/n]", b"\r"), ("Your answer:", b"q\r")])
+    assert "You have saved progress" in text
+    assert "another newsquiz window" not in text
+    assert "no longer" not in text
+
+
+def test_plain_mode_still_warns_while_another_terminal_plays(tmp_path: Path) -> None:
+    """A terminal with the game open (a process holding it) and a plain player resuming
+    it: the warning is true, and said."""
+    data = tmp_path / "data"
+    holder = _holder(data)
+    try:
+        argv = [sys.executable, "-m", "newsquiz", "--data-dir", str(data), "play"]
+        argv += [str(BUNDLED), "--plain", "--player", "ada", "--confidence", "off"]
+        text = _on_a_pty(argv, [("[Y/n]", b"\r"), ("Your answer:", b"q\r")])
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert " ".join(text.split()).count(WARNING) == 1, text
