@@ -11,6 +11,7 @@ Real database files and real processes throughout.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -295,3 +296,67 @@ def test_plain_mode_still_warns_while_another_terminal_plays(tmp_path: Path) -> 
     finally:
         holder.communicate("\n", timeout=30)
     assert " ".join(text.split()).count(WARNING) == 1, text
+
+
+# ------------------------------------------------- the app on a real pty: signals
+
+
+def _app_claim(data: Path) -> tuple[str | None, float | None] | None:
+    if not db_path(data).exists():
+        return None
+    try:
+        claims = list(_claims(data).values())
+    except sqlite3.Error:  # not made yet
+        return None
+    return claims[0] if claims else None
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_the_app_ended_by_a_signal_gives_the_game_up(tmp_path: Path, sig: str) -> None:
+    """`kill PID` (SIGTERM) or the terminal closing (SIGHUP) ends the app as ctrl+q does
+    (Textual's terminal driver would leave the process to die at once, its claim kept)."""
+    import fcntl
+    import struct
+    import termios
+    import threading
+
+    number = getattr(signal, sig, None)
+    if number is None:
+        pytest.skip(f"no {sig} here")
+    data = tmp_path / "data"
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    argv = [sys.executable, "-m", "newsquiz", "--data-dir", str(data), "play", str(BUNDLED)]
+    argv += ["--player", "ada"]
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            while chunk := os.read(master, 65536):
+                seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while (claim := _app_claim(data)) is None or claim[1] is None:
+            assert proc.poll() is None and time.monotonic() < deadline, bytes(seen)
+            time.sleep(0.1)
+        owner = claim[0]
+        os.write(master, b"\r")  # past the opening scene: a save
+        time.sleep(0.5)
+        proc.send_signal(number)
+        assert proc.wait(timeout=30) == 128 + number, bytes(seen)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        reader.join(timeout=5)
+    assert _app_claim(data) == (owner, None)
+    assert _resume(data) == []

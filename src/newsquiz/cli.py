@@ -428,6 +428,7 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
         from newsquiz.class_cli import class_reports
 
         app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
+        app.exit_on_signals = True  # SIGTERM/SIGHUP: closed as by ctrl+q (saved progress too)
         gc.freeze()
         app.first_frame_hook = gc.enable
         app.run()

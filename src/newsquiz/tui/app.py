@@ -237,6 +237,24 @@ class NewsQuizApp(App[None]):
         if opened is not None:
             self.use_progress(opened)
 
+    #: SIGTERM and SIGHUP (the terminal closed) end the app as ctrl+q does (set by the
+    #: CLI; Textual's own terminal driver leaves them to kill the process at once).
+    exit_on_signals = False
+    _signals: tuple[int, ...] = ()
+
+    def on_load(self) -> None:
+        if self.exit_on_signals and threading.current_thread() is threading.main_thread():
+            import asyncio
+            import signal
+
+            loop = asyncio.get_running_loop()
+            wanted = [getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP")]
+            ours = [sig for sig in wanted if sig is not None]
+            ours = [sig for sig in ours if signal.getsignal(sig) is signal.SIG_DFL]
+            for sig in ours:  # exits with the status a shell reports for the signal
+                loop.add_signal_handler(sig, self.exit, None, 128 + sig)
+            self._signals = tuple(ours)
+
     def on_unmount(self) -> None:
         """The app is ending (ctrl+q, the palette's Quit, a class's browser tab closed):
         every screen is gone, so the last answer is saved.  Saved progress the app
@@ -248,6 +266,12 @@ class NewsQuizApp(App[None]):
         for progress in (self.progress, opened):
             if progress is not None and progress is not self._given_progress:
                 progress.close()
+        if self._signals:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            for sig in self._signals:
+                loop.remove_signal_handler(sig)
 
     def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
         if message.first:
