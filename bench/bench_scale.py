@@ -232,12 +232,12 @@ def row_play(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
         " folder each run, or a copy of a returning player's"
     ]
     ratios = []
+    counter = iter(range(100_000))
     for label, path, start, target in (
         (f"bundled ({BUNDLED.stat().st_size // 1000} kB)", BUNDLED, None, 1.3),
         ("bundled, returning player", BUNDLED, returning, 1.3),
         (f"1.5 MB article ({big.stat().st_size // 1000} kB)", big, None, 2.0),
     ):
-        counter = iter(range(10_000))
 
         def candidate(path: Path = path, start: Path | None = start) -> float:
             data = tmp / f"play-{next(counter)}"  # no resume offer: nothing of it saved
