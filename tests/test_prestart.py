@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import question_node, scenario_yaml
-
 import newsquiz.prestart as prestart
+from conftest import question_node, scenario_yaml
 from newsquiz.engine.session import Session
 from newsquiz.prestart import Facts, Prestart, check_only, gather
 from newsquiz.scenario.library import file_stamp
@@ -177,16 +176,16 @@ def test_a_helper_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert started.facts().result.ok
 
 
-def test_on_one_core_no_helper_is_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_on_one_core_no_helper_is_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prestart, "_cores", lambda: 1)
     started = Prestart.begin(BUNDLED, str(tmp_path))
     assert started._proc is None and "one core" in started.why_here
     assert started.facts().result.ok
 
 
-def test_cancel_stops_a_helper_nobody_waits_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_stops_a_helper_nobody_waits_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(prestart, "_HELPER_CODE", "import time; time.sleep(60)")
     started = Prestart.begin(BUNDLED, str(tmp_path), helper=True)
     proc = started._proc

@@ -325,7 +325,7 @@ def test_thousands_of_wrong_targets_validate_quickly() -> None:
         return (
             "format: 1\nid: x\ntitle: X\narticle:\n  headline: H\n  text: The ministers met.\n"
             f"nodes:\n{nodes}endings:\n  - {{id: done, title: Done}}\n"
-        ).encode("utf-8")
+        ).encode()
 
     seconds = {}
     for n in (750, 3000):

@@ -78,9 +78,7 @@ async def test_the_game_is_the_first_frame_and_saved_progress_opens_behind_it(
 
     app = _app(data, facts, opener)
     at_first_frame: list[tuple[str, bool]] = []
-    app.first_frame_hook = lambda: at_first_frame.append(
-        (type(app.screen).__name__, bool(opened))
-    )
+    app.first_frame_hook = lambda: at_first_frame.append((type(app.screen).__name__, bool(opened)))
     async with app.run_test(size=(80, 24)) as pilot:
         play = await until_screen(pilot, PlayScreen)
         await eventually(pilot, lambda: bool(at_first_frame) and app.progress.opened)
