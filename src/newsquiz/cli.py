@@ -433,6 +433,7 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
             return class_reports(getattr(args, "data_dir", None))
 
         app.class_reports_source = reports
+        app.exit_on_signals = True  # SIGTERM/SIGHUP: closed as by ctrl+q (saved progress too)
         gc.freeze()
         app.first_frame_hook = gc.enable
         app.run()
@@ -495,15 +496,36 @@ def _play_plain(args: argparse.Namespace, paths: list[Path]) -> int:
         progress = _open_progress(args, listener=_say)
         if progress.notice:
             _say(progress.notice)
-    session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
-    if session is None:
-        session = Session(scenario, seed)
-        progress.started(session)
-    confidence = _confidence_setting(args, progress) if progress.saving else False
-    player = PlainPlayer(
-        session, sys.stdin, sys.stdout, colour, progress=progress, confidence=confidence
-    )
-    return player.run()
+        _exit_on_signals()
+    try:
+        session = _resume_plain(progress, scenario, sys.stdin, sys.stdout)
+        if session is None:
+            session = Session(scenario, seed)
+            progress.started(session)
+        confidence = _confidence_setting(args, progress) if progress.saving else False
+        player = PlainPlayer(
+            session, sys.stdin, sys.stdout, colour, progress=progress, confidence=confidence
+        )
+        return player.run()
+    finally:
+        progress.close()  # after the last save: gives the game up (the next run resumes it)
+
+
+def _exit_on_signals() -> None:
+    """SIGTERM and SIGHUP (the terminal closed) end plain play with the status a shell
+    reports for them, through its ``finally`` (saved progress closed), not at once."""
+    import signal
+
+    wanted = [getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP")]
+    ours = [s for s in wanted if s is not None and signal.getsignal(s) is signal.SIG_DFL]
+
+    def stop(sig: int, _frame: object) -> None:
+        for s in ours:  # once: a second signal (a closing terminal sends more) waits
+            signal.signal(s, signal.SIG_IGN)
+        raise SystemExit(128 + sig)
+
+    for sig in ours:
+        signal.signal(sig, stop)
 
 
 def _resume_plain(

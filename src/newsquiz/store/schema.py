@@ -50,7 +50,10 @@ Schema version 2
     the claim in its transaction, so one attempt is only ever written by one newsquiz:
     when a second terminal resumes it, the first is told that its answers are no longer
     saved (see :class:`~newsquiz.store.errors.AttemptTakenOver`).  NULL: written before
-    version 2 (the next writer claims it).
+    version 2 (the next writer claims it).  ``owner_at`` NULL with an ``owner``: that
+    store was closed cleanly and gave its claim up (the next newsquiz resumes the game
+    without a warning; the owner stays, so a window that lost the game still may not
+    write it).
 ``set_aside_attempts``, ``set_aside_states``, ``set_aside_answers``
     Attempts whose saved rows could not be read (a hand-edited or damaged row that
     still passes ``quick_check``): copied here exactly as they were — every column of

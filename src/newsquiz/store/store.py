@@ -201,15 +201,30 @@ class Store:
         return not self._read_only
 
     def close(self) -> None:
+        """Close the file.  A store closed cleanly gives up its claims: the games it
+        wrote keep it as their owner (a window that lost one to it still may not write
+        it), but not as a recent one, so the next newsquiz continues them without
+        saying another window may have them open.  Best effort, like the housekeeping:
+        never waits for another process's lock (the claim then stays; the next newsquiz
+        says the game may be open elsewhere, as after ``kill -9``)."""
         with self._lock:
             if self._read_only:
                 self._conn.close()
                 return
             with contextlib.suppress(sqlite3.Error):
-                # Housekeeping only: never wait for another process's lock at exit.
+                # Never wait for another process's lock at exit.
                 self._conn.execute("PRAGMA busy_timeout = 0")
-                self._conn.execute("PRAGMA optimize")
+                if self._claimed:
+                    self._conn.execute(
+                        "UPDATE attempts SET owner_at = NULL WHERE owner = ?", (self.token,)
+                    )
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA optimize")  # housekeeping only
             self._conn.close()
+
+    #: Whether this store may hold a claim (it started, resumed or saved a game): only
+    #: then does :meth:`close` give claims up.
+    _claimed = False
 
     def __enter__(self) -> Store:
         return self
@@ -315,6 +330,7 @@ class Store:
             _sync(c, attempt_id, session, self.token, confidence or {})
             return attempt_id
 
+        self._claimed = True
         return self._write(run)
 
     def save(
@@ -330,6 +346,7 @@ class Store:
         self-healing: after a failed write, the next one catches up; calling it twice
         stores nothing twice.  An attempt abandoned meanwhile by another newsquiz still
         gets its answers (nothing is lost), though it stays abandoned."""
+        self._claimed = True
         self._write(lambda c: _sync(c, attempt_id, session, self.token, confidence or {}))
 
     def abandon(self, attempt_id: int) -> None:
@@ -445,10 +462,13 @@ class Store:
             rows = c.execute(f"{_SAVED_SELECT} WHERE a.id = ?", (saved.attempt_id,)).fetchall()
             return row[0], row[1], rows
 
+        self._claimed = True
         owner, owner_at, rows = self._write(run)
         found = self._decoded(rows)
         if not found:
             raise UnknownAttempt(saved.attempt_id)
+        # A claim given up (its store closed cleanly: ``owner_at`` NULL) or an old one
+        # (its newsquiz was killed long ago) is no other window's.
         recent = isinstance(owner_at, (int, float)) and now - owner_at < RECENT_OWNER_S
         if owner not in (None, self.token) and recent:
             self.notices.append(

@@ -89,6 +89,8 @@ class NewsQuizApp(App[None]):
         #: CLI gathers it beside the interface: see :mod:`newsquiz.prestart`).
         self.prestart = prestart
         self.progress: Progress = progress or Progress(None)
+        #: Progress given by the caller is the caller's to close (see :meth:`on_unmount`).
+        self._given_progress = progress
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
         self.progress_factory = progress_factory if progress is None else None
@@ -234,6 +236,42 @@ class NewsQuizApp(App[None]):
             opened, self._opened = self._opened, None
         if opened is not None:
             self.use_progress(opened)
+
+    #: SIGTERM and SIGHUP (the terminal closed) end the app as ctrl+q does (set by the
+    #: CLI; Textual's own terminal driver leaves them to kill the process at once).
+    exit_on_signals = False
+    _signals: tuple[int, ...] = ()
+
+    def on_load(self) -> None:
+        if self.exit_on_signals and threading.current_thread() is threading.main_thread():
+            import asyncio
+            import signal
+
+            loop = asyncio.get_running_loop()
+            wanted = [getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP")]
+            ours = [sig for sig in wanted if sig is not None]
+            ours = [sig for sig in ours if signal.getsignal(sig) is signal.SIG_DFL]
+            for sig in ours:  # exits with the status a shell reports for the signal
+                loop.add_signal_handler(sig, self.exit, None, 128 + sig)
+            self._signals = tuple(ours)
+
+    def on_unmount(self) -> None:
+        """The app is ending (ctrl+q, the palette's Quit, a class's browser tab closed):
+        every screen is gone, so the last answer is saved.  Saved progress the app
+        opened is closed, once: it gives up its claim on the game, so the next newsquiz
+        continues it without saying another window may have it open."""
+        with self._progress_lock:  # waits for progress being opened in the background
+            self.progress_factory = None
+            opened, self._opened = self._opened, None
+        for progress in (self.progress, opened):
+            if progress is not None and progress is not self._given_progress:
+                progress.close()
+        if self._signals:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            for sig in self._signals:
+                loop.remove_signal_handler(sig)
 
     def on_library_screen_listed(self, message: LibraryScreen.Listed) -> None:
         if message.first:
