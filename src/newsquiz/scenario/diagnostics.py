@@ -7,11 +7,11 @@ Every problem a scenario file can have is a :class:`Diagnostic` with a stable co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 
 
 class Severity(str, Enum):
@@ -81,7 +81,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Diagnostic(Frozen):
     """One problem at one place. ``line`` and ``col`` are 1-based; 0 means unknown."""
 

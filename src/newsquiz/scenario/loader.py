@@ -13,10 +13,9 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario.build import build_scenario
 from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError, Severity
 from newsquiz.scenario.model import Scenario
@@ -80,7 +79,7 @@ def _too_large(size: int, read: int, cap: int) -> str:
     return f"more than {cap:,} bytes"  # it grew while being read
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class CheckResult(Frozen):
     """The outcome of reading one file: the scenario if it could be built, and diagnostics."""
 
