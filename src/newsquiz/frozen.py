@@ -241,11 +241,10 @@ def _make_init(lazy: _LazyInit) -> Callable[..., None]:
     return init
 
 
-def _frozen_owner(cls: type) -> type:
-    for klass in cls.__mro__:  # pragma: no branch - the class itself or a base has it
-        if klass.__dict__.get("__setattr__") is _frozen_setattr:
-            return klass
-    raise AssertionError(cls)  # pragma: no cover
+def _frozen_owners(cls: type, name: str, method: Any) -> tuple[Any, Any]:
+    """The nearest and the farthest class of ``cls.__mro__`` holding ``method``."""
+    owners = [klass for klass in cls.__mro__ if klass.__dict__.get(name) is method]
+    return owners[0], owners[-1]
 
 
 def _field_names(cls: Any) -> list[str]:
@@ -254,18 +253,19 @@ def _field_names(cls: Any) -> list[str]:
 
 def _frozen_setattr(self: object, name: str, value: Any) -> None:
     # The generated frozen ``__setattr__``: refuses any name on the class itself, the
-    # fields on a subclass.
-    cls: Any = _frozen_owner(type(self))
-    if type(self) is cls or name in _field_names(cls):
+    # fields on a subclass.  (Each class's own would check, then pass the call on to the
+    # next: the nearest one's check is the strictest, the farthest one passes it on.)
+    nearest, farthest = _frozen_owners(type(self), "__setattr__", _frozen_setattr)
+    if type(self) is nearest or name in _field_names(nearest):
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-    super(cls, self).__setattr__(name, value)
+    super(farthest, self).__setattr__(name, value)
 
 
 def _frozen_delattr(self: object, name: str) -> None:
-    cls: Any = _frozen_owner(type(self))
-    if type(self) is cls or name in _field_names(cls):
+    nearest, farthest = _frozen_owners(type(self), "__delattr__", _frozen_delattr)
+    if type(self) is nearest or name in _field_names(nearest):
         raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-    super(cls, self).__delattr__(name)
+    super(farthest, self).__delattr__(name)
 
 
 def _frozen_getstate(self: Any) -> list[Any]:
