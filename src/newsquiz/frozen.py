@@ -36,7 +36,7 @@ import reprlib
 import sys
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["Frozen", "Record", "lazy_dataclass"]
 
@@ -103,8 +103,6 @@ class Record:
 
 
 # ---------------------------------------------------------------- lazy_dataclass
-
-_C = TypeVar("_C", bound=type)
 
 # What ``dataclasses`` marks fields and factory defaults with (private names, the same
 # from 3.7 to 3.13; the fallbacks keep this module importable should they go).
@@ -355,8 +353,9 @@ def _lazy(
             ):
                 if name not in cls.__dict__:
                     type.__setattr__(cls, name, method)
-    if init and "__init__" not in cls.__dict__:
+    if init:
         _check_defaults(_init_fields(cls)[1])
+    if init and "__init__" not in cls.__dict__:
         lazy = _LazyInit(cls, frozen, hasattr(cls, "__post_init__"), bool(kw.get("slots")))
         type.__setattr__(cls, "__init__", lazy)
     return cls
