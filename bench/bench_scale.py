@@ -13,7 +13,8 @@ Rows (issue 12's table):
 * ``cold``: the same with no summaries cache, at the largest size: time to the whole
   list, and the process's peak RSS (target <= 100 MB).
 * ``play``: ``newsquiz play FILE`` to the first scene painted (pty), for the bundled
-  scenario and for one with a 1.5 MB article.  Targets <= 1.3x / <= 2x.
+  scenario (a fresh data folder, and a returning player's: saved progress with another
+  game finished and a theme) and for one with a 1.5 MB article.  Targets <= 1.3x / <= 2x.
 * ``help``: ``newsquiz --help`` against ``python -c pass``.  Target <= 3x (30 ms against 10 ms).
 * ``validate``: ``newsquiz validate`` over 10 / 100 / 1,000 files against a process that
   only parses the same files with CSafeLoader; time and peak RSS.  Target <= 1.5x, flat memory.
@@ -43,9 +44,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -194,21 +197,52 @@ def _big_article_scenario(path: Path, size: int) -> Path:
     return path
 
 
+def _returning_player(folder: Path) -> Path:
+    """A data folder as a returning player has it: saved progress with a finished game of
+    another scenario and a theme chosen (no game of the file played here unfinished)."""
+    from newsquiz.engine.playtest import _act, options
+    from newsquiz.engine.session import Session
+    from newsquiz.scenario.loader import check_file
+    from newsquiz.store.tracker import open_progress
+
+    scenario = check_file(BUNDLED).scenario
+    assert scenario is not None
+    other = dataclasses.replace(scenario, id="another-scenario")
+    progress = open_progress(str(folder), "ada")
+    try:
+        progress.set_setting("theme", "nord")
+        session = Session(other, 1)
+        progress.started(session)
+        while not session.finished:
+            _act(session, *options(session)[0])
+            progress.save(session)
+    finally:
+        progress.close()
+    return folder
+
+
 def row_play(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     env = _env(tmp)
     big = _big_article_scenario(tmp / "big-article.yaml", 1_500_000)
+    returning = _returning_player(tmp / "returning")
     floor_run = lambda: time_to_text([sys.executable, "-c", FLOOR_APP], "Hello", env=env).seconds  # noqa: E731
     floor_run()
-    lines = ["play: `newsquiz play FILE` to the first scene painted (pty 80x24)"]
+    lines = [
+        "play: `newsquiz play FILE` to the first scene painted (pty 80x24); a fresh data"
+        " folder each run, or a copy of a returning player's"
+    ]
     ratios = []
-    for label, path, target in (
-        (f"bundled ({BUNDLED.stat().st_size // 1000} kB)", BUNDLED, 1.3),
-        (f"1.5 MB article ({big.stat().st_size // 1000} kB)", big, 2.0),
+    for label, path, start, target in (
+        (f"bundled ({BUNDLED.stat().st_size // 1000} kB)", BUNDLED, None, 1.3),
+        ("bundled, returning player", BUNDLED, returning, 1.3),
+        (f"1.5 MB article ({big.stat().st_size // 1000} kB)", big, None, 2.0),
     ):
         counter = iter(range(10_000))
 
-        def candidate(path: Path = path) -> float:
-            data = tmp / f"play-{next(counter)}"  # a fresh player: no resume offer
+        def candidate(path: Path = path, start: Path | None = start) -> float:
+            data = tmp / f"play-{next(counter)}"  # no resume offer: nothing of it saved
+            if start is not None:
+                shutil.copytree(start, data)
             argv = _newsquiz("--data-dir", str(data), "play", str(path))
             return time_to_text(argv, re.compile(r"Question \d+ of|Score \d"), env=env).seconds
 

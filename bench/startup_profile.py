@@ -47,68 +47,85 @@ def on_gc(phase, info):
         gcs[1] += time.perf_counter() - gcs[2]
 gc.callbacks.append(on_gc)
 mark("interpreter up")
-# As in newsquiz.cli._play_app, which the imports below come before here: the collector
-# is off while the app starts (the app turns it back on after its first frame).
-gc.disable()
 prof = None
 if prof_out:
     import cProfile
     prof = cProfile.Profile()
-import textual.app
-from textual.drivers import linux_driver
-mark("textual imported")
-write, seen, done = linux_driver.LinuxDriver.write, [], []
-def traced_write(self, data):
-    write(self, data)
-    if done:
-        return
-    text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", data)
-    seen.append(text)
-    if len(data) > 100:
-        mark(f"frame written ({len(data)} bytes)")
-    if pattern.search("".join(seen)):
-        done.append(True)
-        mark("awaited text painted")
-        if prof is not None:
-            prof.disable()
-            prof.dump_stats(prof_out)
-        mark(f"garbage collector: {gcs[0]} collections, {gcs[1] * 1000:.1f} ms so far"
-             f" (enabled now: {gc.isenabled()})")
-        with open(out, "w") as f:
-            f.writelines(f"{t:8.1f} ms  {w}\n" for t, w in log)
-linux_driver.LinuxDriver.write = traced_write
-run = textual.app.App.run
-def traced_run(self, *a, **k):
-    mark("App.run")
-    if prof is not None:
-        prof.enable()
-    return run(self, *a, **k)
-textual.app.App.run = traced_run
-import newsquiz.tui.app
-import newsquiz.tui.library as library
-mark("newsquiz.tui.app imported")
-mounted = library.LibraryScreen.on_mount
-def traced_mount(self):
-    mark("library on_mount")
-    mounted(self)
-    mark("library on_mount done")
-library.LibraryScreen.on_mount = traced_mount
-import newsquiz.scenario.library as listing
-scan = listing.scan
-def traced_scan(*a, **k):
-    mark("library scan")
-    found = scan(*a, **k)
-    mark("library scan done")
-    return found
-library.scan = traced_scan
-app_class = newsquiz.tui.app.NewsQuizApp
-for name in ("start", "ensure_progress", "_play"):
-    def traced(self, *a, _name=name, _method=getattr(app_class, name), **k):
-        mark(f"app.{_name}")
-        found = _method(self, *a, **k)
-        mark(f"app.{_name} done")
+# Nothing is imported ahead of the CLI (it starts `newsquiz play FILE`'s helper before
+# it loads the interface): the marks are put in when newsquiz.tui.app is first imported.
+import importlib.abc, importlib.util
+def wrap(cls, name, label=None):
+    method = getattr(cls, name)
+    def traced(*a, **k):
+        mark(label or f"{name}")
+        found = method(*a, **k)
+        mark(f"{label or name} done")
         return found
-    setattr(app_class, name, traced)
+    setattr(cls, name, traced)
+def patch():
+    import textual.app
+    from textual.drivers import linux_driver
+    mark("newsquiz.tui.app imported (textual with it)")
+    write, seen, done = linux_driver.LinuxDriver.write, [], []
+    def traced_write(self, data):
+        write(self, data)
+        if done:
+            return
+        text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", data)
+        seen.append(text)
+        if len(data) > 100:
+            mark(f"frame written ({len(data)} bytes)")
+        if pattern.search("".join(seen)):
+            done.append(True)
+            mark("awaited text painted")
+            if prof is not None:
+                prof.disable()
+                prof.dump_stats(prof_out)
+            mark(f"garbage collector: {gcs[0]} collections, {gcs[1] * 1000:.1f} ms so far"
+                 f" (enabled now: {gc.isenabled()})")
+            with open(out, "w") as f:
+                f.writelines(f"{t:8.1f} ms  {w}\n" for t, w in log)
+    linux_driver.LinuxDriver.write = traced_write
+    run = textual.app.App.run
+    def traced_run(self, *a, **k):
+        mark("App.run")
+        if prof is not None:
+            prof.enable()
+        return run(self, *a, **k)
+    textual.app.App.run = traced_run
+    import newsquiz.tui.app as app
+    import newsquiz.tui.library as library
+    mounted = library.LibraryScreen.on_mount
+    def traced_mount(self):  # no other parameter: Textual passes none then
+        mark("library on_mount")
+        mounted(self)
+        mark("library on_mount done")
+    library.LibraryScreen.on_mount = traced_mount
+    scan = library.scan
+    def traced_scan(*a, **k):
+        mark("library scan")
+        found = scan(*a, **k)
+        mark("library scan done")
+        return found
+    library.scan = traced_scan
+    for name in ("start", "ensure_progress", "_play", "_play_file_first", "_opened_behind"):
+        wrap(app.NewsQuizApp, name, f"app.{name}")
+class AfterApp(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "newsquiz.tui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+        def traced_exec(module):
+            exec_module(module)
+            patch()
+        spec.loader.exec_module = traced_exec
+        return spec
+sys.meta_path.insert(0, AfterApp())
+import newsquiz.prestart as prestart
+wrap(prestart.Prestart, "begin", "prestart.begin (the helper starts)")
+wrap(prestart.Prestart, "facts", "prestart.facts (waiting for the helper)")
 from newsquiz.cli import main
 sys.argv = ["newsquiz", *sys.argv[3:]]
 raise SystemExit(main())

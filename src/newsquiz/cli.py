@@ -400,16 +400,30 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
     # first frame for nothing.  It is off until that frame is painted; what exists
     # before the app runs is frozen (never walked again).
     gc.disable()
+    prestart = None
+    if len(paths) == 1 and paths[0].is_file():
+        # `newsquiz play FILE`: the file is checked and saved progress peeked at in a
+        # helper process while this one loads the interface.
+        from newsquiz.prestart import Prestart
+
+        prestart = Prestart.begin(paths[0], getattr(args, "data_dir", None))
     try:
         from newsquiz.store.paths import data_dir, peek_setting
         from newsquiz.tui.app import THEME_SETTING, make_app
 
+        if prestart is not None:
+            # While the helper may still be at work: what the game's first frame needs.
+            import newsquiz.tui.play  # noqa: F401
+        facts = prestart.facts() if prestart is not None else None
         app = make_app(
             paths,
             seed=args.seed,
             progress_factory=lambda: _open_progress(args),
             library_cache=data_dir(getattr(args, "data_dir", None)) / "library-cache.json",
-            theme=peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
+            theme=facts.theme
+            if facts is not None
+            else peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
+            prestart=facts,
         )
         from newsquiz.class_cli import class_reports
 
@@ -418,6 +432,8 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
         app.first_frame_hook = gc.enable
         app.run()
     finally:
+        if prestart is not None:
+            prestart.cancel()
         gc.enable()
     return int(app.return_code or 0)
 

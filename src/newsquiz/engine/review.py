@@ -24,7 +24,6 @@ flagged on the card (:func:`sure_and_wrong`): the most important thing to review
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from typing import Literal
 
@@ -80,6 +79,8 @@ def fingerprint(q: Question) -> str:
         "items": list(q.items),
     }
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, default=str)
+    import hashlib  # not at import: the game's first frame does not need it
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -122,6 +123,8 @@ def review_scenario(scenario: Scenario, node_id: str) -> Scenario:
     )
     only = dataclasses.replace(node, when=None, set={}, question=q, next=(Route(goto=END),))
     ending = Ending(id="review-done", title="Reviewed", text="")
+    import hashlib
+
     digest = hashlib.sha256((scenario.content_hash + "\0review\0" + node_id).encode()).hexdigest()
     return dataclasses.replace(
         scenario,

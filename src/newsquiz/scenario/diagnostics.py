@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsquiz.frozen import Frozen, lazy_dataclass
+
+if TYPE_CHECKING:
+    from newsquiz.scenario.model import Scenario
 
 
 class Severity(str, Enum):
@@ -161,3 +164,28 @@ class ScenarioError(ValueError):
     @property
     def col(self) -> int:
         return self.diagnostics[0].col
+
+
+@lazy_dataclass(frozen=True, eq=False, repr=False)
+class CheckResult(Frozen):
+    """The outcome of reading one file: the scenario if it could be built, and diagnostics.
+
+    Made by :func:`newsquiz.scenario.loader.check_file`; it lives here, apart from the
+    loader, so that a result checked in another process (``newsquiz.prestart``) can be
+    received without importing the YAML parser and the validator."""
+
+    file: str
+    scenario: Scenario | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None and not self.errors

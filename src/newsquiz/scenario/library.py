@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,7 +150,8 @@ def scenario_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
 
 
-def _stamp(path: Path) -> list[int]:
+def file_stamp(path: Path) -> list[int]:
+    """What the cache keeps to tell a file is unchanged: its size and modification time."""
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
 
@@ -333,6 +334,7 @@ def scan(
     on_progress: Callable[[int, int], None] | None = None,
     *,
     keep: bool = False,
+    known: Mapping[Path, tuple[Sequence[int], CheckResult]] | None = None,
 ) -> list[Entry]:
     """Every scenario file under ``paths`` (missing folders are skipped), summarised from
     ``cache`` where the file is unchanged, read and validated otherwise.
@@ -340,7 +342,9 @@ def scan(
     Only summaries are kept (a file is read again in full when it is played), so memory
     does not grow with the library; ``keep`` keeps the full result of the files read (for
     one file about to be played).  ``on_progress(done, total)`` is called as the files
-    that have to be read (new or changed) are read."""
+    that have to be read (new or changed) are read.  ``known`` holds files already
+    checked (``newsquiz play FILE``): resolved path → the stamp when it was read and the
+    result, used while the file is unchanged."""
     from newsquiz.scenario.loader import check_file
 
     paths = list(paths)
@@ -353,7 +357,7 @@ def scan(
     for f in scenario_files(paths):
         try:
             real = f.resolve()
-            stamp = _stamp(f)
+            stamp = file_stamp(f)
         except OSError:
             real, stamp = f, []
         if real in seen:
@@ -373,7 +377,11 @@ def scan(
         entries.append(entry)
         fresh[key] = cached
     for done, (f, key, stamp) in enumerate(todo, 1):
-        result = check_file(f)
+        checked = (known or {}).get(Path(key))
+        if checked is not None and stamp and list(checked[0]) == stamp:
+            result = checked[1]
+        else:
+            result = check_file(f)
         entry = Entry(f, Summary.of(result), result if keep else None)
         entries.append(entry)
         if stamp:

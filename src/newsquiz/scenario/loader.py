@@ -15,9 +15,9 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario.build import build_scenario
-from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError, Severity
+from newsquiz.scenario.diagnostics import CheckResult as CheckResult
+from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError
 from newsquiz.scenario.model import Scenario
 from newsquiz.scenario.quotes import split_paragraphs
 from newsquiz.scenario.validate import validate
@@ -77,27 +77,6 @@ def _too_large(size: int, read: int, cap: int) -> str:
     if size > cap:
         return f"{size:,} bytes"
     return f"more than {cap:,} bytes"  # it grew while being read
-
-
-@lazy_dataclass(frozen=True, eq=False, repr=False)
-class CheckResult(Frozen):
-    """The outcome of reading one file: the scenario if it could be built, and diagnostics."""
-
-    file: str
-    scenario: Scenario | None
-    diagnostics: tuple[Diagnostic, ...]
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return self.scenario is not None and not self.errors
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

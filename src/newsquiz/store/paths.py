@@ -16,6 +16,8 @@ from pathlib import Path
 ENV_VAR = "NEWSQUIZ_DATA_DIR"
 DB_NAME = "progress.sqlite3"
 FALLBACK_PLAYER = "player"
+#: The saved setting holding the app's theme.
+THEME_SETTING = "theme"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -48,18 +50,42 @@ def peek_setting(directory: str | os.PathLike[str] | None, key: str) -> object:
     """A saved setting read at once, before saved progress is opened (the app's theme,
     so the first frame is drawn in it): read-only, no waiting, no migration.  None when
     there is no such file, setting or readable value."""
+    return peek(directory, key)[0]
+
+
+def peek(
+    directory: str | os.PathLike[str] | None, key: str, scenario_id: str | None = None
+) -> tuple[object, bool | None]:
+    """What the first frame of ``newsquiz play FILE`` needs, read at once, before saved
+    progress is opened: read-only, no waiting, no migration, one connection.
+
+    Returns the saved setting ``key`` (None when there is no such file, setting or
+    readable value) and whether *any* player has an unfinished game of ``scenario_id``
+    (False when nothing was ever saved here; None when it cannot be told now — the file
+    is locked, damaged or from another version, or no id was given: open the store to
+    know)."""
     import json
     import sqlite3
 
     path = db_path(directory)
     if not path.is_file():
-        return None
+        return None, (None if scenario_id is None else False)
+    setting: object = None
+    unfinished: bool | None = None
     try:
         c = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.05)
         try:
             row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            if scenario_id is not None:
+                found = c.execute(
+                    "SELECT 1 FROM attempts WHERE scenario_id = ? AND status = 'in_progress'"
+                    " LIMIT 1",
+                    (scenario_id,),
+                ).fetchone()
+                unfinished = found is not None
         finally:
             c.close()
-        return None if row is None else json.loads(row[0])
+        setting = None if row is None else json.loads(row[0])
     except (sqlite3.Error, ValueError, TypeError, OSError):
-        return None
+        pass
+    return setting, unfinished

@@ -23,6 +23,7 @@ else changes.
 from __future__ import annotations
 
 import contextlib
+import threading
 import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -155,20 +156,68 @@ class Progress:
         if backend is not None:
             backend.on_busy = self._busy
 
+    # ------------------------------------------------------- opened later
+
+    #: What opens this progress (see :meth:`opening`); None once it is open.
+    _opener: Callable[[], Progress] | None = None
+    _open_lock: threading.Lock | None = None
+
+    @classmethod
+    def opening(cls, opener: Callable[[], Progress]) -> Progress:
+        """Saved progress still to be opened by ``opener`` (such as
+        :func:`open_progress`): :meth:`open_now` opens it, from any thread (the app does
+        it in the background once its first frame is painted), and every use before
+        that waits until it is open, so nothing is ever read or saved without it.
+        Until then :attr:`player` is the default name."""
+        progress = cls(None)
+        progress._opener = opener
+        progress._open_lock = threading.Lock()
+        return progress
+
+    @property
+    def opened(self) -> bool:
+        """Whether it is open (never waits)."""
+        return self._opener is None
+
+    def open_now(self) -> None:
+        """Open it if it is still to be opened (another thread opening it: wait).  What
+        happened while opening is in :attr:`notice`, as with :func:`open_progress`."""
+        lock = self._open_lock
+        if lock is None or self._opener is None:
+            return
+        with lock:
+            opener = self._opener
+            if opener is None:
+                return  # opened by another thread meanwhile
+            try:
+                opened = opener()
+            except Exception as err:  # a fault outside the store's own: play goes on
+                opened = Progress(None, notice=f"Progress is not being saved: {err}")
+            self._backend, opened._backend = opened._backend, None
+            self.player = opened.player
+            self.notice = opened.notice
+            self._pending.extend(opened._pending)  # said when a listener is set
+            if self._backend is not None:
+                self._backend.on_busy = self._busy
+            self._opener = None
+
     # ------------------------------------------------------------ the backend
 
     @property
     def backend(self) -> Backend | None:
         """The backend in use (None: nothing is being saved)."""
+        self.open_now()
         return self._backend
 
     @property
     def saving(self) -> bool:
+        self.open_now()
         return self._backend is not None and self._backend.saving
 
     def _call(self, fn: Callable[[Backend], T], default: T) -> T:
         """``fn(backend)``; ``default`` without one.  A backend that fails is dropped,
         and why is said once."""
+        self.open_now()
         backend = self._backend
         if backend is None:
             return default
@@ -185,6 +234,9 @@ class Progress:
         return result
 
     def close(self) -> None:
+        if self._open_lock is not None:
+            with self._open_lock:  # still to be opened: never will be (nothing waits)
+                self._opener = None
         backend, self._backend = self._backend, None
         if backend is not None:
             with contextlib.suppress(Exception):
@@ -275,6 +327,7 @@ class Progress:
         its feedback), hint and move.  A game not started through :meth:`started` (a
         practice round) is started here, its first answer stored with the confidence
         given for it; one another newsquiz took over saves nothing more, said once."""
+        self.open_now()
         if self._backend is None:
             return
         attempt = self._attempts.get(session)
@@ -329,6 +382,7 @@ class Progress:
     # ----------------------------------------------------------------- settings
 
     def get_setting(self, key: str) -> str | None:
+        self.open_now()
         if self._backend is None:
             return self._settings.get(key)
         value = self._call(lambda b: b.get_setting(key), None)

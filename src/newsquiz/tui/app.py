@@ -31,19 +31,20 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
+from newsquiz.store.paths import THEME_SETTING as THEME_SETTING
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.library import LibraryScreen
 from newsquiz.tui.text import plain, toast
 
 if TYPE_CHECKING:  # the engine and the play screens load when a game starts
     from newsquiz.engine.session import Session
+    from newsquiz.prestart import Facts
     from newsquiz.scenario.library import Entry
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.review import ReviewCard
     from newsquiz.tui.classroom import ClassReports, Classroom
     from newsquiz.tui.results import Next
 
-THEME_SETTING = "theme"
 #: Textual's own palette commands a student may use in class mode (not "Screenshot",
 #: which writes a file).
 CLASS_SYSTEM_COMMANDS = frozenset({"Theme", "Keys", "Quit", "Maximize", "Minimize"})
@@ -67,6 +68,7 @@ class NewsQuizApp(App[None]):
         library_cache: Path | None = None,
         theme: object = None,
         classroom: Classroom | None = None,
+        prestart: Facts | None = None,
     ) -> None:
         super().__init__()
         if isinstance(theme, str) and theme in self.available_themes:
@@ -83,6 +85,9 @@ class NewsQuizApp(App[None]):
         self.play_single_file = (
             classroom is None and len(self.paths) == 1 and self.paths[0].is_file()
         )
+        #: What ``newsquiz play FILE`` learnt of its file before the app was made (the
+        #: CLI gathers it beside the interface: see :mod:`newsquiz.prestart`).
+        self.prestart = prestart
         self.progress: Progress = progress or Progress(None)
         self.seed = seed
         #: Opens saved progress off the start-up path (in the library's worker thread).
@@ -97,7 +102,17 @@ class NewsQuizApp(App[None]):
         # empty default screen: one screen less to lay out and paint at start-up).
         library = LibraryScreen(self.paths, self.progress, self.library_cache)
         if self.play_single_file:
-            library.first_listed = self._play_listed_file
+            from newsquiz.prestart import check_only
+
+            path = self.paths[0]
+            facts = self.prestart = self.prestart or check_only(path)
+            library.known = {path.resolve(): (facts.stamp, facts.result)}
+            if facts.result.ok:
+                # The game is pushed over it in its mount: it is built when first shown.
+                library.deferred = True
+                library.on_deferred_mount = self._play_file_first
+            else:
+                library.first_listed = self._play_listed_file
         return library
 
     def _play_listed_file(self, library: LibraryScreen) -> None:
@@ -135,11 +150,56 @@ class NewsQuizApp(App[None]):
                 lambda name: self.use_progress(classroom.open(name or "")),
             )
             return
+        if library.deferred or self._game_first:
+            return  # `newsquiz play FILE`: its game goes first (see _play_file_first)
         if self.progress_factory is None:
             self.use_progress(self.progress)
         elif self.play_single_file:
             # `newsquiz play FILE`: the game needs saved progress at once.
             self._open_progress_in_background()
+
+    def _play_file_first(self, library: LibraryScreen) -> None:
+        """`newsquiz play FILE` on a file that loads: its game (or the offer to resume
+        it) is the first frame; the library under it is built when the player leaves.
+
+        When no game of the scenario is unfinished in saved progress (``unfinished`` is
+        False: the CLI peeked), the game starts at once and saved progress opens behind
+        it after the first frame: its first use waits for it, and the game's saved
+        attempt starts as soon as it is open.  Otherwise saved progress is opened first,
+        to offer the unfinished game."""
+        facts = self.prestart
+        assert facts is not None and facts.result.scenario is not None
+        scenario, unfinished = facts.result.scenario, facts.unfinished
+        self.play_single_file = False
+        self._game_first = True
+        if unfinished is False and self.progress_factory is not None:
+            from newsquiz.engine.session import Session
+            from newsquiz.tui.play import PlayScreen
+
+            factory, self.progress_factory = self.progress_factory, None
+            self.progress = Progress.opening(factory)
+            for screen in self.screen_stack:
+                if isinstance(screen, LibraryScreen):
+                    screen.progress = self.progress
+            session = Session(scenario, self.new_seed())
+            play = PlayScreen(session, self.progress)
+            play.confidence = self.confidence_step  # asked at the first answer
+            self.push_screen(play, self.after_play)
+            self.call_after_refresh(self._first_frame_done)
+            self.call_after_refresh(self._open_behind, session)
+            return
+        self.start(scenario)
+        self.call_after_refresh(self._first_frame_done)
+
+    @work(thread=True, group="progress")
+    def _open_behind(self, session: Session) -> None:
+        self.progress.open_now()
+        self.call_from_thread(self._opened_behind, session)
+
+    def _opened_behind(self, session: Session) -> None:
+        self.use_progress(self.progress)
+        # The game's saved attempt starts now (with any answer given meanwhile).
+        self.progress.save(session)
 
     #: Called once, when the first frame the player waits for is on screen: the
     #: library's, or with ``newsquiz play FILE`` the game's (the CLI turns the garbage
@@ -512,11 +572,13 @@ def make_app(
     library_cache: Path | None = None,
     theme: object = None,
     classroom: Classroom | None = None,
+    prestart: Facts | None = None,
 ) -> NewsQuizApp:
     """The app on the scenario files/folders ``paths`` — used by the CLI and the tests.
 
     Give ``progress`` (tests: ``Progress(None)``), or ``progress_factory`` to open saved
-    progress in the background once the library is on screen (the CLI).
+    progress in the background once the library is on screen (the CLI).  ``prestart``:
+    what the CLI learnt of the one file ``paths`` holds (else it is checked here).
     """
     return NewsQuizApp(
         paths,
@@ -526,4 +588,5 @@ def make_app(
         library_cache=library_cache,
         theme=theme,
         classroom=classroom,
+        prestart=prestart,
     )

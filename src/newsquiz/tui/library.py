@@ -27,6 +27,7 @@ from newsquiz.tui.scenario_list import ScenarioList
 from newsquiz.tui.text import literal, toast
 
 if TYPE_CHECKING:
+    from newsquiz.scenario.diagnostics import CheckResult
     from newsquiz.scenario.model import Scenario
 
 
@@ -96,8 +97,15 @@ class LibraryScreen(Screen[None]):
         self._reading = ""  # progress of reading new or changed files
         self._listed = False  # the list has been shown at least once
         self._play_when_listed = False  # enter was pressed before it was
+        #: Composed and filled only when first shown (``newsquiz play FILE`` starts with
+        #: the game over it: nothing of the list is built before the game's first frame).
+        self.deferred = False
+        #: Files already checked: resolved path → their stamp then, and the result.
+        self.known: dict[Path, tuple[Sequence[int], CheckResult]] = {}
 
     def compose(self) -> ComposeResult:
+        if self.deferred:
+            return
         yield Static(Content("newsquiz").stylize("bold") + Content(" · library"), id="app-title")
         with Vertical(id="library"):
             yield TextBox(placeholder="Type to filter: title, topic, outlet…", id="filter")
@@ -106,6 +114,18 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.deferred:
+            hook, self.on_deferred_mount = self.on_deferred_mount, None
+            if hook is not None:
+                hook(self)
+        else:
+            self._begin()
+
+    #: Called in the mount of a deferred library (the app pushes the game there, so
+    #: this screen is covered before it is ever laid out).
+    on_deferred_mount: Callable[[LibraryScreen], None] | None = None
+
+    def _begin(self) -> None:
         self.sub_title = "Library"
         self.query_one("#filter", Input).focus()
         # The list the cache remembers is shown at once, without touching a file; the
@@ -116,7 +136,7 @@ class LibraryScreen(Screen[None]):
             # is read here and now (a thread would share the interpreter with frames of
             # this list that nobody waits for), and listed as read (the cache's summary
             # of it would only be replaced).
-            self.loaded(scan(self.paths, self.cache, keep=True))
+            self.loaded(scan(self.paths, self.cache, keep=True, known=self.known))
             return
         cached = cached_listing(self.paths, self.cache)
         if cached is not None:
@@ -311,13 +331,24 @@ class LibraryScreen(Screen[None]):
         self.post_message(self.Play(scenario))
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        if not self.is_current:
-            # Covered before it was laid out (`newsquiz play FILE` pushes the game in
-            # this screen's mount): nothing to lay out or paint now; the next resume
-            # (back from the game) does it.  Textual's own handler is skipped.
+        if self.app.screen is not self:
+            # Covered before it was laid out (`newsquiz play FILE` pushes the game over
+            # it at once): nothing to lay out or paint now; the next resume (back from
+            # the game) does it.  Textual's own handler is skipped.
             event.prevent_default()
             return
+        if self.deferred:
+            # Shown for the first time: built now, then resumed as any other time.
+            event.prevent_default()
+            self.call_next(self._build)
+            return
         self.on_screen_resume()
+
+    async def _build(self) -> None:
+        self.deferred = False
+        await self.recompose()
+        self._begin()
+        self.post_message(events.ScreenResume())
 
     def on_screen_resume(self) -> None:
         if self.entries:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -182,8 +184,10 @@ class PlayScreen(Screen[Session | None]):
         self.session = session
         self.progress = progress
         self.answer_widget: Widget | None = None
-        #: Ask how sure the player is before each verdict (set by the app).
-        self.confidence = False
+        #: Ask how sure the player is before each verdict (set by the app): a flag, or
+        #: what tells it, asked when the first answer is chosen (saved progress, still
+        #: opening when the first scene is painted, holds the setting).
+        self.confidence: bool | Callable[[], bool] = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-bar"):
@@ -339,6 +343,8 @@ class PlayScreen(Screen[Session | None]):
             self.progress.save(s)
             self.after_move()
             return
+        if callable(self.confidence):
+            self.confidence = self.confidence()
         if self.confidence:
             from newsquiz.tui.confidence import ConfidenceScreen
 
