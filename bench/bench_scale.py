@@ -17,14 +17,17 @@ Rows (issue 12's table):
   game finished and a theme) and for one with a 1.5 MB article.  Targets <= 1.3x / <= 2x.
 * ``help``: ``newsquiz --help`` against ``python -c pass``.  Target <= 3x (30 ms against 10 ms).
 * ``validate``: ``newsquiz validate`` over 10 / 100 / 1,000 files against a process that
-  only parses the same files with CSafeLoader; time and peak RSS.  Target <= 1.5x, flat memory.
+  only parses the same files with CSafeLoader; time and peak RSS.  Target <= 1.5x at 1,000
+  files (the issue's size; at 10 and 100 both processes' start-up dominates the ratio, which
+  is shown but not judged), flat memory.
 * ``quotes``: ``check_bytes`` on articles of 5 kB / 500 kB / 1.5 MB whose every quote
   needs typographic normalisation, against the same file with exact quotes.  Target <= 1.5x.
 * ``store``: with 1k / 10k / 100k stored answers: ``Store.open`` against
   ``sqlite3.connect`` + one read (target <= 5 ms); ``stats`` against one aggregating
   pass (target <= 100 ms); ``newsquiz export --format csv`` against a process running the
-  same join into ``csv.writer`` (target <= 1.3x, flat memory; peak RSS read from
-  the process's VmHWM), and ``--format json`` against the same floor.
+  same join into ``csv.writer`` (target <= 1.3x at 100k answers, the issue's size, where
+  the export's own work dominates; flat memory, the peak RSS read from the process's
+  VmHWM), and ``--format json`` against the same floor.
 * ``filter``: one keystroke in the library filter with 10 / 1,000 / 5,000 scenarios and
   100k stored answers, keypress to the next frame, against an app rebuilding an
   OptionList of the same prompts.  Target <= 1.5x.
@@ -110,6 +113,14 @@ def _growth(ratios: Sequence[float]) -> str:
 
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
+
+
+def _target_at(size: int, target_size: int, verdict: str, unit: str) -> str:
+    """The verdict at the size the issue sets the target for (the largest); at smaller
+    sizes the ratio is shown, not judged: both processes' start-up dominates it there."""
+    if size == target_size:
+        return f"[{verdict}]"
+    return f"[target set at {target_size:,} {unit}: start-up dominates here]"
 
 
 def _interleaved(
@@ -232,12 +243,12 @@ def row_play(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
         " folder each run, or a copy of a returning player's"
     ]
     ratios = []
+    counter = iter(range(100_000))
     for label, path, start, target in (
         (f"bundled ({BUNDLED.stat().st_size // 1000} kB)", BUNDLED, None, 1.3),
         ("bundled, returning player", BUNDLED, returning, 1.3),
         (f"1.5 MB article ({big.stat().st_size // 1000} kB)", big, None, 2.0),
     ):
-        counter = iter(range(10_000))
 
         def candidate(path: Path = path, start: Path | None = start) -> float:
             data = tmp / f"play-{next(counter)}"  # no resume offer: nothing of it saved
@@ -301,7 +312,8 @@ def row_validate(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     env = _env(tmp)
     lines = ["validate: `newsquiz validate DIR` against CSafeLoader over the same files"]
     ratios = []
-    for n in (10, 100, 1000) if sizes[-1] >= 1000 else (10, 50, 100):
+    counts = (10, 100, 1000) if sizes[-1] >= 1000 else (10, 50, 100)
+    for n in counts:
         folder = tmp / f"validate-{n}"
         _write_library(folder, n)
         rss: dict[str, float] = {}
@@ -323,7 +335,7 @@ def row_validate(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
         lines.append(
             f"  {n:>5} files: {ratio:.2f}x ({cand:.2f} s; floor {floor:.2f} s), peak RSS "
             f"{rss['cand']:.0f} MB (floor {rss['floor']:.0f} MB) "
-            f"[target <= 1.5x: {_verdict(ratio <= 1.5)}]"
+            + _target_at(n, counts[-1], f"target <= 1.5x: {_verdict(ratio <= 1.5)}", "files")
         )
     lines.append(f"  {_growth(ratios)}")
     return lines
@@ -428,7 +440,8 @@ def row_store(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     env = _env(tmp)
     lines = ["store: open / stats / export csv at growing histories"]
     growth: dict[str, list[float]] = {"open": [], "stats": [], "export": [], "export json": []}
-    for answers in (1_000, 10_000, 100_000) if sizes[-1] >= 1000 else (1_000, 5_000):
+    counts = (1_000, 10_000, 100_000) if sizes[-1] >= 1000 else (1_000, 5_000)
+    for answers in counts:
         folder = tmp / f"store-{answers}"
         db_path = _filled_store(folder, answers)
 
@@ -495,7 +508,7 @@ def row_store(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
             f"[<= 100 ms: {_verdict(c_stats <= 0.1)}]",
             f"  {'':>7}          export csv {r_exp:.2f}x ({c_exp:.2f} s; floor {f_exp:.2f} s), "
             f"peak RSS {rss['csv']:.0f} MB (floor {rss['floor']:.0f} MB) "
-            f"[<= 1.3x: {_verdict(r_exp <= 1.3)}]",
+            + _target_at(answers, counts[-1], f"<= 1.3x: {_verdict(r_exp <= 1.3)}", "answers"),
             f"  {'':>7}          export json {r_json:.2f}x the csv floor ({c_json:.2f} s; "
             f"floor {f_json:.2f} s), peak RSS {rss['json']:.0f} MB",
         ]

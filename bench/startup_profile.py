@@ -110,6 +110,21 @@ def patch():
     library.scan = traced_scan
     for name in ("start", "ensure_progress", "_play", "_play_file_first", "_opened_behind"):
         wrap(app.NewsQuizApp, name, f"app.{name}")
+    if os.environ.get("STARTUP_PLAY_MARKS"):
+        import newsquiz.tui.play as play
+        compose = play.PlayScreen.compose
+        def traced_compose(self):
+            mark("play compose")
+            found = list(compose(self))
+            mark("play compose done")
+            return iter(found)
+        play.PlayScreen.compose = traced_compose
+        pmount = play.PlayScreen.on_mount
+        def traced_pmount(self):
+            mark("play on_mount")
+            pmount(self)
+            mark("play on_mount done")
+        play.PlayScreen.on_mount = traced_pmount
 class AfterApp(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name != "newsquiz.tui.app":

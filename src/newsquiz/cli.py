@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from newsquiz.scenario.loader import CheckResult
     from newsquiz.scenario.model import Scenario
     from newsquiz.store.tracker import Progress
+    from newsquiz.tui.classroom import ClassReports
 
 
 def bundled_scenarios_dir() -> Path:
@@ -425,9 +426,13 @@ def _play_app(args: argparse.Namespace, paths: list[Path]) -> int:
             else peek_setting(getattr(args, "data_dir", None), THEME_SETTING),
             prestart=facts,
         )
-        from newsquiz.class_cli import class_reports
 
-        app.class_reports = class_reports(getattr(args, "data_dir", None))  # the Class screen
+        def reports() -> ClassReports:  # the Class screen's, read when first needed
+            from newsquiz.class_cli import class_reports
+
+            return class_reports(getattr(args, "data_dir", None))
+
+        app.class_reports_source = reports
         gc.freeze()
         app.first_frame_hook = gc.enable
         app.run()

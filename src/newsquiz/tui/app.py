@@ -510,8 +510,22 @@ class NewsQuizApp(App[None]):
                     self.toggle_confidence,
                 )
 
-    #: The teacher's classes: name → its report (None: no Class screen).
-    class_reports: ClassReports | None = None
+    #: Where the teacher's classes are found (the CLI sets it): read when first needed,
+    #: not at start-up.
+    class_reports_source: Callable[[], ClassReports] | None = None
+    _class_reports: ClassReports | None = None
+
+    @property
+    def class_reports(self) -> ClassReports | None:
+        """The teacher's classes: name → its report (None: no Class screen)."""
+        if self._class_reports is None and self.class_reports_source is not None:
+            source, self.class_reports_source = self.class_reports_source, None
+            self._class_reports = source()
+        return self._class_reports
+
+    @class_reports.setter
+    def class_reports(self, reports: ClassReports | None) -> None:
+        self._class_reports = reports
 
     def action_classes(self) -> None:
         """Pick a class (when there are several) and show its report."""
