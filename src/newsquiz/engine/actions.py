@@ -16,14 +16,13 @@ else, so a damaged save is told apart from a fault in the engine.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from newsquiz.engine.errors import StateError
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Advance(Frozen):
     """Went on from a scene without a question."""
 
@@ -35,7 +34,7 @@ class Advance(Frozen):
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Hint(Frozen):
     """Revealed the next hint of the question at ``node``."""
 
@@ -47,7 +46,7 @@ class Hint(Frozen):
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Skip(Frozen):
     """Skipped the question at ``node``."""
 
@@ -59,7 +58,7 @@ class Skip(Frozen):
         return {"do": self.do, "node": self.node, "at": self.at}
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Answer(Frozen):
     """Answered the question at ``node`` with ``response`` (as the grader saved it:
     a choice id, a list of choice ids, item indexes, or the typed text)."""

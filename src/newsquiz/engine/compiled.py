@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     BUILTIN_NAMES,
@@ -28,7 +27,7 @@ from newsquiz.scenario.model import (
 from newsquiz.scenario.quotes import MatchKind, find_quote
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class EvidenceView(Frozen):
     """Evidence resolved against the article, ready to show."""
 
@@ -657,7 +656,7 @@ _WALK_CACHE_NODES = 500_000
 _WALK_BUDGET = 256
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class _Walk(Frozen):
     """What :meth:`Compiled._walk` found ahead of one node."""
 
@@ -673,7 +672,7 @@ class _Walk(Frozen):
     frozen_after: frozenset[str]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class _Table(Frozen):
     """What :meth:`Compiled._table` makes: per node, the most questions and points
     ahead; per component, whether a condition is decided in it or after it."""
@@ -683,7 +682,7 @@ class _Table(Frozen):
     decides_down: dict[int, bool]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class _Flow(Frozen):
     """What :meth:`Compiled._walk` and :meth:`Compiled._reach` need, made once per
     scenario; components are those of the graph from the start, numbered successors

@@ -9,13 +9,12 @@ engine means adding its grader here, and nothing else in the session.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsquiz.engine import present
 from newsquiz.engine.errors import InvalidAnswer
 from newsquiz.engine.matching import match_numeric, match_text, normalise_answer, parse_number
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario.model import TRUEFALSE_IDS, Choice, Question
 from newsquiz.scenario.model import choice_ids as _choice_ids
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     from newsquiz.engine.session import Response, Verdict
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Grade(Frozen):
     """What a response is worth, before hint costs."""
 

@@ -10,10 +10,9 @@ unchanged: each player makes it literal/clean where it shows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 
 if TYPE_CHECKING:
     from newsquiz.engine.compiled import EvidenceView
@@ -153,7 +152,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Snippet(Frozen):
     """An evidence quote with a little of its paragraph on each side (cuts marked ``…``).
     ``quote`` is empty when the quote has no place in the paragraph."""
@@ -182,7 +181,7 @@ def evidence_snippet(ev: EvidenceView, width: int = EVIDENCE_WIDTH) -> Snippet:
 # --------------------------------------------------------------------- offers
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Offer(Frozen):
     """A question put to the player before a saved game goes on."""
 

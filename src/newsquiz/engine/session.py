@@ -39,7 +39,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from newsquiz.engine.actions import Action, Advance, Answer, Skip, action_from_dict, saved_time
@@ -56,7 +56,7 @@ from newsquiz.engine.errors import (
     StateError,
 )
 from newsquiz.engine.grading import SKIPPED, Grade, grade
-from newsquiz.frozen import Frozen, Record
+from newsquiz.frozen import Frozen, Record, lazy_dataclass
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import (
     END,
@@ -85,14 +85,14 @@ Verdict = Literal["correct", "partial", "wrong", "skipped"]
 Response = Any  # str | Sequence[str] | Sequence[int], by question kind
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class ChoiceView(Frozen):
     id: str
     text: str
     number: int  # 1-based position as shown
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Outcome(Frozen):
     """What an answer led to."""
 
@@ -117,7 +117,7 @@ class Outcome(Frozen):
     tries_left: int = 0
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Halt(Frozen):
     """Why play stopped early: the scenario could not go on (a fault in the scenario)."""
 
@@ -127,7 +127,7 @@ class Halt(Frozen):
     col: int
 
 
-@dataclass(eq=False, repr=False)
+@lazy_dataclass(eq=False, repr=False)
 class AnswerRecord(Record):
     """One answer, as kept for results, review and saving."""
 
@@ -167,7 +167,7 @@ class AnswerRecord(Record):
         }
 
 
-@dataclass(eq=False, repr=False)
+@lazy_dataclass(eq=False, repr=False)
 class _Visit(Record):
     """The current stay at a node: shown order, hints revealed, when it started."""
 

@@ -14,7 +14,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, Union
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario import model
 from newsquiz.scenario.diagnostics import Diagnostic
 from newsquiz.scenario.model import Branch, Evidence, Expr, Node, Pos, Route, Variable
@@ -39,7 +39,7 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _LABELS: dict[type, str] = {model.Node: "node", model.Choice: "choice", model.Ending: "ending"}
 
 
-@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class _FieldPlan(Frozen):
     name: str
     tp: Any

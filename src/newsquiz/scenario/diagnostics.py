@@ -7,11 +7,11 @@ Every problem a scenario file can have is a :class:`Diagnostic` with a stable co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 
 if TYPE_CHECKING:
     from newsquiz.scenario.model import Scenario
@@ -84,7 +84,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Diagnostic(Frozen):
     """One problem at one place. ``line`` and ``col`` are 1-based; 0 means unknown."""
 
@@ -166,7 +166,7 @@ class ScenarioError(ValueError):
         return self.diagnostics[0].col
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class CheckResult(Frozen):
     """The outcome of reading one file: the scenario if it could be built, and diagnostics.
 

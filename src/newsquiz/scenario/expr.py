@@ -41,11 +41,11 @@ import difflib
 import functools
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario import limits
 
 __all__ = [
@@ -179,7 +179,7 @@ _COMPARE_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 # so two trees are equal when they have the same structure.
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Literal(Frozen):
     """An int, bool or str constant. ``type`` is derived from ``value``."""
 
@@ -192,7 +192,7 @@ class Literal(Frozen):
         object.__setattr__(self, "type", value_type(self.value))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Name(Frozen):
     """A variable."""
 
@@ -201,7 +201,7 @@ class Name(Frozen):
     span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Unary(Frozen):
     """``not operand`` or ``-operand``; ``offset`` is the operator's."""
 
@@ -215,7 +215,7 @@ class Unary(Frozen):
             raise ValueError(f"not a unary operator: {self.op!r}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Binary(Frozen):
     """``left op right`` for ``and or + - * // %``; ``offset`` is the operator's."""
 
@@ -230,7 +230,7 @@ class Binary(Frozen):
             raise ValueError(f"not a binary operator: {self.op!r}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Compare(Frozen):
     """``left op right`` for ``== != < <= > >=``; ``offset`` is the operator's."""
 
@@ -318,7 +318,7 @@ def is_valid_name(name: str) -> bool:
     return name[:1] in _NAME_START and all(c in _NAME_CHARS for c in name) and name not in KEYWORDS
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class _Token(Frozen):
     kind: str  # "int", "str", "bool", "name", "op" or "eof"
     text: str
@@ -889,7 +889,7 @@ def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
 # --------------------------------------------------------------------------- convenience
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Expression(Frozen):
     """A parsed and type-checked expression, ready to evaluate."""
 

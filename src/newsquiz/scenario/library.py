@@ -12,12 +12,12 @@ import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsquiz import __version__
-from newsquiz.frozen import Frozen, Record
+from newsquiz.frozen import Frozen, Record, lazy_dataclass
 
 if TYPE_CHECKING:  # the loader is imported when a file must be read, never at start-up
     from newsquiz.scenario.loader import CheckResult
@@ -29,7 +29,7 @@ CACHE_VERSION = 2
 HEAD_ENTRIES = 40
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Summary(Frozen):
     """What the library shows of one file."""
 
@@ -74,7 +74,7 @@ class Summary(Frozen):
         return cls(**{**data, "topics": tuple(data.get("topics", ()))})
 
 
-@dataclass(eq=False, repr=False)
+@lazy_dataclass(eq=False, repr=False)
 class Entry(Record):
     """One library entry: a file, its summary, and (once read) the full result."""
 

@@ -20,9 +20,8 @@ it for every state play reaches (``engine/playtest.py``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario import expr as ex
 from newsquiz.scenario.model import Expr, Node, Pos, Question, Scenario, choice_ids
 
@@ -31,7 +30,7 @@ from newsquiz.scenario.model import Expr, Node, Pos, Question, Scenario, choice_
 BUILTINS = frozenset({"score", "percent", "correct", "wrong"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Edge(Frozen):
     """One way play can move from node ``src``."""
 
@@ -43,7 +42,7 @@ class Edge(Frozen):
     pos: Pos
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Loop(Frozen):
     """A strongly connected part of the route graph that play can go round."""
 

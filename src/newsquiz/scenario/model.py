@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, NamedTuple
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.scenario.limits import (
     MAX_ANSWERS,
     MAX_ATTEMPTS,
@@ -113,7 +113,7 @@ class Located:
 # --------------------------------------------------------------------------- texts
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Expr(Frozen):
     """An expression in the condition language, kept as source until validation."""
 
@@ -124,7 +124,7 @@ class Expr(Frozen):
 # -------------------------------------------------------------------------- article
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Article(Located, Frozen):
     """The news article the scenario is built from."""
 
@@ -166,7 +166,7 @@ class Article(Located, Frozen):
 # --------------------------------------------------------------------- small pieces
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Evidence(Located, Frozen):
     """Where the article backs an answer: a verbatim quote, a paragraph, or both.
 
@@ -195,7 +195,7 @@ class Evidence(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Hint(Located, Frozen):
     """A hint the student can ask for, at a cost in points."""
 
@@ -210,7 +210,7 @@ class Hint(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Branch(Located, Frozen):
     """What happens after an answer with a given outcome.
 
@@ -232,7 +232,7 @@ class Branch(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Route(Located, Frozen):
     """One conditional way out of a node; the first whose `when` holds is taken."""
 
@@ -244,7 +244,7 @@ class Route(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Variable(Located, Frozen):
     """A declared variable. In YAML, `name: 0`, `name: false` or `name: "text"` is short
     for a variable of that type with that initial value."""
@@ -264,7 +264,7 @@ class Variable(Located, Frozen):
 # ------------------------------------------------------------------------ questions
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Choice(Located, Frozen):
     """One answer offered in a single, multiple-select question."""
 
@@ -312,7 +312,7 @@ class Choice(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Question(Located, Frozen):
     """The question asked at a node."""
 
@@ -427,7 +427,7 @@ class Question(Located, Frozen):
 # ---------------------------------------------------------------------- nodes, ends
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Node(Located, Frozen):
     """A scene: narrative text, optionally a question, and the way on."""
 
@@ -463,7 +463,7 @@ class Node(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class ScoreBand(Located, Frozen):
     """A range of the final percentage, `min` inclusive, `max` exclusive (100 inclusive)."""
 
@@ -480,7 +480,7 @@ class ScoreBand(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Ending(Located, Frozen):
     """A way the scenario can end. When play reaches `end`, the first ending (in file order)
     whose `when` holds and whose `score` band holds the percentage is chosen."""
@@ -503,7 +503,7 @@ class Ending(Located, Frozen):
     positions: Mapping[str, Pos] = _positions()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Scenario(Located, Frozen):
     """One scenario: one YAML file."""
 

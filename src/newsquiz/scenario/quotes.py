@@ -22,7 +22,6 @@ import bisect
 import heapq
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
@@ -30,7 +29,7 @@ from itertools import accumulate, repeat
 from operator import add, mul
 from typing import NamedTuple
 
-from newsquiz.frozen import Frozen, Record
+from newsquiz.frozen import Frozen, Record, lazy_dataclass
 from newsquiz.scenario.limits import MAX_FUZZY_QUOTE
 
 __all__ = [
@@ -89,7 +88,7 @@ class MatchKind(str, Enum):
     NOT_FOUND = "not_found"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class QuoteMatch(Frozen):
     """Where (or how nearly) a quote was found.
 
@@ -243,7 +242,7 @@ def find_quote(
     return _find_closest(paragraphs, normalise(needle))
 
 
-@dataclass(eq=False, repr=False)
+@lazy_dataclass(eq=False, repr=False)
 class _Flat(Record):
     """The article's words end to end, for scanning a long article in C-level passes."""
 

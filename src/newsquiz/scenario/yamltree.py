@@ -22,11 +22,12 @@ Whatever the bytes, :func:`parse_yaml` returns a :class:`YMap`/:class:`YSeq`/
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
 
+from newsquiz.frozen import lazy_dataclass
 from newsquiz.scenario.diagnostics import Diagnostic, ScenarioError
 from newsquiz.scenario.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH
 from newsquiz.text import FORBIDDEN
@@ -50,7 +51,7 @@ _BAD_CHARS = re.compile(FORBIDDEN.pattern.removesuffix("]") + "\ufffe\uffff]")
 assert FORBIDDEN.pattern.startswith("[") and FORBIDDEN.pattern.endswith("]")  # one class
 
 
-@dataclass(eq=False, slots=True)
+@lazy_dataclass(eq=False, slots=True)
 class YScalar:
     value: str
     line: int
@@ -66,14 +67,14 @@ class YScalar:
         return not self.quoted and self.value in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass(eq=False, slots=True)
+@lazy_dataclass(eq=False, slots=True)
 class YSeq:
     line: int
     col: int
     items: list[YNode] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@lazy_dataclass(eq=False, slots=True)
 class YMap:
     line: int
     col: int

@@ -46,11 +46,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from newsquiz.frozen import Record
+from newsquiz.frozen import Record, lazy_dataclass
 from newsquiz.store.errors import StoreTooNew, StoreUnavailable
 from newsquiz.store.schema import MIGRATIONS, Migration
 
@@ -79,7 +78,7 @@ _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
 
 
-@dataclass(eq=False, repr=False)
+@lazy_dataclass(eq=False, repr=False)
 class Opened(Record):
     """An open, checked, migrated connection, and what happened on the way."""
 

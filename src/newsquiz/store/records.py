@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from newsquiz.frozen import Frozen
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.text import clean
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ Status = Literal["in_progress", "finished", "abandoned"]
 MAX_NAME = 100
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class Player(Frozen):
     id: int
     name: str
@@ -35,7 +34,7 @@ class Player(Frozen):
     attempts: int = 0
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class SavedAttempt(Frozen):
     """An attempt as saved: enough to show a badge without replaying, and to resume."""
 
@@ -66,7 +65,7 @@ class SavedAttempt(Frozen):
         return self.content_hash != scenario.content_hash
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class AttemptSummary(Frozen):
     """One line of a player's history."""
 
@@ -88,7 +87,7 @@ class AttemptSummary(Frozen):
     seconds: float  # time spent answering (sum over answers)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@lazy_dataclass(frozen=True, eq=False, repr=False)
 class StoredAnswer(Frozen):
     """One saved answer (an ``AnswerRecord`` plus where it was stored)."""
 

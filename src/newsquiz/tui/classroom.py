@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsquiz.frozen import Frozen, lazy_dataclass
 from newsquiz.store.tracker import Progress
 from newsquiz.tui.inputs import TextBox
 from newsquiz.tui.text import literal, plain
@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # the class report's module loads when a report is built
     from newsquiz.store.classroom import ClassReport
 
 
-@dataclass(frozen=True)
-class Classroom:
+@lazy_dataclass(frozen=True, eq=False, repr=False)
+class Classroom(Frozen):
     """The app is served to a class: its name, its roster (None: students type a name)
     and how to open a student's progress."""
 
@@ -32,8 +32,8 @@ class Classroom:
     open: Callable[[str], Progress]
 
 
-@dataclass(frozen=True)
-class ClassReports:
+@lazy_dataclass(frozen=True, eq=False, repr=False)
+class ClassReports(Frozen):
     """The teacher's classes (for the Class screen)."""
 
     names: Callable[[], list[str]]
