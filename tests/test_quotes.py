@@ -424,3 +424,12 @@ def test_a_few_quotes_in_a_long_article_are_found_without_an_index() -> None:
         (MatchKind.EXACT, 3000),
         (MatchKind.EXACT, 8),
     ]
+
+
+def test_the_written_out_spaces_are_every_space_python_splits_at() -> None:
+    """``quotes._OTHER_SPACES`` is written out: it must be exactly the characters
+    ``str.split()`` splits at (``str.isspace``), but the space, in all of Unicode."""
+    from newsquiz.scenario import quotes
+
+    every = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
+    assert quotes._OTHER_SPACES == every

@@ -21,11 +21,12 @@ import os
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from newsquiz import __version__
+from newsquiz.frozen import Frozen, lazy_dataclass
 
 if TYPE_CHECKING:
     from newsquiz.scenario.diagnostics import CheckResult
@@ -45,8 +46,8 @@ _HELPER_CODE = (
 )
 
 
-@dataclass(frozen=True)
-class Facts:
+@lazy_dataclass(frozen=True, eq=False, repr=False)
+class Facts(Frozen):
     """What the first frame of ``newsquiz play FILE`` depends on."""
 
     #: The file's check, as :func:`newsquiz.scenario.loader.check_file` returns it.
