@@ -432,4 +432,4 @@ def test_the_written_out_spaces_are_every_space_python_splits_at() -> None:
     from newsquiz.scenario import quotes
 
     every = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
-    assert quotes._OTHER_SPACES == every
+    assert every == quotes._OTHER_SPACES
