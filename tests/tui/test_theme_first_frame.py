@@ -46,3 +46,26 @@ async def test_the_first_frame_is_in_the_saved_theme(tmp_path: Path) -> None:
         assert app.theme == "gruvbox"
     # An unknown name (a theme from a newer version) is ignored, not an error.
     assert make_app([SCENARIOS], theme="no-such-theme").theme != "no-such-theme"
+
+
+async def test_a_saved_theme_paints_as_the_same_theme_chosen_in_the_app(tmp_path: Path) -> None:
+    """The saved theme is set as the theme the app starts in (without the stylesheet
+    refresh a theme change runs): every frame is as when the player picks it."""
+    for theme in ("gruvbox", "textual-light", "nord"):
+        shots: list[str] = []
+        for saved in (True, False):
+            app = make_app(
+                [SCENARIOS],
+                progress_factory=lambda: Progress(None),
+                theme=theme if saved else None,
+            )
+            async with app.run_test(size=(80, 24)) as pilot:
+                if not saved:
+                    app.theme = theme  # as the palette's theme picker does
+                await pilot.pause()
+                await pilot.pause()
+                assert app.theme == theme
+                assert app.has_class("-dark-mode") == app.current_theme.dark
+                assert app.has_class("-light-mode") == (not app.current_theme.dark)
+                shots.append(app.export_screenshot())
+        assert shots[0] == shots[1], theme
