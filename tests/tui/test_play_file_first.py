@@ -229,3 +229,44 @@ async def test_another_players_unfinished_game_is_not_offered(tmp_path: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         play = await until_screen(pilot, PlayScreen)
         assert play.session.seed == 7 and app.progress.player == "ada"
+
+
+async def test_a_game_left_and_begun_again_before_progress_opens_keeps_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """The player leaves at once and plays the file again while saved progress is still
+    opening: the game on screen is the one saved, the one left behind (no answer) is
+    not saved over it."""
+    from newsquiz.tui.play import FeedbackScreen
+
+    data = tmp_path / "data"
+    facts = gather(BUNDLED, str(data))
+    release = threading.Event()
+
+    def slow() -> Progress:
+        release.wait(10)
+        return open_progress(str(data), "ada")
+
+    app = _app(data, facts, slow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await until_screen(pilot, PlayScreen)
+        await send(pilot, "escape", wait=False)
+        await until_screen(pilot, LibraryScreen)
+        threading.Timer(0.3, release.set).start()
+        await press(pilot, "enter")  # the file again: waits for saved progress
+        second = await until_screen(pilot, PlayScreen)
+        assert second is not first
+        await eventually(pilot, lambda: app.progress.opened)
+        await send(pilot, "enter", wait=False)
+        await eventually(pilot, lambda: second.session.question is not None)
+        session = second.session
+        await send(pilot, *keys_for(session, response_for(session, "right")), wait=False)
+        from newsquiz.tui.confidence import ConfidenceScreen
+
+        await until_screen(pilot, ConfidenceScreen)
+        await send(pilot, "2", wait=False)
+        await until_screen(pilot, FeedbackScreen)
+        for _ in range(5):
+            await pilot.pause()
+    assert _attempts(data) == [("g20-blinken-lavrov", "in_progress")]
+    assert _answers(data) == 1

@@ -126,10 +126,10 @@ class NewsQuizApp(App[None]):
         return library
 
     def _play_listed_file(self, library: LibraryScreen) -> None:
-        """`newsquiz play FILE`, the file just listed: straight into its game, pushed
-        before the library is painted (the library is laid out and painted when the
-        player comes back to it).  A file that does not load shows why, over the
-        library, as when it is chosen there."""
+        """`newsquiz play FILE` on a file that did not load (the game of one that does is
+        pushed before the library is built: :meth:`_play_file_first`), just listed: why,
+        over the library, as when it is chosen there; or its game, if it was changed
+        since and loads now."""
         self.play_single_file = False
         scenario = library.entries[0].scenario if len(library.entries) == 1 else None
         if scenario is not None:
@@ -208,8 +208,13 @@ class NewsQuizApp(App[None]):
 
     def _opened_behind(self, session: Session) -> None:
         self.use_progress(self.progress)
-        # The game's saved attempt starts now (with any answer given meanwhile).
-        self.progress.save(session)
+        from newsquiz.tui.play import PlayScreen
+
+        if any(isinstance(s, PlayScreen) and s.session is session for s in self.screen_stack):
+            # The game's saved attempt starts now (with any answer given meanwhile).  A
+            # game left before this has none unless an answer saved it (nothing to
+            # resume), and must not start one over a game begun since.
+            self.progress.save(session)
 
     #: Called once, when the first frame the player waits for is on screen: the
     #: library's, or with ``newsquiz play FILE`` the game's (the CLI turns the garbage

@@ -94,6 +94,7 @@ class LibraryScreen(Screen[None]):
         #: changed (loaded, back from a game, another player) — never per keystroke.
         self.best: dict[str, int] = {}
         self.saved: frozenset[str] = frozenset()
+        self._due = 0  # review cards due, counted with the badges
         self._reading = ""  # progress of reading new or changed files
         self._listed = False  # the list has been shown at least once
         self._play_when_listed = False  # enter was pressed before it was
@@ -201,6 +202,11 @@ class LibraryScreen(Screen[None]):
 
     def refresh_badges(self) -> None:
         self.best, self.saved = self.progress.badges()
+        self._due = 0
+        if self.progress.saving:
+            import time
+
+            self._due = self.progress.reviews_due(time.time())[0]
 
     def refresh_list(self) -> None:
         query = self.query_one("#filter", Input).value
@@ -232,14 +238,12 @@ class LibraryScreen(Screen[None]):
             status += f" · {self._reading}"
         status += f" · player: {self.progress.player}"
         if self.progress.saving:
-            import time
-
             from newsquiz.engine.review import due_badge
 
-            badge = due_badge(self.progress.reviews_due(time.time())[0])
+            badge = due_badge(self._due)  # counted with the badges, not per keystroke
             if badge:
                 status += f" · {badge} (ctrl+e)"
-        if not self.progress.saving:
+        else:
             status += " · not saving"
         self.query_one("#library-status", Static).update(literal(status))
 
