@@ -120,9 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsquiz.scenario.loader import load
 
     base = load(BUNDLED)
+    article = base.article
+    assert article is not None
     scenarios = {
         size: dataclasses.replace(
-            base, article=dataclasses.replace(base.article, paragraphs=article_of(size))
+            base, article=dataclasses.replace(article, paragraphs=article_of(size))
         )
         for size in SIZES
     }

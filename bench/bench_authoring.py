@@ -50,7 +50,7 @@ def reference_text(folder: Path) -> str:
     """The reference body: ``expected.html`` (readability) as text, or the ``.txt``."""
     html = folder / "expected.html"
     if html.is_file():
-        import lxml.html
+        import lxml.html  # type: ignore[import-untyped]
 
         tree = lxml.html.fromstring(html.read_text(encoding="utf-8"))
         return " ".join(tree.text_content().split())
@@ -97,7 +97,7 @@ def draft_figures(path: Path) -> Drafted:
     source = read_source(str(path))
     text, questions = scenario_yaml(source)
     result = check_bytes(text.encode("utf-8"), path.name)
-    assert result.scenario is not None
+    assert result.scenario is not None and result.scenario.article is not None
     bad_nodes = {d.message.split("'")[1] for d in result.errors if "'" in d.message}
     paragraphs = split_paragraphs(result.scenario.article.text)
     quotes = verbatim = 0

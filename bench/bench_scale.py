@@ -152,7 +152,10 @@ def _write_library(folder: Path, count: int) -> None:
 
 def row_startup(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     env = _env(tmp)
-    floor_run = lambda: time_to_text([sys.executable, "-c", FLOOR_APP], "Hello", env=env).seconds  # noqa: E731
+
+    def floor_run() -> float:
+        return time_to_text([sys.executable, "-c", FLOOR_APP], "Hello", env=env).seconds
+
     floor_run()
     lines = ["startup: process start to the library list painted (pty 80x24), warm cache"]
     ratios = []
@@ -236,7 +239,10 @@ def row_play(tmp: Path, sizes: Sequence[int], rounds: int) -> list[str]:
     env = _env(tmp)
     big = _big_article_scenario(tmp / "big-article.yaml", 1_500_000)
     returning = _returning_player(tmp / "returning")
-    floor_run = lambda: time_to_text([sys.executable, "-c", FLOOR_APP], "Hello", env=env).seconds  # noqa: E731
+
+    def floor_run() -> float:
+        return time_to_text([sys.executable, "-c", FLOOR_APP], "Hello", env=env).seconds
+
     floor_run()
     lines = [
         "play: `newsquiz play FILE` to the first scene painted (pty 80x24); a fresh data"
@@ -548,16 +554,16 @@ async def _keystroke_latency(
         latencies = []
         for key in keys:
             await pilot.pause()
-            seen = len(frames)
+            count = len(frames)
             event = events.Key(key, key if len(key) == 1 else None)
             event.set_sender(app)
             start = time.perf_counter()
             app.post_message(event)
-            while len(frames) == seen:
+            while len(frames) == count:
                 await asyncio.sleep(0)
                 if time.perf_counter() - start > 30:
                     raise RuntimeError("no frame")
-            latencies.append(frames[seen] - start)
+            latencies.append(frames[count] - start)
     return statistics.median(latencies)
 
 
