@@ -47,6 +47,18 @@ def _app(data: Path, facts: Facts, opener: Any = None) -> NewsQuizApp:
     )
 
 
+def _slow_app(data: Path) -> tuple[NewsQuizApp, threading.Event]:
+    """The app on the bundled file (nothing of it unfinished) whose saved progress opens
+    only once the event is set (another newsquiz holding it, say)."""
+    release = threading.Event()
+
+    def slow() -> Progress:
+        release.wait(10)
+        return open_progress(str(data), "ada")
+
+    return _app(data, gather(BUNDLED, str(data)), slow), release
+
+
 def _attempts(data: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db_path(data))
     try:
@@ -99,14 +111,7 @@ async def test_an_answer_given_before_saved_progress_opens_is_kept(tmp_path: Pat
     from newsquiz.tui.play import FeedbackScreen
 
     data = tmp_path / "data"
-    facts = gather(BUNDLED, str(data))
-    release = threading.Event()
-
-    def slow() -> Progress:
-        release.wait(10)
-        return open_progress(str(data), "ada")
-
-    app = _app(data, facts, slow)
+    app, release = _slow_app(data)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_screen(pilot, PlayScreen)
         assert not app.progress.opened
@@ -240,14 +245,7 @@ async def test_a_game_left_and_begun_again_before_progress_opens_keeps_the_new_o
     from newsquiz.tui.play import FeedbackScreen
 
     data = tmp_path / "data"
-    facts = gather(BUNDLED, str(data))
-    release = threading.Event()
-
-    def slow() -> Progress:
-        release.wait(10)
-        return open_progress(str(data), "ada")
-
-    app = _app(data, facts, slow)
+    app, release = _slow_app(data)
     async with app.run_test(size=(80, 24)) as pilot:
         first = await until_screen(pilot, PlayScreen)
         await send(pilot, "escape", wait=False)
