@@ -96,14 +96,17 @@ class NewsQuizApp(App[None]):
         #: What ``newsquiz play FILE`` learnt of its file before the app was made (the
         #: CLI gathers it beside the interface: see :mod:`newsquiz.prestart`).
         self.prestart = prestart
-        self.progress: Progress = progress or Progress(None)
+        #: Saved progress: given (tests), or opened by ``progress_factory`` off the
+        #: start-up path (:meth:`Progress.opening`: a thread opens it after the first
+        #: frame; a use before that waits for it).
+        self.progress: Progress = progress or (
+            Progress.opening(progress_factory) if progress_factory else Progress(None)
+        )
         #: Progress given by the caller is the caller's to close (see :meth:`on_unmount`).
         self._given_progress = progress
+        #: Whether the progress is in use yet (its theme, its messages, the badges).
+        self._in_use = False
         self.seed = seed
-        #: Opens saved progress off the start-up path (in the library's worker thread).
-        self.progress_factory = progress_factory if progress is None else None
-        self._progress_lock = threading.Lock()
-        self._opened: Progress | None = None
         #: The clock for review due dates (tests pass a fixed one).
         self.clock: Callable[[], float] = time.time
 
@@ -162,7 +165,7 @@ class NewsQuizApp(App[None]):
             return
         if library.deferred or self._game_first:
             return  # `newsquiz play FILE`: its game goes first (see _play_file_first)
-        if self.progress_factory is None:
+        if self.progress.opened:
             self.use_progress(self.progress)
         elif self.play_single_file:
             # `newsquiz play FILE`: the game needs saved progress at once.
@@ -182,39 +185,19 @@ class NewsQuizApp(App[None]):
         scenario, unfinished = facts.result.scenario, facts.unfinished
         self.play_single_file = False
         self._game_first = True
-        if unfinished is False and self.progress_factory is not None:
+        if unfinished is False and not self.progress.opened:
             from newsquiz.engine.session import Session
             from newsquiz.tui.play import PlayScreen
 
-            factory, self.progress_factory = self.progress_factory, None
-            self.progress = Progress.opening(factory)
-            for screen in self.screen_stack:
-                if isinstance(screen, LibraryScreen):
-                    screen.progress = self.progress
             session = Session(scenario, self.new_seed())
             play = PlayScreen(session, self.progress)
             play.confidence = self.confidence_step  # asked at the first answer
             self.push_screen(play, self.after_play)
             self.call_after_refresh(self._first_frame_done)
-            self.call_after_refresh(self._open_behind, session)
+            self.call_after_refresh(self._open_progress_in_background, session)
             return
         self.start(scenario)
         self.call_after_refresh(self._first_frame_done)
-
-    @work(thread=True, group="progress")
-    def _open_behind(self, session: Session) -> None:
-        self.progress.open_now()
-        self.call_from_thread(self._opened_behind, session)
-
-    def _opened_behind(self, session: Session) -> None:
-        self.use_progress(self.progress)
-        from newsquiz.tui.play import PlayScreen
-
-        if any(isinstance(s, PlayScreen) and s.session is session for s in self.screen_stack):
-            # The game's saved attempt starts now (with any answer given meanwhile).  A
-            # game left before this has none unless an answer saved it (nothing to
-            # resume), and must not start one over a game begun since.
-            self.progress.save(session)
 
     #: Called once, when the first frame the player waits for is on screen: the
     #: library's, or with ``newsquiz play FILE`` the game's (the CLI turns the garbage
@@ -233,22 +216,12 @@ class NewsQuizApp(App[None]):
         if hook is not None:
             hook()
 
-    def open_progress(self) -> None:
-        """Open saved progress if it is not open yet (once, from whichever thread asks
-        first; another caller waits until it is open)."""
-        with self._progress_lock:
-            factory, self.progress_factory = self.progress_factory, None
-            if factory is not None:
-                self._opened = factory()
-
     def ensure_progress(self) -> None:
-        """Before a game starts: saved progress must be open, or answers would be lost.
-        Also applies progress opened in the background (main thread only)."""
-        self.open_progress()
-        with self._progress_lock:
-            opened, self._opened = self._opened, None
-        if opened is not None:
-            self.use_progress(opened)
+        """Saved progress open (waiting for it if it is being opened) and in use: its
+        theme, its messages, the library's badges (main thread only)."""
+        self.progress.open_now()
+        if not self._in_use:
+            self.use_progress(self.progress)
 
     #: SIGTERM and SIGHUP (the terminal closed) end the app as ctrl+q does (set by the
     #: CLI; Textual's own terminal driver leaves them to kill the process at once).
@@ -273,12 +246,8 @@ class NewsQuizApp(App[None]):
         every screen is gone, so the last answer is saved.  Saved progress the app
         opened is closed, once: it gives up its claim on the game, so the next newsquiz
         continues it without saying another window may have it open."""
-        with self._progress_lock:  # waits for progress being opened in the background
-            self.progress_factory = None
-            opened, self._opened = self._opened, None
-        for progress in (self.progress, opened):
-            if progress is not None and progress is not self._given_progress:
-                progress.close()
+        if self.progress is not self._given_progress:
+            self.progress.close()  # waits for it if it is being opened in the background
         if self._signals:
             import asyncio
 
@@ -291,15 +260,28 @@ class NewsQuizApp(App[None]):
             # After the next frame of the screen on top: the game's (`newsquiz play
             # FILE`, started before the list was painted), or the list's.
             self.call_after_refresh(self._first_frame_done)
-        if self.progress_factory is not None:
+        if not self.progress.opened:
             # After the frame being drawn: opening SQLite in a thread would slow it.
             self.call_after_refresh(self._open_progress_in_background)
 
     @work(thread=True, group="progress")
-    def _open_progress_in_background(self) -> None:
-        # Saved progress opens after the list is on screen: badges follow it.
-        self.open_progress()
-        self.call_from_thread(self.ensure_progress)
+    def _open_progress_in_background(self, game: Session | None = None) -> None:
+        # Saved progress opens after the first frame (the list's, or ``game``'s):
+        # badges follow it.
+        self.progress.open_now()
+        self.call_from_thread(self._progress_opened, game)
+
+    def _progress_opened(self, game: Session | None) -> None:
+        self.ensure_progress()
+        from newsquiz.tui.play import PlayScreen
+
+        if game is not None and any(
+            isinstance(s, PlayScreen) and s.session is game for s in self.screen_stack
+        ):
+            # The game's saved attempt starts now (with any answer given meanwhile).  A
+            # game left before this has none unless an answer saved it (nothing to
+            # resume), and must not start one over a game begun since.
+            self.progress.save(game)
 
     def on_library_screen_play(self, message: LibraryScreen.Play) -> None:
         self.start(message.scenario)
@@ -389,6 +371,7 @@ class NewsQuizApp(App[None]):
     def use_progress(self, progress: Progress) -> None:
         """Start using ``progress``: its theme, its messages, the library's badges."""
         self.progress = progress
+        self._in_use = True
         saved = progress.get_setting(THEME_SETTING)
         if saved and saved in self.available_themes and saved != self.theme:
             self._applying_saved_theme = True

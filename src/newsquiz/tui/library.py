@@ -201,8 +201,10 @@ class LibraryScreen(Screen[None]):
             self.call_later(self.action_play)
 
     def refresh_badges(self) -> None:
+        self.best, self.saved, self._due = {}, frozenset(), 0
+        if not self.progress.opened:
+            return  # saved progress is being opened: the badges come once it is
         self.best, self.saved = self.progress.badges()
-        self._due = 0
         if self.progress.saving:
             import time
 
@@ -237,7 +239,9 @@ class LibraryScreen(Screen[None]):
         if self._reading:
             status += f" · {self._reading}"
         status += f" · player: {self.progress.player}"
-        if self.progress.saving:
+        if not self.progress.opened:
+            pass  # being opened: nothing to say of it yet
+        elif self.progress.saving:
             from newsquiz.engine.review import due_badge
 
             badge = due_badge(self._due)  # counted with the badges, not per keystroke
