@@ -91,6 +91,32 @@ async def test_palette_drops_what_students_do_not_need() -> None:
         await settle(pilot)
 
 
+async def test_the_palette_offers_a_hint_only_where_the_footer_does() -> None:
+    """On a scene without a question, or once a question's hints are used, the
+    palette has no "Hint" (it said "no more hints for this question" there)."""
+    from newsquiz.engine.session import Session
+    from newsquiz.tui.app import NewsQuizApp
+
+    def titles(app: NewsQuizApp) -> list[str]:
+        return [c.title for c in app.get_system_commands(app.screen)]
+
+    app = resume_app(Session(SCENARIO, SEED))  # the opening scene: no question
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = await resume(pilot)
+        assert session.question is None
+        assert "Hint" not in titles(app) and "Library" in titles(app)
+        await settle(pilot)
+    used = engine_until(SCENARIO, "headline")
+    while used.hints_left():
+        used.hint()
+    app = resume_app(used)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = await resume(pilot)
+        assert session.question is not None and not session.hints_left()
+        assert "Hint" not in titles(app)
+        await settle(pilot)
+
+
 async def test_a_burst_of_backspaces_and_digits_is_applied_in_order() -> None:
     """The real cause of "220" for "2022": Textual ran the box's backspace only after the
     key had bubbled up to the app, and the digits queued behind it were inserted first.

@@ -520,7 +520,9 @@ class NewsQuizApp(App[None]):
 
         if isinstance(screen, PlayScreen):
             yield SystemCommand("Read the article", "Open the article", screen.action_article)
-            yield SystemCommand("Hint", "Show a hint (it costs points)", screen.action_hint)
+            session = screen.session
+            if session.question is not None and session.hints_left():  # as the footer's h
+                yield SystemCommand("Hint", "Show a hint (it costs points)", screen.action_hint)
             yield SystemCommand(
                 "Library", "Back to the library (progress is saved)", screen.action_leave
             )
