@@ -30,6 +30,7 @@ from newsquiz.scenario.loader import load
 from newsquiz.store.errors import AttemptTakenOver
 from newsquiz.store.paths import db_path
 from newsquiz.store.store import Store
+from pty_driver import drive
 
 SCENARIO = load(BUNDLED)
 WARNING = "saved by another newsquiz window a moment ago"
@@ -218,46 +219,14 @@ def _on_a_pty(argv: list[str], steps: list[tuple[str, bytes | int]], timeout: fl
     and type its reply (raw bytes: b"\\x04" is ctrl+D), or send it a signal (a number:
     ``SIGINT`` is ctrl+C; the pty is not the child's controlling terminal); then read to
     the end.  Returns everything shown."""
-    import select
-
-    master, slave = os.openpty()
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
-    proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
-    seen = b""
-    handled = 0
     queue = list(steps)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            if queue and queue[0][0].encode() in seen[handled:]:
-                handled = len(seen)
-                reply = queue.pop(0)[1]
-                if isinstance(reply, int):
-                    proc.send_signal(reply)
-                else:
-                    os.write(master, reply)
-            if proc.poll() is not None and not ready:
-                break
-        else:
-            raise AssertionError("the player did not finish:\n" + seen.decode(errors="replace"))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        os.close(master)
-    text = seen.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def respond(fresh: str) -> bytes | int | None:
+        if queue and queue[0][0] in fresh:
+            return queue.pop(0)[1]
+        return None
+
+    text, _ = drive(argv, respond, timeout)
     assert not queue, f"never asked {queue[0][0]!r}:\n{text}"
     return text
 

@@ -8,10 +8,7 @@ pseudo-terminal (piped input never saves), against a real database file.
 from __future__ import annotations
 
 import os
-import select
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from conftest import question_node, scenario_yaml
 from newsquiz.engine.practice import PRACTICE_SUFFIX
 from newsquiz.store.tracker import open_progress
+from pty_driver import drive
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 
@@ -55,49 +53,21 @@ def _play_on_a_pty(
     turn at "Your answer:", ``confidence`` in turn at the confidence step (Enter when
     there are none left), ``p`` at the practice offer."""
     levels = list(confidence or [])
-    master, slave = os.openpty()
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
-    proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
-    seen = b""
-    handled = 0  # how much of the output has been answered
     queue = list(answers)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            fresh = seen[handled:].decode("utf-8", "replace")
-            reply = None
-            if fresh.rstrip().endswith("Your answer:"):
-                reply = queue.pop(0) if queue else "q"
-            elif "(Enter skips):" in fresh:
-                reply = levels.pop(0) if levels else ""
-            elif "or press Enter to finish:" in fresh:
-                reply = "p"
-            if reply is not None:
-                handled = len(seen)
-                os.write(master, reply.encode() + b"\r")
-            if proc.poll() is not None and not ready:
-                break
-        else:
-            raise AssertionError("the player did not finish:\n" + seen.decode(errors="replace"))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        os.close(master)
-    assert proc.returncode == 0, seen.decode(errors="replace")
-    return seen.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def respond(fresh: str) -> bytes | None:
+        reply = None
+        if fresh.rstrip().endswith("Your answer:"):
+            reply = queue.pop(0) if queue else "q"
+        elif "(Enter skips):" in fresh:
+            reply = levels.pop(0) if levels else ""
+        elif "or press Enter to finish:" in fresh:
+            reply = "p"
+        return None if reply is None else reply.encode() + b"\r"
+
+    text, status = drive(argv, respond, timeout)
+    assert status == 0, text
+    return text
 
 
 def test_a_plain_practice_round_is_stored_as_practice(tmp_path: Path) -> None:

@@ -59,6 +59,15 @@ def _slow_app(data: Path) -> tuple[NewsQuizApp, threading.Event]:
     return _app(data, gather(BUNDLED, str(data)), slow), release
 
 
+def _unfinished(data: Path, player: str) -> None:
+    """Saved progress holding ``player``'s unfinished game of the bundled file (seed 3)."""
+    progress = open_progress(str(data), player)
+    scenario = check_file(BUNDLED).scenario
+    assert scenario is not None
+    progress.started(Session(scenario, 3))
+    progress.close()
+
+
 def _attempts(data: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db_path(data))
     try:
@@ -199,11 +208,7 @@ async def test_an_unfinished_game_is_offered_before_anything_else(tmp_path: Path
     from newsquiz.tui.dialogs import ChoiceScreen
 
     data = tmp_path / "data"
-    progress = open_progress(str(data), "ada")
-    scenario = check_file(BUNDLED).scenario
-    assert scenario is not None
-    progress.started(Session(scenario, 3))
-    progress.close()
+    _unfinished(data, "ada")
     facts = gather(BUNDLED, str(data))
     assert facts.unfinished is True
     app = _app(data, facts)
@@ -223,11 +228,7 @@ async def test_another_players_unfinished_game_is_not_offered(tmp_path: Path) ->
     """The peek cannot tell players apart: saved progress opens first and answers for
     this player (no offer: a fresh game)."""
     data = tmp_path / "data"
-    other = open_progress(str(data), "bo")
-    scenario = check_file(BUNDLED).scenario
-    assert scenario is not None
-    other.started(Session(scenario, 3))
-    other.close()
+    _unfinished(data, "bo")
     facts = gather(BUNDLED, str(data))
     assert facts.unfinished is True
     app = _app(data, facts)
